@@ -1,0 +1,518 @@
+// The shared analysis pipeline: ICU tokenization with news-text rules, Snowball stemming, accent folding.
+#include "analysis.hpp"
+
+#include "errors.hpp"
+#include "schema.hpp"
+#include "stopwords.hpp"
+#include "text.hpp"
+
+#include <libstemmer.h>
+#include <nlohmann/json.hpp>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+namespace dateline::common {
+namespace {
+
+/// Longest folded token that becomes a term; longer "words" are noise (base64, URLs) and Xapian
+/// limits terms to 245 bytes.
+constexpr std::size_t k_max_term_bytes = 64;
+
+constexpr auto k_elisions = std::to_array<std::string_view>(
+    {"c", "d", "j", "jusqu", "l", "lorsqu", "m", "n", "puisqu", "qu", "quoiqu", "s", "t"});
+
+constexpr auto k_query_operators = std::to_array<std::string_view>({"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"});
+
+bool is_apostrophe(UChar32 c) { return c == 0x27 || c == 0x2019 || c == 0x02BC || c == 0x2018; }
+bool is_hyphen(UChar32 c) { return c == 0x2D || c == 0x2010 || c == 0x2011; }
+bool is_digit(UChar32 c) { return u_isdigit(c) != 0; }
+bool is_word_char(UChar32 c) {
+    if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    const int8_t type = u_charType(c);
+    return u_hasBinaryProperty(c, UCHAR_ALPHABETIC) || type == U_DECIMAL_DIGIT_NUMBER ||
+           type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
+}
+bool is_sentence_end(UChar32 c) { return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ':'; }
+
+/// A stemmer of the Snowball C library, owned by one thread (its output buffer is reused).
+class SnowballStemmer {
+  public:
+    explicit SnowballStemmer(const std::string& algorithm)
+        : m_stemmer(sb_stemmer_new(algorithm.c_str(), "UTF_8")) {
+        if (!m_stemmer) throw EnvironmentError("Snowball has no stemmer named '" + algorithm + "'");
+    }
+    std::string stem(std::string_view word) {
+        const sb_symbol* out =
+            sb_stemmer_stem(m_stemmer.get(), reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+        if (out == nullptr) return std::string(word);  // out of memory inside Snowball: keep the word
+        return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(m_stemmer.get())));
+    }
+
+  private:
+    struct Deleter {
+        void operator()(sb_stemmer* s) const noexcept { sb_stemmer_delete(s); }
+    };
+    std::unique_ptr<sb_stemmer, Deleter> m_stemmer;
+};
+
+SnowballStemmer& thread_stemmer(const std::string& algorithm) {
+    thread_local std::unordered_map<std::string, std::unique_ptr<SnowballStemmer>> stemmers;
+    auto it = stemmers.find(algorithm);
+    if (it == stemmers.end()) it = stemmers.emplace(algorithm, std::make_unique<SnowballStemmer>(algorithm)).first;
+    return *it->second;
+}
+
+/// Case and accent folding of one token's surface text, cached per thread (word frequencies are Zipfian).
+struct Forms {
+    std::string lower;
+    std::string folded;
+};
+const Forms& token_forms(std::string_view surface) {
+    thread_local std::unordered_map<std::string, Forms> cache;
+    if (auto it = cache.find(std::string(surface)); it != cache.end()) return it->second;
+    if (cache.size() > 200000) cache.clear();
+    Forms forms;
+    forms.lower = fold_case(surface);
+    forms.folded = fold_accents(forms.lower);
+    return cache.emplace(std::string(surface), std::move(forms)).first->second;
+}
+
+bool is_all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+bool has_digit(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// One run of word characters inside a chunk, and the connector that follows it.
+struct Run {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    UChar32 connector = 0;  // apostrophe, '.', ',', hyphen, or 0 at the end of the chunk
+    std::size_t cp_count = 0;
+};
+
+class Tokenizer {
+  public:
+    explicit Tokenizer(std::string_view text) : m_text(text), m_bytes(reinterpret_cast<const uint8_t*>(text.data())),
+                                                 m_n(static_cast<int32_t>(text.size())) {}
+
+    std::vector<Token> run() {
+        int32_t i = 0;
+        while (i < m_n) {
+            const int32_t start = i;
+            UChar32 c;
+            U8_NEXT(m_bytes, i, m_n, c);
+            if (c < 0) continue;
+            if (!is_word_char(c)) {
+                if (is_sentence_end(c)) m_sentence_start = true;
+                if (c == '\n' && i < m_n && m_text[static_cast<std::size_t>(i)] == '\n') m_sentence_start = true;
+                continue;
+            }
+            i = chunk(start);
+        }
+        return std::move(m_tokens);
+    }
+
+  private:
+    UChar32 peek(int32_t at, int32_t* next = nullptr) const {
+        if (at >= m_n) return -1;
+        UChar32 c;
+        U8_NEXT(m_bytes, at, m_n, c);
+        if (next) *next = at;
+        return c;
+    }
+
+    /// Reads one chunk (runs of word characters joined by connectors) starting at `start`; returns the end.
+    int32_t chunk(int32_t start) {
+        std::vector<Run> runs;
+        int32_t i = start;
+        while (true) {
+            Run run;
+            run.begin = static_cast<std::size_t>(i);
+            int32_t next = i;
+            UChar32 c = peek(i, &next);
+            while (c >= 0 && is_word_char(c)) {
+                i = next;
+                ++run.cp_count;
+                c = peek(i, &next);
+            }
+            run.end = static_cast<std::size_t>(i);
+            // Decide whether the character after the run joins it to the next run.
+            int32_t after = next;
+            const UChar32 following = c >= 0 ? peek(after) : -1;
+            const bool next_is_word = following >= 0 && is_word_char(following);
+            bool joins = false;
+            if (c >= 0 && next_is_word) {
+                const std::string_view run_text = m_text.substr(run.begin, run.end - run.begin);
+                if (is_apostrophe(c) || is_hyphen(c)) {
+                    joins = true;
+                } else if ((c == '.' || c == ',') && is_all_digits(run_text) && is_digit(following)) {
+                    joins = true;
+                } else if (c == '.' && run.cp_count == 1 && !is_digit(following) && single_letter_then_dot(after)) {
+                    joins = true;
+                } else if (c == '.' && run.cp_count == 1 && !runs.empty() && runs.back().connector == '.' &&
+                           runs.back().cp_count == 1) {
+                    joins = false;
+                }
+            }
+            if (joins) {
+                run.connector = c;
+                runs.push_back(run);
+                i = after;
+                continue;
+            }
+            runs.push_back(run);
+            // A dotted acronym keeps its final dot ("U.S."), which does not end the sentence.
+            if (c == '.' && runs.size() >= 2 && run.cp_count == 1 && runs[runs.size() - 2].connector == '.' &&
+                runs[runs.size() - 2].cp_count == 1) {
+                i = next;
+                emit(runs, static_cast<std::size_t>(start), static_cast<std::size_t>(i));
+                return i;
+            }
+            break;
+        }
+        emit(runs, static_cast<std::size_t>(start), static_cast<std::size_t>(i));
+        return i;
+    }
+
+    bool single_letter_then_dot(int32_t at) const {
+        int32_t next = at;
+        const UChar32 c = peek(at, &next);
+        if (c < 0 || !is_word_char(c)) return false;
+        const UChar32 after = peek(next);
+        return after == '.' || after < 0 || !is_word_char(after);
+    }
+
+    std::string_view slice(std::size_t b, std::size_t e) const { return m_text.substr(b, e - b); }
+
+    /// Splits a chunk at hyphens into parts and turns each part into one token.
+    void emit(const std::vector<Run>& runs, std::size_t chunk_begin, std::size_t chunk_end) {
+        std::vector<std::vector<Run>> parts(1);
+        for (const Run& run : runs) {
+            parts.back().push_back(run);
+            if (is_hyphen(run.connector)) parts.emplace_back();
+        }
+        std::vector<Token> made;
+        for (const auto& part : parts) {
+            if (auto tok = part_token(part)) made.push_back(std::move(*tok));
+        }
+        if (made.empty()) return;
+        const bool sentence_start = m_sentence_start;
+        m_sentence_start = false;
+        if (made.size() == 1) {
+            made[0].begin = chunk_begin;
+            made[0].end = chunk_end;
+            made[0].position = ++m_position;
+            made[0].sentence_start = sentence_start;
+            m_tokens.push_back(std::move(made[0]));
+            return;
+        }
+        Token whole;
+        whole.kind = TokenKind::compound;
+        whole.begin = chunk_begin;
+        whole.end = chunk_end;
+        whole.position = m_position + 1;
+        whole.capitalized = made[0].capitalized;
+        whole.sentence_start = sentence_start;
+        for (const Token& t : made) {
+            whole.lower += t.lower;
+            whole.folded += t.folded;
+        }
+        m_tokens.push_back(std::move(whole));
+        for (Token& t : made) {
+            t.position = ++m_position;
+            t.compound_part = true;
+            t.sentence_start = sentence_start && &t == &made[0];
+            m_tokens.push_back(std::move(t));
+        }
+    }
+
+    /// Applies elision, possessive, acronym and number rules to the runs of one hyphen-free part.
+    std::optional<Token> part_token(std::vector<Run> runs) {
+        if (runs.empty()) return std::nullopt;
+        // French elision: a leading l', d', qu', jusqu'... is dropped (l'armée → armée).
+        while (runs.size() > 1 && is_apostrophe(runs[0].connector)) {
+            const std::string head = fold_for_match(slice(runs[0].begin, runs[0].end));
+            if (!std::binary_search(k_elisions.begin(), k_elisions.end(), head)) break;
+            runs.erase(runs.begin());
+        }
+        // English possessive: Russia's → Russia.
+        if (runs.size() > 1 && is_apostrophe(runs[runs.size() - 2].connector)) {
+            const std::string tail = fold_for_match(slice(runs.back().begin, runs.back().end));
+            if (tail == "s") runs.pop_back();
+        }
+        Token tok;
+        const std::size_t b = runs.front().begin;
+        const std::size_t e = runs.back().end;
+        tok.begin = b;
+        tok.end = e;
+        UChar32 first = -1;
+        {
+            int32_t at = static_cast<int32_t>(b);
+            first = peek(at);
+        }
+        tok.capitalized = first >= 0 && (u_isupper(first) || u_istitle(first));
+        const bool dotted = runs.size() > 1 && std::all_of(runs.begin(), runs.end() - 1, [](const Run& r) {
+                                return r.connector == '.' && r.cp_count == 1;
+                            }) && runs.back().cp_count == 1;
+        const bool numeric = std::all_of(runs.begin(), runs.end(), [this](const Run& r) {
+            return is_all_digits(slice(r.begin, r.end));
+        });
+        std::string surface;
+        if (numeric && runs.size() > 1) {
+            tok.kind = TokenKind::number;
+            for (std::size_t k = 0; k < runs.size(); ++k) {
+                surface += slice(runs[k].begin, runs[k].end);
+                if (k + 1 < runs.size()) {
+                    const bool thousands = runs[k].connector == ',' && runs[k + 1].end - runs[k + 1].begin == 3 &&
+                                           (k + 1 == runs.size() - 1 || runs[k + 1].connector == ',');
+                    if (!thousands) surface += '.';
+                }
+            }
+        } else if (dotted) {
+            tok.kind = TokenKind::acronym;
+            for (const Run& r : runs) surface += slice(r.begin, r.end);
+        } else {
+            tok.kind = numeric ? TokenKind::number : TokenKind::word;
+            for (std::size_t k = 0; k < runs.size(); ++k) {
+                surface += slice(runs[k].begin, runs[k].end);
+                if (k + 1 < runs.size()) surface += is_apostrophe(runs[k].connector) ? "'" : ".";
+            }
+        }
+        const Forms& forms = token_forms(surface);
+        tok.lower = forms.lower;
+        tok.folded = forms.folded;
+        if (tok.folded.empty()) return std::nullopt;
+        return tok;
+    }
+
+    std::string_view m_text;
+    const uint8_t* m_bytes;
+    int32_t m_n;
+    std::vector<Token> m_tokens;
+    Xapian::termpos m_position = 0;
+    bool m_sentence_start = true;
+};
+
+const std::string& algorithm_for(const AnalyzerSettings& s, Lang lang) {
+    return lang == Lang::fr ? s.stemmer_fr : s.stemmer_en;
+}
+
+bool is_stopword_in(std::string_view folded, Lang lang) {
+    switch (lang) {
+        case Lang::fr: return is_french_stopword(folded);
+        case Lang::en: return is_english_stopword(folded);
+        case Lang::unknown: break;
+    }
+    return is_stopword(folded);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+
+ProtectedWords::ProtectedWords(std::unordered_set<std::string> folded_words, std::string source_name)
+    : m_source(std::move(source_name)) {
+    for (const auto& w : folded_words) m_words.insert(w);
+}
+
+bool ProtectedWords::contains(std::string_view folded) const { return m_words.find(folded) != m_words.end(); }
+
+ProtectedWords ProtectedWords::builtin() {
+    // Place names whose stems collide with ordinary words (paris/pari, corée/cor) or that should
+    // never be inflected; replaced by the gazetteer's names when one is loaded.
+    return ProtectedWords({"paris", "coree", "korea", "russie", "russia", "moscou", "moscow", "pyongyang",
+                           "france", "ukraine", "vietnam", "maurice", "mauritius", "reunion", "inde", "india",
+                           "chine", "china", "washington", "kiev", "kyiv", "seoul", "hanoi", "vladivostok",
+                           "madagascar", "japon", "japan", "londres", "london", "marseille", "nice"},
+                          "builtin");
+}
+
+std::string AnalyzerSettings::to_json() const {
+    nlohmann::json j;
+    j["version"] = version;
+    j["stemmer_en"] = stemmer_en;
+    j["stemmer_fr"] = stemmer_fr;
+    j["protected_words"] = protected_words;
+    j["folding"] = "icu-casefold+nfd-strip-marks";
+    j["tokenizer"] = "dateline-1";
+    return j.dump();
+}
+
+AnalyzerSettings AnalyzerSettings::from_json(std::string_view json) {
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(json);
+    } catch (const nlohmann::json::exception& e) {
+        throw EnvironmentError("index analysis settings are not valid JSON: " + std::string(e.what()));
+    }
+    AnalyzerSettings s;
+    try {
+        s.version = j.at("version").get<int>();
+        s.stemmer_en = j.at("stemmer_en").get<std::string>();
+        s.stemmer_fr = j.at("stemmer_fr").get<std::string>();
+        s.protected_words = j.value("protected_words", std::string("builtin"));
+    } catch (const nlohmann::json::exception& e) {
+        throw EnvironmentError("index analysis settings are incomplete: " + std::string(e.what()));
+    }
+    return s;
+}
+
+AnalyzerSettings AnalyzerSettings::current() {
+    AnalyzerSettings s;
+    s.version = schema::k_index_version;
+    return s;
+}
+
+Analyzer::Analyzer(AnalyzerSettings settings, std::shared_ptr<const ProtectedWords> protected_words)
+    : m_settings(std::move(settings)), m_protected(std::move(protected_words)) {
+    if (!m_protected) m_protected = std::make_shared<const ProtectedWords>(ProtectedWords::builtin());
+    m_settings.protected_words = m_protected->source_name();
+    // Fail now, not in the middle of indexing, if a stemmer is missing.
+    (void)thread_stemmer(m_settings.stemmer_en);
+    (void)thread_stemmer(m_settings.stemmer_fr);
+}
+
+std::vector<Token> Analyzer::tokenize(std::string_view utf8) const { return Tokenizer(utf8).run(); }
+
+bool Analyzer::is_protected(std::string_view folded) const { return m_protected->contains(folded); }
+
+std::string Analyzer::stem(std::string_view lower, Lang lang) const {
+    const std::string folded = fold_accents(lower);
+    if (has_digit(folded) || is_protected(folded)) return folded;
+    return fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(lower));
+}
+
+std::string Analyzer::stem_folded(std::string_view folded, Lang lang) const {
+    if (has_digit(folded) || is_protected(folded)) return std::string(folded);
+    return fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(folded));
+}
+
+Xapian::termpos Analyzer::index_text(Xapian::Document& doc, std::string_view utf8, Lang lang,
+                                     const FieldOptions& field, Xapian::termpos first_position) const {
+    const std::vector<Token> tokens = tokenize(utf8);
+    Xapian::termpos last = first_position;
+    const std::string word_prefix(field.word_prefix);
+    const std::string stem_prefix(field.stem_prefix);
+    SnowballStemmer& stemmer = thread_stemmer(algorithm_for(m_settings, lang));
+    std::string term;
+    for (const Token& tok : tokens) {
+        if (tok.folded.size() > k_max_term_bytes) continue;
+        const Xapian::termpos pos = first_position + tok.position;
+        last = std::max(last, pos);
+        term.assign(word_prefix).append(tok.folded);
+        if (field.positions && tok.kind != TokenKind::compound) {
+            doc.add_posting(term, pos, field.wdf_inc);
+        } else {
+            doc.add_term(term, field.wdf_inc);
+        }
+        if (is_stopword_in(tok.folded, lang)) continue;
+        if (tok.lower != tok.folded && field.exact_forms && tok.kind != TokenKind::compound) {
+            doc.add_term(std::string(schema::k_prefix_exact).append(tok.lower), field.wdf_inc);
+        }
+        if (tok.kind != TokenKind::word && tok.kind != TokenKind::compound) {
+            doc.add_term(stem_prefix + tok.folded, field.wdf_inc);
+            continue;
+        }
+        if (tok.capitalized && is_protected(tok.folded)) {
+            doc.add_term(stem_prefix + tok.folded, field.wdf_inc);
+            continue;
+        }
+        std::string accented_stem = fold_accents(stemmer.stem(tok.lower));
+        if (accented_stem == tok.folded && is_protected(tok.folded)) {
+            // A protected name used as a common word ("les paris sportifs"): its stem must not be the
+            // name's term, or a search for the city would find the bets. Index the singular instead.
+            if (accented_stem.size() > 3 && accented_stem.back() == 's') {
+                accented_stem.pop_back();
+            } else {
+                continue;
+            }
+        }
+        doc.add_term(stem_prefix + accented_stem, field.wdf_inc);
+        if (tok.lower != tok.folded) {
+            // Stemming unaccented input can give another stem; a query typed without accents uses that one.
+            std::string plain_stem = stemmer.stem(tok.folded);
+            if (plain_stem != accented_stem) doc.add_term(stem_prefix + plain_stem, field.wdf_inc);
+        }
+    }
+    return last;
+}
+
+std::string Analyzer::normalize_query(std::string_view utf8, const std::vector<std::string>& verbatim_fields) const {
+    const std::vector<Token> tokens = tokenize(utf8);
+    std::string out;
+    out.reserve(utf8.size());
+    std::size_t copied = 0;  // bytes of `utf8` already handled
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const Token& tok = tokens[k];
+        if (tok.begin < copied) continue;  // a part of a compound already written
+        out.append(utf8.substr(copied, tok.begin - copied));
+        const std::string_view surface = utf8.substr(tok.begin, tok.end - tok.begin);
+        copied = tok.end;
+        const bool is_field = tok.end < utf8.size() && utf8[tok.end] == ':' && tok.kind == TokenKind::word;
+        if (is_field) {
+            out.append(surface);
+            const std::string name = fold_for_match(surface);
+            if (std::find(verbatim_fields.begin(), verbatim_fields.end(), name) != verbatim_fields.end()) {
+                // Copy the field's value unchanged: up to the closing quote, or the next space.
+                std::size_t end = tok.end + 1;
+                if (end < utf8.size() && utf8[end] == '"') {
+                    const std::size_t close = utf8.find('"', end + 1);
+                    end = close == std::string_view::npos ? utf8.size() : close + 1;
+                } else {
+                    while (end < utf8.size() && utf8[end] != ' ' && utf8[end] != '\t' && utf8[end] != ')') ++end;
+                }
+                out.append(utf8.substr(tok.end, end - tok.end));
+                copied = end;
+            }
+            continue;
+        }
+        if (tok.kind == TokenKind::word &&
+            std::find(k_query_operators.begin(), k_query_operators.end(), surface) != k_query_operators.end()) {
+            out.append(surface);
+            continue;
+        }
+        if (tok.kind == TokenKind::compound) {
+            // Parts joined by hyphens: the QueryParser turns them into a phrase, matching the indexed parts.
+            bool first = true;
+            for (std::size_t p = k + 1; p < tokens.size() && tokens[p].compound_part && tokens[p].begin < tok.end; ++p) {
+                if (!first) out.push_back('-');
+                out.append(tokens[p].folded);
+                first = false;
+            }
+            continue;
+        }
+        out.append(tok.folded);
+    }
+    if (copied < utf8.size()) out.append(utf8.substr(copied));
+    return out;
+}
+
+std::vector<std::string> Analyzer::exact_terms(std::string_view utf8) const {
+    std::vector<std::string> terms;
+    for (const Token& tok : tokenize(utf8)) {
+        if (tok.lower != tok.folded && tok.kind != TokenKind::compound) {
+            std::string term = std::string(schema::k_prefix_exact) + tok.lower;
+            if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(std::move(term));
+        }
+    }
+    return terms;
+}
+
+QueryStemmer::QueryStemmer(std::shared_ptr<const Analyzer> analyzer, Lang lang)
+    : m_analyzer(std::move(analyzer)), m_lang(lang) {}
+
+std::string QueryStemmer::operator()(const std::string& word) {
+    return m_analyzer->stem_folded(fold_accents(fold_case(word)), m_lang);
+}
+
+std::string QueryStemmer::get_description() const {
+    return "dateline::QueryStemmer(" + std::string(lang_code(m_lang)) + ")";
+}
+
+}  // namespace dateline::common

@@ -1,0 +1,116 @@
+// Language detection: CLD2 (Debian libcld2) restricted to English/French, function-word vote for short text.
+#include "language.hpp"
+
+#include "errors.hpp"
+#include "stopwords.hpp"
+#include "text.hpp"
+
+#include <cld2/public/compact_lang_det.h>
+
+#include <algorithm>
+
+namespace dateline::common {
+
+std::string_view lang_code(Lang lang) noexcept {
+    switch (lang) {
+        case Lang::en: return "en";
+        case Lang::fr: return "fr";
+        case Lang::unknown: break;
+    }
+    return "";
+}
+
+std::optional<Lang> parse_lang(std::string_view text) {
+    const std::string s = fold_for_match(text);
+    if (s == "en" || s == "eng" || s == "english" || s == "anglais" || s.starts_with("en-") || s.starts_with("en_")) {
+        return Lang::en;
+    }
+    if (s == "fr" || s == "fra" || s == "fre" || s == "french" || s == "francais" || s.starts_with("fr-") ||
+        s.starts_with("fr_")) {
+        return Lang::fr;
+    }
+    return std::nullopt;
+}
+
+Lang parse_lang_option(std::string_view text) {
+    if (text == "auto") return Lang::unknown;
+    if (text == "en") return Lang::en;
+    if (text == "fr") return Lang::fr;
+    throw UsageError("unknown language '" + std::string(text) + "'; expected one of: en, fr, auto");
+}
+
+namespace {
+
+// Counts English and French function words among the first words of the text.
+LanguageGuess vote_function_words(std::string_view text) {
+    std::size_t en = 0;
+    std::size_t fr = 0;
+    std::size_t words = 0;
+    std::string word;
+    auto flush = [&] {
+        if (word.empty()) return;
+        ++words;
+        const std::string folded = fold_for_match(word);
+        if (is_english_stopword(folded)) ++en;
+        if (is_french_stopword(folded)) ++fr;
+        word.clear();
+    };
+    for (std::size_t i = 0; i < text.size() && words < 400; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const bool word_byte = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (word_byte) {
+            word.push_back(static_cast<char>(c));
+        } else {
+            // French elisions (l', d', qu') are strong French evidence.
+            if ((c == '\'') && (word == "l" || word == "d" || word == "qu" || word == "L" || word == "D")) ++fr;
+            flush();
+        }
+    }
+    flush();
+    LanguageGuess guess;
+    if (en == fr) return guess;
+    guess.lang = en > fr ? Lang::en : Lang::fr;
+    guess.confidence = static_cast<double>(std::max(en, fr)) / static_cast<double>(en + fr);
+    guess.method = "stopwords";
+    return guess;
+}
+
+}  // namespace
+
+LanguageGuess detect_language(std::string_view utf8_text) {
+    const std::string_view text = truncate_utf8(utf8_text, 64 * 1024);
+    if (text.empty()) return {};
+    CLD2::Language top3[3];
+    int percent3[3] = {0, 0, 0};
+    int normalized_score3[3];
+    int text_bytes = 0;
+    bool reliable = false;
+    CLD2::DetectLanguageSummary(text.data(), static_cast<int>(text.size()), true, top3, percent3, &text_bytes,
+                                &reliable);
+    (void)normalized_score3;
+    int en = 0;
+    int fr = 0;
+    for (int i = 0; i < 3; ++i) {
+        if (top3[i] == CLD2::ENGLISH) en += percent3[i];
+        if (top3[i] == CLD2::FRENCH) fr += percent3[i];
+    }
+    if (reliable && en != fr && std::max(en, fr) >= 30) {
+        LanguageGuess guess;
+        guess.lang = en > fr ? Lang::en : Lang::fr;
+        guess.confidence = static_cast<double>(std::max(en, fr)) / 100.0;
+        guess.method = "cld2";
+        return guess;
+    }
+    LanguageGuess vote = vote_function_words(text);
+    if (vote.lang != Lang::unknown) return vote;
+    if (en != fr && std::max(en, fr) > 0) {
+        LanguageGuess guess;
+        guess.lang = en > fr ? Lang::en : Lang::fr;
+        guess.confidence = static_cast<double>(std::max(en, fr)) / 100.0;
+        guess.method = "cld2";
+        return guess;
+    }
+    return {};
+}
+
+}  // namespace dateline::common

@@ -1,0 +1,84 @@
+// The one definition of every Xapian term prefix, value slot and metadata key dateline uses.
+#pragma once
+
+#include <xapian.h>
+
+#include <array>
+#include <string_view>
+
+namespace dateline::common::schema {
+
+/// Version of the index layout and analysis. Bump when terms or values change meaning;
+/// the searcher refuses an index whose version differs.
+inline constexpr int k_index_version = 1;
+
+// ---- Term prefixes (Xapian convention: single capitals, or X + capitals for multi-letter ones).
+/// Positional terms: case- and accent-folded words of title and body (phrases, wildcards).
+inline constexpr std::string_view k_prefix_word = "";
+/// Stems (accent-folded after stemming), no positions: the main matching terms.
+inline constexpr std::string_view k_prefix_stem = "Z";
+/// Exact lower-case accented form of words that carry diacritics, no positions: ranks exact forms first.
+inline constexpr std::string_view k_prefix_exact = "E";
+/// Positional folded words of the title only (`title:` queries).
+inline constexpr std::string_view k_prefix_title = "S";
+/// Stems of title words (`title:` queries).
+inline constexpr std::string_view k_prefix_title_stem = "ZS";
+/// Unique article id (boolean).
+inline constexpr std::string_view k_prefix_id = "Q";
+/// Language code, e.g. "Lfr" (boolean filter, `lang:`).
+inline constexpr std::string_view k_prefix_lang = "L";
+/// Publication date as YYYYMMDD, YYYYMM and YYYY (boolean filters).
+inline constexpr std::string_view k_prefix_day = "D";
+inline constexpr std::string_view k_prefix_month = "M";
+inline constexpr std::string_view k_prefix_year = "Y";
+/// Source (site or feed name), folded (boolean filter, `source:`).
+inline constexpr std::string_view k_prefix_source = "XSRC";
+/// Place id, e.g. "XPKP" or "XPgn1871859" (boolean filter, `place:`/`lieu:`).
+inline constexpr std::string_view k_prefix_place = "XP";
+/// Country ISO 3166-1 alpha-2 code of every place of the article (boolean filter).
+inline constexpr std::string_view k_prefix_country = "XC";
+/// The article's dateline place id.
+inline constexpr std::string_view k_prefix_dateline = "XDL";
+/// Locality-sensitive hash bands of the content fingerprint (near-duplicate candidates).
+inline constexpr std::string_view k_prefix_simhash_band = "XH";
+/// Documents without a date carry this term so they can be found and counted.
+inline constexpr std::string_view k_term_no_date = "XNODATE";
+
+// ---- Value slots.
+/// Publication date as "YYYYMMDD" (sortable; Xapian::DateRangeProcessor format).
+inline constexpr Xapian::valueno k_slot_date = 0;
+/// Facet values: "YYYY", "YYYY-MM", "YYYY-MM-DD".
+inline constexpr Xapian::valueno k_slot_year = 1;
+inline constexpr Xapian::valueno k_slot_month = 2;
+inline constexpr Xapian::valueno k_slot_day = 3;
+/// Language code ("en", "fr").
+inline constexpr Xapian::valueno k_slot_lang = 4;
+/// Source name as given in the input.
+inline constexpr Xapian::valueno k_slot_source = 5;
+/// Near-duplicate group key (collapse key): the id of the first article of the group.
+inline constexpr Xapian::valueno k_slot_collapse = 6;
+/// 64-bit content fingerprint (simhash), 16 hex digits.
+inline constexpr Xapian::valueno k_slot_simhash = 7;
+/// Publication time as Xapian::sortable_serialise(seconds since the epoch, UTC).
+inline constexpr Xapian::valueno k_slot_timestamp = 8;
+/// Dateline place id.
+inline constexpr Xapian::valueno k_slot_dateline = 9;
+/// Place facets: the article's most salient places, one per slot, so that the stock
+/// ValueCountMatchSpy (usable against remote shards) counts each place once per article.
+inline constexpr std::size_t k_place_slot_count = 8;
+inline constexpr Xapian::valueno k_slot_place_first = 20;
+/// Country facets: the countries of the article's places, one per slot.
+inline constexpr std::size_t k_country_slot_count = 6;
+inline constexpr Xapian::valueno k_slot_country_first = 40;
+
+// ---- Metadata keys.
+/// Index layout version (decimal integer).
+inline constexpr std::string_view k_meta_version = "dateline.version";
+/// Analysis settings as JSON (languages, stemmers, folding, protected-word source).
+inline constexpr std::string_view k_meta_analysis = "dateline.analysis";
+/// Prefix of keys recording indexed files for incremental runs: key + path → "size:mtime:hash".
+inline constexpr std::string_view k_meta_file_prefix = "dateline.file:";
+/// Time of the last commit by dateline-index, ISO 8601 UTC.
+inline constexpr std::string_view k_meta_last_update = "dateline.last_update";
+
+}  // namespace dateline::common::schema

@@ -1,0 +1,131 @@
+// Document building: analysis of title and body, language, date, source and place terms and values.
+#include "document_builder.hpp"
+
+#include "common/schema.hpp"
+#include "common/text.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace dateline::indexer {
+
+namespace schema = common::schema;
+
+namespace {
+
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+std::string hex64(std::uint64_t v) {
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+}  // namespace
+
+DocumentBuilder::DocumentBuilder(std::shared_ptr<const common::Analyzer> analyzer, DocumentBuilderOptions options)
+    : m_analyzer(std::move(analyzer)), m_options(options) {}
+
+std::string DocumentBuilder::derive_id(const common::Article& article) {
+    if (!article.url.empty()) return article.url;
+    std::uint64_t h = fnv1a(article.source);
+    h = fnv1a("\x1f", h);
+    h = fnv1a(article.title.empty() ? article.body : article.title, h);
+    h = fnv1a("\x1f", h);
+    h = fnv1a(article.date ? article.date->iso() : std::string(), h);
+    return "h" + hex64(h);
+}
+
+BuiltDocument DocumentBuilder::build(common::Article& article) const {
+    if (article.id.empty()) article.id = derive_id(article);
+    if (article.lang == common::Lang::unknown) article.lang = m_options.default_lang;
+    if (article.lang == common::Lang::unknown) {
+        // Detection reads the title and the start of the body: enough for CLD2, cheap on long articles.
+        std::string sample = article.title;
+        sample += "\n";
+        sample += common::truncate_utf8(article.body, 4096);
+        article.lang = common::detect_language(sample).lang;
+    }
+    const common::Lang stem_lang = article.lang == common::Lang::unknown ? common::Lang::en : article.lang;
+
+    BuiltDocument built;
+    Xapian::Document& doc = built.document;
+    built.id_term = std::string(schema::k_prefix_id) + article.id;
+    // Xapian terms are limited to 245 bytes; very long ids are hashed into the term.
+    if (built.id_term.size() > 240) built.id_term = std::string(schema::k_prefix_id) + "h" + hex64(fnv1a(article.id));
+    doc.add_boolean_term(built.id_term);
+
+    common::FieldOptions title_field;
+    title_field.word_prefix = schema::k_prefix_title;
+    title_field.stem_prefix = schema::k_prefix_title_stem;
+    title_field.exact_forms = false;
+    m_analyzer->index_text(doc, article.title, stem_lang, title_field);
+
+    // Title and body share the unprefixed space; the title counts more, and a gap of positions keeps
+    // phrases from spanning the title and the first sentence.
+    common::FieldOptions main_field;
+    main_field.word_prefix = schema::k_prefix_word;
+    main_field.stem_prefix = schema::k_prefix_stem;
+    main_field.wdf_inc = m_options.title_weight;
+    const Xapian::termpos title_end = m_analyzer->index_text(doc, article.title, stem_lang, main_field);
+    main_field.wdf_inc = 1;
+    m_analyzer->index_text(doc, article.body, stem_lang, main_field, title_end + 100);
+
+    if (article.lang != common::Lang::unknown) {
+        const std::string code(common::lang_code(article.lang));
+        doc.add_boolean_term(std::string(schema::k_prefix_lang) + code);
+        doc.add_value(schema::k_slot_lang, code);
+    }
+    if (article.date) {
+        const common::NewsDate& d = *article.date;
+        const std::string ymd = d.yyyymmdd();
+        doc.add_boolean_term(std::string(schema::k_prefix_day) + ymd);
+        doc.add_boolean_term(std::string(schema::k_prefix_month) + ymd.substr(0, 6));
+        doc.add_boolean_term(std::string(schema::k_prefix_year) + ymd.substr(0, 4));
+        doc.add_value(schema::k_slot_date, ymd);
+        doc.add_value(schema::k_slot_year, ymd.substr(0, 4));
+        doc.add_value(schema::k_slot_month, ymd.substr(0, 4) + "-" + ymd.substr(4, 2));
+        doc.add_value(schema::k_slot_day, ymd.substr(0, 4) + "-" + ymd.substr(4, 2) + "-" + ymd.substr(6, 2));
+        doc.add_value(schema::k_slot_timestamp, Xapian::sortable_serialise(static_cast<double>(d.unix_seconds())));
+    } else {
+        doc.add_boolean_term(std::string(schema::k_term_no_date));
+    }
+    if (!article.source.empty()) {
+        const std::string folded(common::truncate_utf8(common::fold_for_match(article.source), 200));
+        doc.add_boolean_term(std::string(schema::k_prefix_source) + folded);
+        doc.add_value(schema::k_slot_source, article.source);
+    }
+    for (std::size_t k = 0; k < article.places.size(); ++k) {
+        const auto& place = article.places[k];
+        doc.add_boolean_term(std::string(schema::k_prefix_place) + place.id);
+        if (!place.country.empty()) doc.add_boolean_term(std::string(schema::k_prefix_country) + place.country);
+        if (k < schema::k_place_slot_count) doc.add_value(schema::k_slot_place_first + static_cast<Xapian::valueno>(k), place.id);
+    }
+    {
+        std::vector<std::string> countries;
+        for (const auto& place : article.places) {
+            if (!place.country.empty() && std::find(countries.begin(), countries.end(), place.country) == countries.end()) {
+                countries.push_back(place.country);
+            }
+        }
+        for (std::size_t k = 0; k < countries.size() && k < schema::k_country_slot_count; ++k) {
+            doc.add_value(schema::k_slot_country_first + static_cast<Xapian::valueno>(k), countries[k]);
+        }
+    }
+    if (!article.dateline_place.empty()) {
+        doc.add_boolean_term(std::string(schema::k_prefix_dateline) + article.dateline_place);
+        doc.add_value(schema::k_slot_dateline, article.dateline_place);
+    }
+    // Until a near-duplicate of another article is found, an article is its own group.
+    doc.add_value(schema::k_slot_collapse, built.id_term);
+    doc.set_data(article.to_stored_json());
+    return built;
+}
+
+}  // namespace dateline::indexer

@@ -1,0 +1,46 @@
+// Turns an Article into a Xapian::Document: terms from the shared analysis, filters, values, stored data.
+#pragma once
+
+#include "common/analysis.hpp"
+#include "common/article.hpp"
+
+#include <xapian.h>
+
+#include <memory>
+
+namespace dateline::indexer {
+
+/// A document ready for the database writer.
+struct BuiltDocument {
+    /// The unique id term ("Q" + article id).
+    std::string id_term;
+    Xapian::Document document;
+    /// 64-bit content fingerprint (simhash) for near-duplicate grouping; 0 when the text is too short.
+    std::uint64_t fingerprint = 0;
+};
+
+/// How the builder decides what the text does not say.
+struct DocumentBuilderOptions {
+    /// Language for articles whose input does not state one; Lang::unknown means detect.
+    common::Lang default_lang = common::Lang::unknown;
+    /// Title words count this many times in the body's ranking terms (title boost).
+    Xapian::termcount title_weight = 3;
+};
+
+/// Builds documents. Thread-safe (const after construction).
+class DocumentBuilder {
+  public:
+    DocumentBuilder(std::shared_ptr<const common::Analyzer> analyzer, DocumentBuilderOptions options);
+
+    /// Completes the article (language detection, id when missing) and builds its document.
+    BuiltDocument build(common::Article& article) const;
+
+    /// The id used when the input gives none: the canonical URL, else a hash of source + title + date.
+    static std::string derive_id(const common::Article& article);
+
+  private:
+    std::shared_ptr<const common::Analyzer> m_analyzer;
+    DocumentBuilderOptions m_options;
+};
+
+}  // namespace dateline::indexer

@@ -1,0 +1,354 @@
+// The indexing pipeline: one reader, analysis workers, one Xapian writer applying documents in input order.
+#include "index_writer.hpp"
+
+#include "common/errors.hpp"
+#include "common/schema.hpp"
+#include "common/text.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+
+namespace dateline::indexer {
+
+namespace schema = common::schema;
+
+namespace {
+
+/// A bounded multi-producer multi-consumer queue; pop() returns nullopt once closed and drained.
+template <typename T>
+class BlockingQueue {
+  public:
+    explicit BlockingQueue(std::size_t capacity) : m_capacity(capacity) {}
+    void push(T item) {
+        std::unique_lock lock(m_mutex);
+        m_not_full.wait(lock, [&] { return m_items.size() < m_capacity; });
+        m_items.push_back(std::move(item));
+        m_not_empty.notify_one();
+    }
+    std::optional<T> pop() {
+        std::unique_lock lock(m_mutex);
+        m_not_empty.wait(lock, [&] { return !m_items.empty() || m_closed; });
+        if (m_items.empty()) return std::nullopt;
+        T item = std::move(m_items.front());
+        m_items.pop_front();
+        m_not_full.notify_one();
+        return item;
+    }
+    void close() {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_not_empty.notify_all();
+    }
+
+  private:
+    std::size_t m_capacity;
+    std::mutex m_mutex;
+    std::condition_variable m_not_empty;
+    std::condition_variable m_not_full;
+    std::deque<T> m_items;
+    bool m_closed = false;
+};
+
+/// Marks that every article of a file has been read; the writer records the file when it reaches it.
+struct FileDone {
+    std::string meta_key;
+    std::string meta_value;
+};
+
+struct Job {
+    std::uint64_t seq = 0;
+    std::variant<common::Article, FileDone> payload;
+};
+
+struct Result {
+    std::uint64_t seq = 0;
+    std::variant<BuiltDocument, FileDone> payload;
+};
+
+/// Results arrive out of order from the workers; the writer takes them back in sequence order so that
+/// the last version of a re-indexed id wins, as in the input.
+class ReorderBuffer {
+  public:
+    void put(Result r) {
+        std::lock_guard lock(m_mutex);
+        m_items.emplace(r.seq, std::move(r));
+        m_ready.notify_all();
+    }
+    /// Waits for result `seq`; nullopt when all producers are done and it will never come.
+    std::optional<Result> take(std::uint64_t seq) {
+        std::unique_lock lock(m_mutex);
+        m_ready.wait(lock, [&] { return m_items.count(seq) > 0 || m_producers_done; });
+        auto it = m_items.find(seq);
+        if (it == m_items.end()) return std::nullopt;
+        Result r = std::move(it->second);
+        m_items.erase(it);
+        return r;
+    }
+    void producers_done() {
+        std::lock_guard lock(m_mutex);
+        m_producers_done = true;
+        m_ready.notify_all();
+    }
+
+  private:
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::map<std::uint64_t, Result> m_items;
+    bool m_producers_done = false;
+};
+
+std::string now_iso_utc() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+/// "size:mtime" of a file, the cheap signature of incremental runs; empty for stdin.
+std::string file_signature(const InputFile& file) {
+    if (file.path == "-") return {};
+    struct stat st {};
+    if (::stat(file.path.c_str(), &st) != 0) return {};
+    return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+}
+
+std::size_t file_size(const InputFile& file) {
+    struct stat st {};
+    if (file.path == "-" || ::stat(file.path.c_str(), &st) != 0) return 0;
+    return static_cast<std::size_t>(st.st_size);
+}
+
+std::string meta_key_for(const InputFile& file) {
+    char resolved[PATH_MAX];
+    const std::string abs = ::realpath(file.path.c_str(), resolved) ? std::string(resolved) : file.path;
+    std::string key = std::string(schema::k_meta_file_prefix) + abs;
+    return key;
+}
+
+/// Progress on stderr: a redrawn line on a terminal, a line every 10 s otherwise.
+class Progress {
+  public:
+    Progress(bool quiet, std::size_t total_bytes)
+        : m_quiet(quiet), m_tty(isatty(STDERR_FILENO) != 0), m_total(total_bytes), m_start(clock::now()),
+          m_last(m_start) {}
+    void update(std::size_t files_done, std::size_t files_total, std::size_t articles, std::size_t bytes, bool final = false) {
+        if (m_quiet) return;
+        const auto now = clock::now();
+        const double since_last = std::chrono::duration<double>(now - m_last).count();
+        if (!final && since_last < (m_tty ? 0.25 : 10.0)) return;
+        m_last = now;
+        const double elapsed = std::max(1e-3, std::chrono::duration<double>(now - m_start).count());
+        const double rate = static_cast<double>(articles) / elapsed;
+        const double mbps = static_cast<double>(bytes) / elapsed / 1e6;
+        char line[256];
+        if (m_tty) {
+            const double frac = m_total ? std::min(1.0, static_cast<double>(bytes) / static_cast<double>(m_total)) : 0.0;
+            const int width = 24;
+            std::string bar(static_cast<std::size_t>(frac * width), '#');
+            bar.resize(width, '.');
+            const double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
+            std::snprintf(line, sizeof line, "\r[%s] %zu/%zu files  %zu articles  %.0f art/s  %.1f MB/s  ETA %.0fs ",
+                          bar.c_str(), files_done, files_total, articles, rate, mbps, eta);
+            std::cerr << line << (final ? "\n" : "") << std::flush;
+        } else {
+            std::snprintf(line, sizeof line, "progress: %zu/%zu files, %zu articles, %.0f articles/s, %.1f MB/s\n",
+                          files_done, files_total, articles, rate, mbps);
+            std::cerr << line << std::flush;
+        }
+    }
+
+  private:
+    using clock = std::chrono::steady_clock;
+    bool m_quiet;
+    bool m_tty;
+    std::size_t m_total;
+    clock::time_point m_start;
+    clock::time_point m_last;
+};
+
+struct StopReading {};
+
+}  // namespace
+
+std::atomic<bool>& stop_requested() {
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+Xapian::WritableDatabase open_writable_index(const std::string& path) {
+    Xapian::WritableDatabase db;
+    try {
+        db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+    } catch (const Xapian::Error& e) {
+        throw common::EnvironmentError("cannot open index '" + path + "' for writing: " + e.get_description());
+    }
+    const std::string version = db.get_metadata(std::string(schema::k_meta_version));
+    if (version.empty()) {
+        if (db.get_doccount() > 0) {
+            throw common::EnvironmentError("'" + path + "' is a Xapian database not made by dateline-index; refusing to write to it");
+        }
+        db.set_metadata(std::string(schema::k_meta_version), std::to_string(schema::k_index_version));
+        db.set_metadata(std::string(schema::k_meta_analysis), make_index_analyzer()->settings().to_json());
+        db.commit();
+    } else if (version != std::to_string(schema::k_index_version)) {
+        throw common::EnvironmentError("index '" + path + "' has layout version " + version + "; this dateline-index writes version " +
+                                       std::to_string(schema::k_index_version) + ": re-index into a new directory");
+    }
+    return db;
+}
+
+std::shared_ptr<const common::Analyzer> make_index_analyzer() {
+    return std::make_shared<const common::Analyzer>(common::AnalyzerSettings::current());
+}
+
+IndexSummary index_inputs(const std::string& db_path, const std::vector<std::string>& inputs,
+                          const SourceOptions& source_options, const IndexOptions& options, Diagnostics& diagnostics) {
+    const auto start = std::chrono::steady_clock::now();
+    IndexSummary summary;
+    const std::size_t errors_before = diagnostics.errors();
+    const std::size_t warnings_before = diagnostics.warnings();
+    Xapian::WritableDatabase db = open_writable_index(db_path);
+    auto analyzer = make_index_analyzer();
+    const DocumentBuilder builder(analyzer, options.builder);
+    const std::vector<InputFile> files = resolve_inputs(inputs, source_options, diagnostics);
+    std::size_t total_bytes = 0;
+    for (const auto& f : files) total_bytes += file_size(f);
+
+    const unsigned workers = std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
+    BlockingQueue<Job> jobs(1024);
+    ReorderBuffer results;
+
+    std::vector<std::thread> pool;
+    std::atomic<unsigned> running{workers};
+    for (unsigned w = 0; w < workers; ++w) {
+        pool.emplace_back([&] {
+            while (auto job = jobs.pop()) {
+                Result r;
+                r.seq = job->seq;
+                if (auto* article = std::get_if<common::Article>(&job->payload)) {
+                    r.payload = builder.build(*article);
+                } else {
+                    r.payload = std::move(std::get<FileDone>(job->payload));
+                }
+                results.put(std::move(r));
+            }
+            if (--running == 0) results.producers_done();
+        });
+    }
+
+    std::atomic<std::size_t> written{0};
+    std::exception_ptr writer_error;
+    std::thread writer([&] {
+        try {
+            std::size_t in_batch = 0;
+            for (std::uint64_t seq = 0;; ++seq) {
+                std::optional<Result> r = results.take(seq);
+                if (!r) break;
+                if (auto* built = std::get_if<BuiltDocument>(&r->payload)) {
+                    db.replace_document(built->id_term, built->document);
+                    ++written;
+                    if (++in_batch >= options.batch_size) {
+                        db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());
+                        db.commit();
+                        in_batch = 0;
+                    }
+                } else {
+                    const auto& done = std::get<FileDone>(r->payload);
+                    if (!done.meta_key.empty()) db.set_metadata(done.meta_key, done.meta_value);
+                }
+            }
+            db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());
+            // Explicit commit: the destructor would swallow errors.
+            db.commit();
+        } catch (...) {
+            writer_error = std::current_exception();
+            stop_requested() = true;
+            // Keep draining so that the workers never block on a full buffer.
+            for (std::uint64_t seq = 0;; ++seq) {
+                if (!results.take(seq)) break;
+            }
+        }
+    });
+
+    Progress progress(options.quiet, total_bytes);
+    std::uint64_t seq = 0;
+    std::size_t files_done = 0;
+    for (const InputFile& file : files) {
+        if (stop_requested()) {
+            summary.interrupted = true;
+            break;
+        }
+        const std::string signature = file_signature(file);
+        const std::string key = file.path == "-" ? std::string() : meta_key_for(file);
+        if (!options.force && !signature.empty() && db.get_metadata(key) == signature) {
+            ++summary.files_unchanged;
+            ++files_done;
+            continue;
+        }
+        try {
+            read_input(file, source_options, [&](common::Article&& article) {
+                if (stop_requested()) throw StopReading{};
+                if (article.body.size() > options.max_body_bytes) {
+                    diagnostics.warning(file.display_name, 0, "article " + quote_value(article.id.empty() ? article.title : article.id) +
+                                                                  " has a body of " + std::to_string(article.body.size()) +
+                                                                  " bytes; truncated to " + std::to_string(options.max_body_bytes));
+                    article.body.resize(common::truncate_utf8(article.body, options.max_body_bytes).size());
+                }
+                jobs.push(Job{seq++, std::move(article)});
+                progress.update(files_done, files.size(), written.load(), summary.bytes_read);
+            }, diagnostics);
+        } catch (const StopReading&) {
+            summary.interrupted = true;
+            break;
+        } catch (const common::Error& e) {
+            diagnostics.error(file.display_name, 0, e.what());
+            ++files_done;
+            continue;
+        }
+        ++summary.files_read;
+        ++files_done;
+        summary.bytes_read += file_size(file);
+        jobs.push(Job{seq++, FileDone{key, signature}});
+        progress.update(files_done, files.size(), written.load(), summary.bytes_read);
+    }
+    jobs.close();
+    for (auto& t : pool) t.join();
+    writer.join();
+    if (writer_error) std::rethrow_exception(writer_error);
+    progress.update(files_done, files.size(), written.load(), summary.bytes_read, true);
+    summary.articles_indexed = written.load();
+    summary.errors = diagnostics.errors() - errors_before;
+    summary.warnings = diagnostics.warnings() - warnings_before;
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return summary;
+}
+
+std::size_t delete_articles(const std::string& db_path, const std::vector<std::string>& ids) {
+    Xapian::WritableDatabase db = open_writable_index(db_path);
+    std::size_t deleted = 0;
+    for (const std::string& id : ids) {
+        const std::string term = std::string(schema::k_prefix_id) + id;
+        if (db.term_exists(term)) {
+            db.delete_document(term);
+            ++deleted;
+        }
+    }
+    db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());
+    db.commit();
+    return deleted;
+}
+
+}  // namespace dateline::indexer

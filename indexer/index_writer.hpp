@@ -1,0 +1,66 @@
+// The database writer: opens or creates an index, runs the parallel read → analyse → write pipeline,
+// commits in batches, records analysis settings and indexed files for incremental runs.
+#pragma once
+
+#include "diagnostics.hpp"
+#include "document_builder.hpp"
+#include "source.hpp"
+
+#include "common/analysis.hpp"
+
+#include <xapian.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dateline::indexer {
+
+/// Settings of one indexing run.
+struct IndexOptions {
+    /// Articles per commit: a crash loses at most one batch, which a re-run restores.
+    std::size_t batch_size = 5000;
+    /// Analysis threads (0: one per core).
+    unsigned threads = 0;
+    /// Re-read files even when their size and modification time are unchanged.
+    bool force = false;
+    /// Bodies longer than this are truncated (with a warning) so one huge record cannot exhaust memory.
+    std::size_t max_body_bytes = 4 * 1024 * 1024;
+    /// Progress display: a bar on a terminal, periodic lines otherwise; none when quiet.
+    bool quiet = false;
+    DocumentBuilderOptions builder;
+};
+
+/// What an indexing run did.
+struct IndexSummary {
+    std::size_t files_read = 0;
+    std::size_t files_unchanged = 0;
+    std::size_t articles_indexed = 0;
+    std::size_t bytes_read = 0;
+    std::size_t errors = 0;
+    std::size_t warnings = 0;
+    bool interrupted = false;
+    double seconds = 0.0;
+};
+
+/// Opens (creating if needed) the index at `path` for writing and checks it was built by a compatible
+/// version. Throws common::EnvironmentError otherwise.
+Xapian::WritableDatabase open_writable_index(const std::string& path);
+
+/// The analyzer recorded in an index (or the current one for a new index), with the gazetteer's
+/// protected words when the gazetteer is available.
+std::shared_ptr<const common::Analyzer> make_index_analyzer();
+
+/// Set to true (e.g. from a SIGINT handler) to stop reading: what was read is committed.
+std::atomic<bool>& stop_requested();
+
+/// Indexes `inputs` into the database at `db_path`. Bad records are reported to `diagnostics` and skipped.
+IndexSummary index_inputs(const std::string& db_path, const std::vector<std::string>& inputs,
+                          const SourceOptions& source_options, const IndexOptions& options, Diagnostics& diagnostics);
+
+/// Deletes articles by id. Returns how many existed.
+std::size_t delete_articles(const std::string& db_path, const std::vector<std::string>& ids);
+
+}  // namespace dateline::indexer

@@ -1,0 +1,286 @@
+// dateline-index: the indexer's command line (add, analyze, delete), git-style subcommands.
+#include "diagnostics.hpp"
+#include "index_writer.hpp"
+#include "source.hpp"
+
+#include "common/analysis.hpp"
+#include "common/errors.hpp"
+#include "common/language.hpp"
+#include "common/schema.hpp"
+#include "common/text.hpp"
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace po = boost::program_options;
+using namespace dateline;
+
+namespace {
+
+constexpr int k_exit_ok = 0;
+constexpr int k_exit_failure = 1;
+constexpr int k_exit_usage = 2;
+/// Indexing finished but some records or files were skipped (reported on stderr).
+constexpr int k_exit_partial = 3;
+constexpr int k_exit_interrupted = 130;
+
+const char* const k_overview =
+    "Usage: dateline-index [COMMAND] [OPTIONS] ...\n"
+    "\n"
+    "Index English and French news articles into a dateline (Xapian) database.\n"
+    "\n"
+    "Commands:\n"
+    "  add      --db DIR INPUT...   index articles (the default: 'dateline-index --db DIR INPUT...')\n"
+    "  analyze  TEXT...             show the tokens and terms the analysis produces\n"
+    "  delete   --db DIR ID...      remove articles by id\n"
+    "\n"
+    "Run 'dateline-index COMMAND --help' for the options of a command.\n"
+    "Exit status: 0 ok, 1 failure, 2 usage error, 3 done but some input was skipped, 130 interrupted.\n";
+
+void on_sigint(int) { indexer::stop_requested() = true; }
+
+int cmd_add(const std::vector<std::string>& args) {
+    std::string db;
+    std::string lang = "auto";
+    std::string format = "auto";
+    std::string source;
+    std::vector<std::string> fields;
+    std::vector<std::string> inputs;
+    indexer::IndexOptions options;
+    po::options_description desc(
+        "Usage: dateline-index [add] --db DIR [OPTIONS] INPUT...\n\n"
+        "Index articles from files, directories (recursively), .gz files, or '-' (standard input).\n"
+        "Formats: JSON Lines (one article object per line: id, title, body, date, url, lang, source),\n"
+        "one JSON object per file, HTML pages, RSS/Atom feeds, scraped page text.\n"
+        "Re-indexing an id replaces the article. Unchanged files are skipped (size and mtime).\n\nOptions");
+    desc.add_options()
+        ("help,h", "show this help")
+        ("db,d", po::value(&db)->value_name("DIR"), "database directory (created if missing)")
+        ("lang,l", po::value(&lang)->value_name("en|fr|auto"), "language of articles that do not state one (default: auto = detect)")
+        ("format,f", po::value(&format)->value_name("FORMAT"), "auto, jsonl, json, html, feed, scraped (default: auto)")
+        ("source,s", po::value(&source)->value_name("NAME"), "source (site) name for all inputs (default: the input's directory)")
+        ("field", po::value(&fields)->value_name("A=B"), "map an article field to an input field, e.g. body=article (repeatable)")
+        ("threads,j", po::value(&options.threads)->value_name("N"), "analysis threads (default: one per core)")
+        ("batch", po::value(&options.batch_size)->value_name("N"), "articles per commit (default: 5000)")
+        ("force", po::bool_switch(&options.force), "re-read files even if unchanged since the last run")
+        ("quiet,q", po::bool_switch(&options.quiet), "no progress and no warnings (errors are still shown)");
+    po::options_description hidden;
+    hidden.add_options()("input", po::value(&inputs));
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("input", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << desc << '\n';
+        return k_exit_ok;
+    }
+    if (db.empty()) throw common::UsageError("missing --db DIR: the database to write");
+    if (inputs.empty()) throw common::UsageError("no INPUT given: name files, directories, or '-' for standard input");
+    if (options.batch_size == 0) throw common::UsageError("--batch must be at least 1");
+    options.builder.default_lang = common::parse_lang_option(lang);
+    indexer::SourceOptions source_options;
+    source_options.format = indexer::parse_input_format(format);
+    source_options.source_name = source;
+    for (const auto& f : fields) source_options.fields.add(f);
+
+    std::signal(SIGINT, on_sigint);
+    std::signal(SIGTERM, on_sigint);
+    indexer::Diagnostics diagnostics(std::cerr, options.quiet);
+    const indexer::IndexSummary s = indexer::index_inputs(db, inputs, source_options, options, diagnostics);
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "indexed %zu articles from %zu files in %.1f s (%.0f articles/s); %zu unchanged files skipped; "
+                  "%zu errors (records skipped), %zu warnings%s\n",
+                  s.articles_indexed, s.files_read, s.seconds,
+                  s.seconds > 0 ? static_cast<double>(s.articles_indexed) / s.seconds : 0.0, s.files_unchanged, s.errors,
+                  s.warnings, s.interrupted ? "; interrupted: what was read is committed" : "");
+    std::cerr << line;
+    if (s.interrupted) return k_exit_interrupted;
+    if (s.errors > 0) return s.articles_indexed > 0 || s.files_read > 0 ? k_exit_partial : k_exit_failure;
+    return k_exit_ok;
+}
+
+const char* kind_name(common::TokenKind kind) {
+    switch (kind) {
+        case common::TokenKind::word: return "word";
+        case common::TokenKind::number: return "number";
+        case common::TokenKind::acronym: return "acronym";
+        case common::TokenKind::compound: return "compound";
+    }
+    return "word";
+}
+
+int cmd_analyze(const std::vector<std::string>& args) {
+    std::string lang = "auto";
+    bool json = false;
+    std::vector<std::string> words;
+    po::options_description desc(
+        "Usage: dateline-index analyze [--lang en|fr|auto] [--json] TEXT...\n\n"
+        "Show how dateline analyses TEXT: tokens with positions and byte offsets, the stems, and the\n"
+        "terms the index stores (same pipeline as indexing and searching). TEXT '-' reads standard input.\n\nOptions");
+    desc.add_options()
+        ("help,h", "show this help")
+        ("lang,l", po::value(&lang)->value_name("en|fr|auto"), "language of the text (default: auto = detect)")
+        ("json", po::bool_switch(&json), "print JSON");
+    po::options_description hidden;
+    hidden.add_options()("text", po::value(&words));
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("text", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << desc << '\n';
+        return k_exit_ok;
+    }
+    std::string text;
+    if (words.size() == 1 && words[0] == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
+    }
+    if (text.empty()) throw common::UsageError("no TEXT given");
+    const auto repaired = common::repair_utf8(text);
+    if (repaired.replaced > 0 || repaired.decoded_as_latin1) {
+        std::cerr << "warning: input is not valid UTF-8; "
+                  << (repaired.decoded_as_latin1 ? "decoded as Latin-1" : "invalid bytes replaced by U+FFFD") << '\n';
+    }
+    text = repaired.text;
+    common::Lang language = common::parse_lang_option(lang);
+    std::string method = "given";
+    if (language == common::Lang::unknown) {
+        const auto guess = common::detect_language(text);
+        language = guess.lang == common::Lang::unknown ? common::Lang::en : guess.lang;
+        method = guess.lang == common::Lang::unknown ? "default" : std::string(guess.method);
+    }
+    const auto analyzer = indexer::make_index_analyzer();
+    const auto tokens = analyzer->tokenize(text);
+    Xapian::Document doc;
+    common::FieldOptions field;
+    field.word_prefix = "";
+    field.stem_prefix = "Z";
+    analyzer->index_text(doc, text, language, field);
+
+    nlohmann::json out;
+    out["language"] = common::lang_code(language);
+    out["language_method"] = method;
+    auto& arr = out["tokens"] = nlohmann::json::array();
+    for (const auto& t : tokens) {
+        nlohmann::json row;
+        row["position"] = t.position;
+        row["text"] = text.substr(t.begin, t.end - t.begin);
+        row["start"] = t.begin;
+        row["end"] = t.end;
+        row["kind"] = kind_name(t.kind);
+        row["lower"] = t.lower;
+        row["folded"] = t.folded;
+        row["stem"] = t.kind == common::TokenKind::word || t.kind == common::TokenKind::compound
+                          ? (t.capitalized && analyzer->is_protected(t.folded) ? t.folded : analyzer->stem(t.lower, language))
+                          : t.folded;
+        row["protected"] = analyzer->is_protected(t.folded);
+        arr.push_back(row);
+    }
+    auto& terms = out["terms"] = nlohmann::json::array();
+    for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+        nlohmann::json term;
+        term["term"] = *it;
+        term["wdf"] = it.get_wdf();
+        std::vector<Xapian::termpos> positions(it.positionlist_begin(), it.positionlist_end());
+        if (!positions.empty()) term["positions"] = positions;
+        terms.push_back(term);
+    }
+    if (json) {
+        std::cout << out.dump(2) << '\n';
+        return k_exit_ok;
+    }
+    std::cout << "language: " << out["language"].get<std::string>() << " (" << method << ")\n\n";
+    std::printf("%-4s %-20s %-9s %-20s %-20s %s\n", "pos", "text", "kind", "folded", "stem", "offsets");
+    for (const auto& row : arr) {
+        std::printf("%-4u %-20s %-9s %-20s %-20s %zu-%zu%s\n", row["position"].get<unsigned>(),
+                    row["text"].get<std::string>().c_str(), row["kind"].get<std::string>().c_str(),
+                    row["folded"].get<std::string>().c_str(), row["stem"].get<std::string>().c_str(),
+                    row["start"].get<std::size_t>(), row["end"].get<std::size_t>(),
+                    row["protected"].get<bool>() ? "  (protected name)" : "");
+    }
+    std::cout << "\nterms:";
+    for (const auto& t : terms) std::cout << ' ' << t["term"].get<std::string>();
+    std::cout << '\n';
+    return k_exit_ok;
+}
+
+int cmd_delete(const std::vector<std::string>& args) {
+    std::string db;
+    std::vector<std::string> ids;
+    po::options_description desc("Usage: dateline-index delete --db DIR ID...\n\nRemove articles by id.\n\nOptions");
+    desc.add_options()("help,h", "show this help")("db,d", po::value(&db)->value_name("DIR"), "database directory");
+    po::options_description hidden;
+    hidden.add_options()("id", po::value(&ids));
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("id", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << desc << '\n';
+        return k_exit_ok;
+    }
+    if (db.empty()) throw common::UsageError("missing --db DIR: the database to change");
+    if (ids.empty()) throw common::UsageError("no ID given");
+    const std::size_t deleted = indexer::delete_articles(db, ids);
+    std::cerr << "deleted " << deleted << " of " << ids.size() << " articles\n";
+    return deleted == ids.size() ? k_exit_ok : k_exit_partial;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+            std::cout << k_overview;
+            return args.empty() ? k_exit_usage : k_exit_ok;
+        }
+        if (args[0] == "--version") {
+            std::cout << "dateline-index " << DATELINE_VERSION << " (index layout " << common::schema::k_index_version
+                      << ", Xapian " << Xapian::version_string() << ")\n";
+            return k_exit_ok;
+        }
+        const std::string command = args[0];
+        if (command == "add") return cmd_add({args.begin() + 1, args.end()});
+        if (command == "analyze") return cmd_analyze({args.begin() + 1, args.end()});
+        if (command == "delete") return cmd_delete({args.begin() + 1, args.end()});
+        if (!command.starts_with("-") && !std::filesystem::exists(command)) {
+            throw common::UsageError("unknown command '" + command + "'; expected one of: add, analyze, delete (or --db DIR INPUT...)");
+        }
+        return cmd_add(args);
+    } catch (const po::error& e) {
+        std::cerr << "dateline-index: " << e.what() << "\nTry 'dateline-index --help'.\n";
+        return k_exit_usage;
+    } catch (const common::UsageError& e) {
+        std::cerr << "dateline-index: " << e.what() << "\nTry 'dateline-index --help'.\n";
+        return k_exit_usage;
+    } catch (const common::Error& e) {
+        std::cerr << "dateline-index: error: " << e.what() << '\n';
+        return k_exit_failure;
+    } catch (const Xapian::Error& e) {
+        std::cerr << "dateline-index: database error: " << e.get_description() << '\n';
+        return k_exit_failure;
+    } catch (const std::exception& e) {
+        std::cerr << "dateline-index: error: " << e.what() << '\n';
+        return k_exit_failure;
+    }
+}

@@ -1,0 +1,89 @@
+// Index opening: shards (local or remote), layout version and analysis settings checks.
+#include "index_reader.hpp"
+
+#include "common/errors.hpp"
+#include "common/schema.hpp"
+
+#include <charconv>
+
+namespace dateline::searcher {
+
+namespace schema = common::schema;
+
+namespace {
+
+std::vector<std::string> split_specs(const std::vector<std::string>& specs) {
+    std::vector<std::string> out;
+    for (const auto& spec : specs) {
+        std::size_t start = 0;
+        while (start <= spec.size()) {
+            const std::size_t comma = spec.find(',', start);
+            const std::string part = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (!part.empty()) out.push_back(part);
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+    }
+    return out;
+}
+
+Xapian::Database open_shard(const std::string& spec) {
+    try {
+        if (spec.starts_with("tcp:")) {
+            const std::string rest = spec.substr(4);
+            const auto colon = rest.rfind(':');
+            unsigned port = 0;
+            if (colon == std::string::npos ||
+                std::from_chars(rest.data() + colon + 1, rest.data() + rest.size(), port).ec != std::errc{} || port == 0 ||
+                port > 65535) {
+                throw common::UsageError("bad remote shard '" + spec + "'; expected tcp:HOST:PORT");
+            }
+            // 10 s to answer a search; 5 s to connect.
+            return Xapian::Remote::open(rest.substr(0, colon), port, 10000, 5000);
+        }
+        return Xapian::Database(spec);
+    } catch (const Xapian::DatabaseOpeningError& e) {
+        throw common::EnvironmentError("cannot open index '" + spec + "': " + e.get_msg() +
+                                       " (create it with: dateline-index --db " + spec + " INPUT...)");
+    } catch (const Xapian::Error& e) {
+        throw common::EnvironmentError("cannot open index '" + spec + "': " + e.get_description());
+    }
+}
+
+}  // namespace
+
+OpenIndex open_index(const std::vector<std::string>& specs) {
+    OpenIndex index;
+    index.shards = split_specs(specs);
+    if (index.shards.empty()) throw common::UsageError("no index given: --db DIR (or tcp:HOST:PORT)");
+    std::string settings_json;
+    for (const auto& spec : index.shards) {
+        Xapian::Database shard = open_shard(spec);
+        const std::string version = shard.get_metadata(std::string(schema::k_meta_version));
+        if (version.empty()) {
+            throw common::EnvironmentError("'" + spec + "' is not a dateline index (no " + std::string(schema::k_meta_version) +
+                                           " metadata)");
+        }
+        if (version != std::to_string(schema::k_index_version)) {
+            throw common::EnvironmentError("index '" + spec + "' has layout version " + version + " but this dateline reads version " +
+                                           std::to_string(schema::k_index_version) + "; re-index it with this version's dateline-index");
+        }
+        const std::string analysis = shard.get_metadata(std::string(schema::k_meta_analysis));
+        if (settings_json.empty()) {
+            settings_json = analysis;
+        } else if (analysis != settings_json) {
+            throw common::EnvironmentError("shard '" + spec + "' was built with other analysis settings than '" + index.shards.front() +
+                                           "'; all shards must come from the same dateline version");
+        }
+        index.database.add_database(shard);
+    }
+    common::AnalyzerSettings settings = common::AnalyzerSettings::from_json(settings_json);
+    if (settings.version != schema::k_index_version) {
+        throw common::EnvironmentError("index analysis version " + std::to_string(settings.version) + " is not supported by this build (" +
+                                       std::to_string(schema::k_index_version) + ")");
+    }
+    index.analyzer = std::make_shared<const common::Analyzer>(settings);
+    return index;
+}
+
+}  // namespace dateline::searcher

@@ -393,9 +393,31 @@ std::string Analyzer::stem_folded(std::string_view folded, Lang lang) const {
     return fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(folded));
 }
 
+std::unordered_set<std::string> Analyzer::common_uses(const std::vector<const std::vector<Token>*>& fields) const {
+    std::unordered_set<std::string> lower_seen;
+    std::unordered_set<std::string> proper_seen;
+    for (const auto* tokens : fields) {
+        for (const Token& tok : *tokens) {
+            if (tok.kind != TokenKind::word || !is_protected(tok.folded)) continue;
+            if (!tok.capitalized) {
+                lower_seen.insert(tok.folded);
+            } else if (!tok.sentence_start) {
+                proper_seen.insert(tok.folded);
+            }
+        }
+    }
+    for (const auto& w : proper_seen) lower_seen.erase(w);
+    return lower_seen;
+}
+
 Xapian::termpos Analyzer::index_text(Xapian::Document& doc, std::string_view utf8, Lang lang,
                                      const FieldOptions& field, Xapian::termpos first_position) const {
-    const std::vector<Token> tokens = tokenize(utf8);
+    return index_tokens(doc, tokenize(utf8), lang, field, first_position);
+}
+
+Xapian::termpos Analyzer::index_tokens(Xapian::Document& doc, const std::vector<Token>& tokens, Lang lang,
+                                       const FieldOptions& field, Xapian::termpos first_position,
+                                       const std::unordered_set<std::string>* common_uses) const {
     Xapian::termpos last = first_position;
     const std::string word_prefix(field.word_prefix);
     const std::string stem_prefix(field.stem_prefix);
@@ -419,7 +441,8 @@ Xapian::termpos Analyzer::index_text(Xapian::Document& doc, std::string_view utf
             doc.add_term(stem_prefix + tok.folded, field.wdf_inc);
             continue;
         }
-        if (tok.capitalized && is_protected(tok.folded)) {
+        if (tok.capitalized && is_protected(tok.folded) &&
+            !(tok.sentence_start && common_uses && common_uses->count(tok.folded) > 0)) {
             doc.add_term(stem_prefix + tok.folded, field.wdf_inc);
             continue;
         }

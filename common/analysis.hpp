@@ -122,6 +122,17 @@ class Analyzer {
     Xapian::termpos index_text(Xapian::Document& doc, std::string_view utf8, Lang lang, const FieldOptions& field,
                                Xapian::termpos first_position = 0) const;
 
+    /// As index_text, for tokens already made by tokenize(). `common_uses` (from common_uses()) lists
+    /// protected names that this document uses as ordinary words.
+    Xapian::termpos index_tokens(Xapian::Document& doc, const std::vector<Token>& tokens, Lang lang,
+                                 const FieldOptions& field, Xapian::termpos first_position = 0,
+                                 const std::unordered_set<std::string>* common_uses = nullptr) const;
+
+    /// Protected names that a document uses only as ordinary words: seen in lower case and never
+    /// capitalised inside a sentence ("Paris sportifs : ... les paris en ligne" is about bets, so its
+    /// sentence-initial "Paris" is not the city).
+    std::unordered_set<std::string> common_uses(const std::vector<const std::vector<Token>*>& fields) const;
+
     /// Rewrites a user query so that Xapian::QueryParser sees the index's word forms: elisions and
     /// possessives removed, acronyms and numbers canonical, words accent-folded. Query syntax
     /// (operators, quotes, brackets, field prefixes, wildcards) is kept; values of the fields named

@@ -61,11 +61,15 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
     if (built.id_term.size() > 240) built.id_term = std::string(schema::k_prefix_id) + "h" + hex64(fnv1a(article.id));
     doc.add_boolean_term(built.id_term);
 
+    const std::vector<common::Token> title_tokens = m_analyzer->tokenize(article.title);
+    const std::vector<common::Token> body_tokens = m_analyzer->tokenize(article.body);
+    const auto common_uses = m_analyzer->common_uses({&title_tokens, &body_tokens});
+
     common::FieldOptions title_field;
     title_field.word_prefix = schema::k_prefix_title;
     title_field.stem_prefix = schema::k_prefix_title_stem;
     title_field.exact_forms = false;
-    m_analyzer->index_text(doc, article.title, stem_lang, title_field);
+    m_analyzer->index_tokens(doc, title_tokens, stem_lang, title_field, 0, &common_uses);
 
     // Title and body share the unprefixed space; the title counts more, and a gap of positions keeps
     // phrases from spanning the title and the first sentence.
@@ -73,9 +77,9 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
     main_field.word_prefix = schema::k_prefix_word;
     main_field.stem_prefix = schema::k_prefix_stem;
     main_field.wdf_inc = m_options.title_weight;
-    const Xapian::termpos title_end = m_analyzer->index_text(doc, article.title, stem_lang, main_field);
+    const Xapian::termpos title_end = m_analyzer->index_tokens(doc, title_tokens, stem_lang, main_field, 0, &common_uses);
     main_field.wdf_inc = 1;
-    m_analyzer->index_text(doc, article.body, stem_lang, main_field, title_end + 100);
+    m_analyzer->index_tokens(doc, body_tokens, stem_lang, main_field, title_end + 100, &common_uses);
 
     if (article.lang != common::Lang::unknown) {
         const std::string code(common::lang_code(article.lang));

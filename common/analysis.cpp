@@ -32,6 +32,7 @@ bool is_hyphen(UChar32 c) { return c == 0x2D || c == 0x2010 || c == 0x2011; }
 bool is_digit(UChar32 c) { return u_isdigit(c) != 0; }
 bool is_word_char(UChar32 c) {
     if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (is_apostrophe(c)) return false;  // U+02BC is a letter to Unicode, an apostrophe to French typists
     const int8_t type = u_charType(c);
     return u_hasBinaryProperty(c, UCHAR_ALPHABETIC) || type == U_DECIMAL_DIGIT_NUMBER ||
            type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
@@ -382,15 +383,28 @@ std::vector<Token> Analyzer::tokenize(std::string_view utf8) const { return Toke
 
 bool Analyzer::is_protected(std::string_view folded) const { return m_protected->contains(folded); }
 
+std::string Analyzer::common_stem(std::string stem) const {
+    if (!is_protected(stem)) return stem;
+    // The stem of an ordinary word equals a protected name ("les paris" → "paris", "réunions" → "reunion"):
+    // it must not be the name's term. A plural s is dropped when that gives a free stem; otherwise the
+    // stem is marked, so that inflected forms still find each other but never the name.
+    if (stem.size() > 3 && stem.back() == 's' && !is_protected(std::string_view(stem).substr(0, stem.size() - 1))) {
+        stem.pop_back();
+        return stem;
+    }
+    stem.push_back('_');
+    return stem;
+}
+
 std::string Analyzer::stem(std::string_view lower, Lang lang) const {
     const std::string folded = fold_accents(lower);
     if (has_digit(folded) || is_protected(folded)) return folded;
-    return fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(lower));
+    return common_stem(fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(lower)));
 }
 
 std::string Analyzer::stem_folded(std::string_view folded, Lang lang) const {
     if (has_digit(folded) || is_protected(folded)) return std::string(folded);
-    return fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(folded));
+    return common_stem(fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(folded)));
 }
 
 std::unordered_set<std::string> Analyzer::common_uses(const std::vector<const std::vector<Token>*>& fields) const {
@@ -446,20 +460,11 @@ Xapian::termpos Analyzer::index_tokens(Xapian::Document& doc, const std::vector<
             doc.add_term(stem_prefix + tok.folded, field.wdf_inc);
             continue;
         }
-        std::string accented_stem = fold_accents(stemmer.stem(tok.lower));
-        if (accented_stem == tok.folded && is_protected(tok.folded)) {
-            // A protected name used as a common word ("les paris sportifs"): its stem must not be the
-            // name's term, or a search for the city would find the bets. Index the singular instead.
-            if (accented_stem.size() > 3 && accented_stem.back() == 's') {
-                accented_stem.pop_back();
-            } else {
-                continue;
-            }
-        }
+        const std::string accented_stem = common_stem(fold_accents(stemmer.stem(tok.lower)));
         doc.add_term(stem_prefix + accented_stem, field.wdf_inc);
         if (tok.lower != tok.folded) {
             // Stemming unaccented input can give another stem; a query typed without accents uses that one.
-            std::string plain_stem = stemmer.stem(tok.folded);
+            const std::string plain_stem = common_stem(stemmer.stem(tok.folded));
             if (plain_stem != accented_stem) doc.add_term(stem_prefix + plain_stem, field.wdf_inc);
         }
     }

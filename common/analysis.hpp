@@ -143,6 +143,9 @@ class Analyzer {
     std::vector<std::string> exact_terms(std::string_view utf8) const;
 
   private:
+    /// A stem that collides with a protected name, made distinct from it (see analysis.cpp).
+    std::string common_stem(std::string stem) const;
+
     AnalyzerSettings m_settings;
     std::shared_ptr<const ProtectedWords> m_protected;
 };

@@ -1,1 +1,238 @@
-// placeholder
+// Tests of the shared analysis pipeline: tokenization rules, stemming, folding, query normalization.
+#include "common/analysis.hpp"
+#include "common/errors.hpp"
+#include "common/schema.hpp"
+#include "common/text.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+using dateline::common::Analyzer;
+using dateline::common::Lang;
+using dateline::common::Token;
+using dateline::common::TokenKind;
+
+namespace {
+
+const Analyzer& analyzer() {
+    static const Analyzer a;
+    return a;
+}
+
+/// Folded forms of the tokens that are not compound wholes.
+std::vector<std::string> words(const std::string& text) {
+    std::vector<std::string> out;
+    for (const Token& t : analyzer().tokenize(text)) {
+        if (t.kind != TokenKind::compound) out.push_back(t.folded);
+    }
+    return out;
+}
+
+std::vector<std::string> terms_of(const std::string& text, Lang lang) {
+    Xapian::Document doc;
+    dateline::common::FieldOptions field;
+    field.word_prefix = "";
+    field.stem_prefix = "Z";
+    analyzer().index_text(doc, text, lang, field);
+    return {doc.termlist_begin(), doc.termlist_end()};
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+}  // namespace
+
+TEST_CASE("tokenizer rules, one row per rule", "[analysis]") {
+    struct Row {
+        const char* rule;
+        std::string input;
+        std::vector<std::string> expected;
+    };
+    const std::vector<Row> rows = {
+        {"plain words are case-folded", "North Korea", {"north", "korea"}},
+        {"accents are folded in the positional form", "Corée économie Réunion", {"coree", "economie", "reunion"}},
+        {"elision with ASCII apostrophe", "l'armée", {"armee"}},
+        {"elision with typographic apostrophe", "l\u2019arm\u00e9e", {"armee"}},
+        {"elision with modifier letter apostrophe", "d\u02bcUkraine", {"ukraine"}},
+        {"elision qu'", "qu'elle", {"elle"}},
+        {"elision jusqu'", "jusqu'à Moscou", {"a", "moscou"}},
+        {"elision lorsqu' puisqu' quoiqu'", "lorsqu'il puisqu'on quoiqu'elle", {"il", "on", "elle"}},
+        {"elisions c' j' m' n' s' t'", "c'est j'ai m'a n'a s'est t'as", {"est", "ai", "a", "a", "est", "as"}},
+        {"English possessive", "Russia's army", {"russia", "army"}},
+        {"possessive with typographic apostrophe", "Russia\u2019s army", {"russia", "army"}},
+        {"inner apostrophe kept", "aujourd'hui", {"aujourd'hui"}},
+        {"dotted acronym", "U.S. troops", {"us", "troops"}},
+        {"long dotted acronym", "the D.P.R.K. said", {"the", "dprk", "said"}},
+        {"plain acronym equals dotted", "US DPRK", {"us", "dprk"}},
+        {"thousands separator removed", "1,000 soldiers", {"1000", "soldiers"}},
+        {"decimal kept whole", "3.5%", {"3.5"}},
+        {"French decimal comma", "3,5 %", {"3.5"}},
+        {"year kept whole", "in 2024", {"in", "2024"}},
+        {"hyphenated parts", "nord-coréen", {"nord", "coreen"}},
+        {"hyphenated place", "Port-Louis", {"port", "louis"}},
+        {"English hyphenated", "cease-fire", {"cease", "fire"}},
+        {"ligature expanded", "cœur", {"coeur"}},
+        {"German sharp s folds", "Straße", {"strasse"}},
+        {"punctuation only", "... -- !!", {}},
+        {"empty", "", {}},
+    };
+    for (const auto& row : rows) {
+        INFO(row.rule << ": " << row.input);
+        CHECK(words(row.input) == row.expected);
+    }
+}
+
+TEST_CASE("hyphenated words are findable as the whole and by the parts", "[analysis]") {
+    const auto tokens = analyzer().tokenize("nord-coréen");
+    REQUIRE(tokens.size() == 3);
+    CHECK(tokens[0].kind == TokenKind::compound);
+    CHECK(tokens[0].folded == "nordcoreen");
+    CHECK(tokens[1].position == tokens[0].position);
+    CHECK(tokens[2].position == tokens[1].position + 1);
+    const auto terms = terms_of("Un soldat nord-coréen", Lang::fr);
+    CHECK(has(terms, "nordcoreen"));
+    CHECK(has(terms, "nord"));
+    CHECK(has(terms, "coreen"));
+}
+
+TEST_CASE("token offsets cover the source text, elision and possessive included", "[analysis]") {
+    const std::string text = "Hier, l'armée de Russia's ally";
+    const auto tokens = analyzer().tokenize(text);
+    REQUIRE(tokens.size() == 5);
+    CHECK(text.substr(tokens[1].begin, tokens[1].end - tokens[1].begin) == "l'armée");
+    CHECK(text.substr(tokens[3].begin, tokens[3].end - tokens[3].begin) == "Russia's");
+    CHECK(tokens[0].sentence_start);
+    CHECK_FALSE(tokens[1].sentence_start);
+    CHECK(tokens[0].capitalized);
+}
+
+TEST_CASE("singular and plural share a stem in both languages", "[analysis]") {
+    struct Row {
+        const char* a;
+        const char* b;
+        Lang lang;
+    };
+    const std::vector<Row> rows = {
+        {"élections", "élection", Lang::fr},
+        {"armées", "armée", Lang::fr},
+        {"sanctions", "sanction", Lang::fr},
+        {"summits", "summit", Lang::en},
+        {"elections", "election", Lang::en},
+        {"troops", "troop", Lang::en},
+    };
+    for (const auto& row : rows) {
+        INFO(row.a << " / " << row.b);
+        CHECK(analyzer().stem(dateline::common::fold_case(row.a), row.lang) ==
+              analyzer().stem(dateline::common::fold_case(row.b), row.lang));
+    }
+}
+
+TEST_CASE("accent folding happens after stemming, and unaccented input finds the same stem", "[analysis]") {
+    // The stem of the accented word, folded, is indexed; so is the stem of the unaccented word when it differs.
+    for (const char* word : {"économie", "armée", "élections", "Corée", "général", "défense"}) {
+        INFO(word);
+        const std::string lower = dateline::common::fold_case(word);
+        const std::string folded = dateline::common::fold_accents(lower);
+        const auto terms = terms_of(word, Lang::fr);
+        CHECK(has(terms, "Z" + analyzer().stem_folded(folded, Lang::fr)));
+        CHECK(has(terms, "Z" + analyzer().stem(lower, Lang::fr)));
+    }
+}
+
+TEST_CASE("place names are protected from stemming; common uses are not the name", "[analysis]") {
+    CHECK(analyzer().stem("paris", Lang::en) == "paris");
+    CHECK(analyzer().stem("paris", Lang::fr) == "paris");
+    CHECK(analyzer().stem_folded("coree", Lang::fr) == "coree");
+    const auto city = terms_of("Le maire de Paris a parlé.", Lang::fr);
+    CHECK(has(city, "Zparis"));
+    const auto bets = terms_of("Les jeunes multiplient les paris sportifs.", Lang::fr);
+    CHECK_FALSE(has(bets, "Zparis"));
+    CHECK(has(bets, "Zpari"));
+    // A bets article whose title starts with "Paris": the document context says it is a common word.
+    const auto title = analyzer().tokenize("Paris sportifs : la ruée");
+    const auto body = analyzer().tokenize("Les paris en ligne séduisent.");
+    const auto uses = analyzer().common_uses({&title, &body});
+    Xapian::Document doc;
+    dateline::common::FieldOptions field;
+    field.word_prefix = "";
+    field.stem_prefix = "Z";
+    analyzer().index_tokens(doc, title, Lang::fr, field, 0, &uses);
+    const std::vector<std::string> terms(doc.termlist_begin(), doc.termlist_end());
+    CHECK_FALSE(has(terms, "Zparis"));
+    // "réunion" (a meeting) and "réunions" find each other, never the island's name term.
+    const auto meeting = terms_of("Trois réunions ont eu lieu.", Lang::fr);
+    CHECK_FALSE(has(meeting, "Zreunion"));
+    CHECK(has(meeting, "Z" + analyzer().stem_folded("reunions", Lang::fr)));
+    CHECK(analyzer().stem_folded("reunion", Lang::fr) == "reunion");
+}
+
+TEST_CASE("exact accented forms are indexed for ranking", "[analysis]") {
+    const auto terms = terms_of("La Corée", Lang::fr);
+    CHECK(has(terms, "Ecorée"));
+    CHECK_FALSE(has(terms, "Ela"));
+    CHECK(analyzer().exact_terms("Corée du Nord") == std::vector<std::string>{"Ecorée"});
+    CHECK(analyzer().exact_terms("coree").empty());
+}
+
+TEST_CASE("stopwords get positions but no stem terms", "[analysis]") {
+    const auto terms = terms_of("the summit of the leaders", Lang::en);
+    CHECK(has(terms, "the"));
+    CHECK_FALSE(has(terms, "Zthe"));
+    CHECK(has(terms, "Zsummit"));
+}
+
+TEST_CASE("query normalization keeps the syntax and rewrites the words", "[analysis][query]") {
+    struct Row {
+        std::string input;
+        std::string expected;
+    };
+    const std::vector<Row> rows = {
+        {"l'armée", "armee"},
+        {"Russia's sanctions", "russia sanctions"},
+        {"U.S. AND Corée", "us AND coree"},
+        {"\"Corée du Nord\" -Séoul", "\"coree du nord\" -seoul"},
+        {"title:Élection", "title:election"},
+        {"date:2019..2024 Corée", "date:2019..2024 coree"},
+        {"nord-coréen", "nord-coreen"},
+        {"Pyong*", "pyong*"},
+        {"(Kim OR Poutine) NEAR Moscou", "(kim OR poutine) NEAR moscou"},
+        {"1,000", "1000"},
+        {"", ""},
+    };
+    for (const auto& row : rows) {
+        INFO(row.input);
+        CHECK(analyzer().normalize_query(row.input, {"date"}) == row.expected);
+    }
+}
+
+TEST_CASE("analysis settings round-trip through the index metadata form", "[analysis]") {
+    const auto settings = dateline::common::AnalyzerSettings::current();
+    const auto back = dateline::common::AnalyzerSettings::from_json(settings.to_json());
+    CHECK(back.version == dateline::common::schema::k_index_version);
+    CHECK(back.stemmer_fr == "french");
+    CHECK_THROWS_AS(dateline::common::AnalyzerSettings::from_json("not json"), dateline::common::EnvironmentError);
+    CHECK_THROWS_WITH(dateline::common::AnalyzerSettings::from_json("{}"), Catch::Contains("incomplete"));
+}
+
+TEST_CASE("a 1 MB article is analysed whole", "[analysis]") {
+    std::string text;
+    while (text.size() < 1024 * 1024) text += "La Corée du Nord et la Russie signent un traité. ";
+    const auto tokens = analyzer().tokenize(text);
+    CHECK(tokens.size() > 100000);
+    CHECK(tokens.back().end <= text.size());
+}
+
+TEST_CASE("language detection on articles, titles and queries", "[analysis][language]") {
+    using dateline::common::detect_language;
+    CHECK(detect_language("La Russie et la Corée du Nord ont signé un traité de défense mutuelle à Pyongyang.").lang == Lang::fr);
+    CHECK(detect_language("Russia and North Korea signed a mutual defence treaty in Pyongyang on Wednesday.").lang == Lang::en);
+    CHECK(detect_language("Les élections législatives à Maurice").lang == Lang::fr);
+    CHECK(detect_language("The election results in Mauritius").lang == Lang::en);
+    CHECK(detect_language("").lang == Lang::unknown);
+    CHECK(dateline::common::parse_lang("FR") == Lang::fr);
+    CHECK_FALSE(dateline::common::parse_lang("de").has_value());
+    CHECK_THROWS_WITH(dateline::common::parse_lang_option("fre"),
+                      "unknown language 'fre'; expected one of: en, fr, auto");
+}

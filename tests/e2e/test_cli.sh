@@ -1,2 +1,77 @@
-#!/bin/sh
-exit 0
+#!/usr/bin/env bash
+# End-to-end tests of the real programs: help, usage errors, bad input, indexing sample_corpus, searching.
+# Usage: test_cli.sh DATELINE_INDEX DATELINE_SEARCH SAMPLE_CORPUS_DIR
+set -u
+INDEX=$1 SEARCH=$2 CORPUS=$3
+work=$(mktemp -d "${TMPDIR:-/tmp}/dateline-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+
+check() {  # check NAME EXPECTED_STATUS ACTUAL_STATUS OUTPUT PATTERN...
+    local name=$1 want=$2 got=$3 out=$4; shift 4
+    local ok=1
+    [ "$got" = "$want" ] || { echo "FAIL $name: exit status $got, expected $want"; ok=0; }
+    for pat in "$@"; do
+        grep -qF -- "$pat" <<<"$out" || { echo "FAIL $name: output lacks: $pat"; ok=0; }
+    done
+    if [ $ok = 1 ]; then passed=$((passed+1)); echo "ok   $name"; else failed=$((failed+1)); echo "---- output:"; echo "$out" | head -20; fi
+}
+run() { out=$("$@" 2>&1); status=$?; }
+
+run "$INDEX" --help;                   check "index --help" 0 $status "$out" "Usage: dateline-index" "analyze" "delete"
+run "$INDEX" add --help;               check "index add --help" 0 $status "$out" "--db" "--lang" "--field"
+run "$SEARCH" --help;                  check "search --help" 0 $status "$out" "Usage: dateline-search" "--json"
+run "$INDEX" --version;                check "index --version" 0 $status "$out" "dateline-index" "Xapian 1.4"
+run "$SEARCH" --version;               check "search --version" 0 $status "$out" "dateline-search"
+run "$INDEX" "$CORPUS/articles_en.jsonl"; check "index without --db" 2 $status "$out" "missing --db DIR"
+run "$INDEX" --db "$work/db" --lang fre "$CORPUS/articles_en.jsonl"
+check "index bad --lang" 2 $status "$out" "unknown language 'fre'; expected one of: en, fr, auto"
+run "$INDEX" frobnicate;               check "index unknown command" 2 $status "$out" "unknown command 'frobnicate'"
+run "$INDEX" --db "$work/db" "$work/nope.jsonl"
+check "index missing input" 1 $status "$out" "$work/nope.jsonl: error: no such file or directory"
+run "$SEARCH" "Kim";                   check "search without --db" 2 $status "$out" "missing --db DIR"
+run "$SEARCH" --db "$work/absent" Kim; check "search missing index" 1 $status "$out" "cannot open index '$work/absent'"
+run "$SEARCH" --db "$work/absent" --sort sideways Kim
+check "search bad --sort" 2 $status "$out" "unknown sort order 'sideways'; expected one of: relevance, date, recent"
+
+# A malformed line is reported with file:line, skipped and counted; the rest is indexed.
+bad="$work/bad.jsonl"
+printf '%s\n' '{"id":"a1","title":"Port Louis harbour reopens","body":"The harbour reopened on Monday.","date":"2024-02-01","lang":"en"}' \
+    '{"id":"a2","title":"broken", "body": ' \
+    '{"id":"a3","title":"Le port rouvre","body":"Le port de Port-Louis a rouvert lundi.","date":"not a date","lang":"fr"}' > "$bad"
+run "$INDEX" --db "$work/bad-db" "$bad"
+check "malformed JSON line" 3 $status "$out" "$bad:2: error: malformed JSON" "$bad:3: warning: unreadable date 'not a date'" \
+    "indexed 2 articles from 1 files" "1 errors (records skipped)"
+run "$SEARCH" --db "$work/bad-db" --json harbour
+check "rest of the file indexed" 0 $status "$out" '"id": "a1"'
+
+# Index the sample corpus and search it in both languages.
+run "$INDEX" --db "$work/db" "$CORPUS"/*.jsonl
+check "index sample corpus" 0 $status "$out" "indexed "
+run "$SEARCH" --db "$work/db" --json --limit 1 Kim Putin Vladivostok summit
+check "English query ranks its article first" 0 $status "$out" '"id": "en-2019-kim-putin-vladivostok"'
+run "$SEARCH" --db "$work/db" --json --limit 1 "flèche Notre-Dame incendie"
+check "French query ranks its article first" 0 $status "$out" '"id": "fr-2019-incendie-notre-dame"'
+run "$SEARCH" --db "$work/db" --json --limit 1 "fleche notre dame incendie"
+check "French query without accents" 0 $status "$out" '"id": "fr-2019-incendie-notre-dame"'
+run "$SEARCH" --db "$work/db" --json --limit 1 --lang fr "l'armée nord-coréenne Koursk"
+check "elided French query" 0 $status "$out" '"lang": "fr"'
+
+count() { "$SEARCH" --db "$1" --json --limit 0 "" | sed -n 's/^  "total": \([0-9]*\),*/\1/p'; }
+before=$(count "$work/db")
+run "$INDEX" --db "$work/db" --force "$CORPUS/articles_en.jsonl"
+after=$(count "$work/db")
+if [ -n "$before" ] && [ "$before" = "$after" ]; then passed=$((passed+1)); echo "ok   re-indexing replaces ($after documents)"
+else failed=$((failed+1)); echo "FAIL re-indexing replaces: $before documents before, $after after"; fi
+
+run "$INDEX" --db "$work/db" "$CORPUS/articles_en.jsonl"
+check "unchanged file skipped" 0 $status "$out" "1 unchanged files skipped"
+
+run "$INDEX" delete --db "$work/db" en-2019-kim-putin-vladivostok
+check "delete" 0 $status "$out" "deleted 1 of 1 articles"
+run "$SEARCH" --db "$work/db" --json Vladivostok summit Kim Putin
+if grep -q '"id": "en-2019-kim-putin-vladivostok"' <<<"$out"; then failed=$((failed+1)); echo "FAIL deleted article still found"
+else passed=$((passed+1)); echo "ok   deleted article gone"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,151 @@
+// The symmetry test: for sampled words of every sample article, the accented, unaccented, capitalised,
+// elided and inflected forms all find that article, through the real indexer and searcher.
+#include "indexer/index_writer.hpp"
+#include "searcher/searcher.hpp"
+
+#include "common/analysis.hpp"
+#include "common/stopwords.hpp"
+#include "common/text.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using namespace dateline;
+
+namespace {
+
+/// A unique temporary directory, removed at the end of the test.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::random_device rd;
+        path = fs::temp_directory_path() / ("dateline-e2e-" + std::to_string(rd()) + std::to_string(rd()));
+        fs::create_directories(path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+struct SampleArticle {
+    std::string id;
+    std::string body;
+    common::Lang lang = common::Lang::unknown;
+};
+
+std::vector<SampleArticle> read_jsonl_articles() {
+    std::vector<SampleArticle> out;
+    for (const char* name : {"articles_en.jsonl", "articles_fr.jsonl"}) {
+        std::ifstream in(fs::path(DATELINE_SAMPLE_CORPUS) / name);
+        std::string line;
+        while (std::getline(in, line)) {
+            const auto j = nlohmann::json::parse(line);
+            out.push_back({j.value("id", ""), j.value("body", ""),
+                           std::string(name).find("_fr") != std::string::npos ? common::Lang::fr : common::Lang::en});
+        }
+    }
+    return out;
+}
+
+bool finds(searcher::Searcher& s, const std::string& query, const std::string& id) {
+    searcher::SearchRequest request;
+    request.query = query;
+    request.limit = 200;
+    request.facets = false;
+    for (const auto& hit : s.search(request).hits) {
+        if (hit.article.id == id) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("every form of sampled words finds its article", "[e2e][symmetry]") {
+    TempDir dir;
+    const std::string db = (dir.path / "db").string();
+    std::ostringstream diag_out;
+    indexer::Diagnostics diagnostics(diag_out, true);
+    indexer::IndexOptions options;
+    options.quiet = true;
+    const std::vector<std::string> inputs = {std::string(DATELINE_SAMPLE_CORPUS) + "/articles_en.jsonl",
+                                             std::string(DATELINE_SAMPLE_CORPUS) + "/articles_fr.jsonl"};
+    const auto summary = indexer::index_inputs(db, inputs, {}, options, diagnostics);
+    REQUIRE(summary.articles_indexed >= 40);
+    searcher::Searcher s(searcher::open_index({db}));
+    const common::Analyzer analyzer;
+
+    std::size_t checked = 0;
+    for (const auto& article : read_jsonl_articles()) {
+        // Sample up to six distinct content words per article: long enough, not stopwords, not names
+        // protected from stemming (a capitalised query for them means the place, by design).
+        std::vector<std::string> sampled;
+        for (const auto& tok : analyzer.tokenize(article.body)) {
+            if (sampled.size() == 6) break;
+            if (tok.kind != common::TokenKind::word || tok.compound_part || tok.folded.size() < 6) continue;
+            if (common::is_stopword(tok.folded) || analyzer.is_protected(tok.folded)) continue;
+            if (tok.folded.find('\'') != std::string::npos) continue;
+            const std::string surface = article.body.substr(tok.begin, tok.end - tok.begin);
+            if (std::find(sampled.begin(), sampled.end(), surface) == sampled.end()) sampled.push_back(surface);
+        }
+        for (const std::string& word : sampled) {
+            const std::string lower = common::fold_case(word);
+            std::vector<std::string> forms = {word, lower, common::fold_accents(lower)};
+            // Capitalised (sentence start) form.
+            if (!lower.empty() && lower[0] >= 'a' && lower[0] <= 'z') {
+                std::string cap = lower;
+                cap[0] = static_cast<char>(cap[0] - 'a' + 'A');
+                forms.push_back(cap);
+            }
+            if (article.lang == common::Lang::fr) {
+                forms.push_back("l'" + lower);
+                forms.push_back("l\u2019" + common::fold_accents(lower));
+                forms.push_back("d'" + lower);
+            } else {
+                forms.push_back(lower + "'s");
+            }
+            for (const auto& form : forms) {
+                INFO("article " << article.id << ", word '" << word << "', form '" << form << "'");
+                CHECK(finds(s, form, article.id));
+                ++checked;
+            }
+        }
+    }
+    CHECK(checked > 500);
+}
+
+TEST_CASE("inflected forms find each other in both languages", "[e2e][symmetry]") {
+    TempDir dir;
+    const std::string db = (dir.path / "db").string();
+    const std::string input = (dir.path / "inflections.jsonl").string();
+    {
+        std::ofstream out(input);
+        out << R"({"id":"fr1","title":"Les élections législatives","body":"Les armées et les sanctions économiques.","lang":"fr"})" "\n"
+            << R"({"id":"en1","title":"Leaders hold summits","body":"The elections and the troops were discussed.","lang":"en"})" "\n";
+    }
+    std::ostringstream diag_out;
+    indexer::Diagnostics diagnostics(diag_out, true);
+    indexer::IndexOptions options;
+    options.quiet = true;
+    indexer::index_inputs(db, {input}, {}, options, diagnostics);
+    searcher::Searcher s(searcher::open_index({db}));
+    struct Row {
+        const char* query;
+        const char* id;
+    };
+    const std::vector<Row> rows = {
+        {"élection", "fr1"}, {"election", "fr1"}, {"Élections", "fr1"}, {"armée", "fr1"},      {"l'armée", "fr1"},
+        {"sanction", "fr1"}, {"économique", "fr1"}, {"summit", "en1"},  {"election", "en1"},  {"troop", "en1"},
+        {"leader's", "en1"},
+    };
+    for (const auto& row : rows) {
+        INFO(row.query);
+        CHECK(finds(s, row.query, row.id));
+    }
+}

@@ -149,3 +149,23 @@ TEST_CASE("inflected forms find each other in both languages", "[e2e][symmetry]"
         CHECK(finds(s, row.query, row.id));
     }
 }
+
+TEST_CASE("an index of another layout version is refused with a clear message", "[e2e][schema]") {
+    TempDir dir;
+    const std::string db = (dir.path / "db").string();
+    {
+        Xapian::WritableDatabase w = indexer::open_writable_index(db);
+        w.set_metadata("dateline.version", "999");
+        w.commit();
+    }
+    CHECK_THROWS_WITH(searcher::open_index({db}), Catch::Contains("has layout version 999") && Catch::Contains("re-index"));
+    CHECK_THROWS_WITH(indexer::open_writable_index(db), Catch::Contains("has layout version 999"));
+    const std::string plain = (dir.path / "plain").string();
+    {
+        Xapian::WritableDatabase w(plain, Xapian::DB_CREATE);
+        w.add_document(Xapian::Document());
+        w.commit();
+    }
+    CHECK_THROWS_WITH(searcher::open_index({plain}), Catch::Contains("is not a dateline index"));
+    CHECK_THROWS_WITH(indexer::open_writable_index(plain), Catch::Contains("not made by dateline-index"));
+}

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <unordered_map>
 
 namespace dateline::common {
@@ -72,9 +73,13 @@ struct Forms {
     std::string lower;
     std::string folded;
 };
+struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 const Forms& token_forms(std::string_view surface) {
-    thread_local std::unordered_map<std::string, Forms> cache;
-    if (auto it = cache.find(std::string(surface)); it != cache.end()) return it->second;
+    thread_local std::unordered_map<std::string, Forms, TransparentHash, std::equal_to<>> cache;
+    if (auto it = cache.find(surface); it != cache.end()) return it->second;
     if (cache.size() > 200000) cache.clear();
     Forms forms;
     forms.lower = fold_case(surface);
@@ -130,7 +135,8 @@ class Tokenizer {
 
     /// Reads one chunk (runs of word characters joined by connectors) starting at `start`; returns the end.
     int32_t chunk(int32_t start) {
-        std::vector<Run> runs;
+        std::vector<Run>& runs = m_runs;
+        runs.clear();
         int32_t i = start;
         while (true) {
             Run run;
@@ -156,9 +162,6 @@ class Tokenizer {
                     joins = true;
                 } else if (c == '.' && run.cp_count == 1 && !is_digit(following) && single_letter_then_dot(after)) {
                     joins = true;
-                } else if (c == '.' && run.cp_count == 1 && !runs.empty() && runs.back().connector == '.' &&
-                           runs.back().cp_count == 1) {
-                    joins = false;
                 }
             }
             if (joins) {
@@ -193,14 +196,16 @@ class Tokenizer {
 
     /// Splits a chunk at hyphens into parts and turns each part into one token.
     void emit(const std::vector<Run>& runs, std::size_t chunk_begin, std::size_t chunk_end) {
-        std::vector<std::vector<Run>> parts(1);
-        for (const Run& run : runs) {
-            parts.back().push_back(run);
-            if (is_hyphen(run.connector)) parts.emplace_back();
-        }
-        std::vector<Token> made;
-        for (const auto& part : parts) {
-            if (auto tok = part_token(part)) made.push_back(std::move(*tok));
+        std::vector<Token>& made = m_made;
+        made.clear();
+        std::size_t part_begin = 0;
+        for (std::size_t k = 0; k < runs.size(); ++k) {
+            if (is_hyphen(runs[k].connector) || k + 1 == runs.size()) {
+                if (auto tok = part_token(std::span<const Run>(runs).subspan(part_begin, k + 1 - part_begin))) {
+                    made.push_back(std::move(*tok));
+                }
+                part_begin = k + 1;
+            }
         }
         if (made.empty()) return;
         const bool sentence_start = m_sentence_start;
@@ -234,18 +239,18 @@ class Tokenizer {
     }
 
     /// Applies elision, possessive, acronym and number rules to the runs of one hyphen-free part.
-    std::optional<Token> part_token(std::vector<Run> runs) {
+    std::optional<Token> part_token(std::span<const Run> runs) {
         if (runs.empty()) return std::nullopt;
         // French elision: a leading l', d', qu', jusqu'... is dropped (l'armée → armée).
         while (runs.size() > 1 && is_apostrophe(runs[0].connector)) {
             const std::string head = fold_for_match(slice(runs[0].begin, runs[0].end));
             if (!std::binary_search(k_elisions.begin(), k_elisions.end(), head)) break;
-            runs.erase(runs.begin());
+            runs = runs.subspan(1);
         }
         // English possessive: Russia's → Russia.
         if (runs.size() > 1 && is_apostrophe(runs[runs.size() - 2].connector)) {
             const std::string tail = fold_for_match(slice(runs.back().begin, runs.back().end));
-            if (tail == "s") runs.pop_back();
+            if (tail == "s") runs = runs.first(runs.size() - 1);
         }
         Token tok;
         const std::size_t b = runs.front().begin;
@@ -296,6 +301,8 @@ class Tokenizer {
     const uint8_t* m_bytes;
     int32_t m_n;
     std::vector<Token> m_tokens;
+    std::vector<Run> m_runs;   // scratch, reused across chunks
+    std::vector<Token> m_made;  // scratch, reused across chunks
     Xapian::termpos m_position = 0;
     bool m_sentence_start = true;
 };

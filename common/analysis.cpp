@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <span>
 #include <unordered_map>
 
@@ -331,6 +332,21 @@ ProtectedWords::ProtectedWords(std::unordered_set<std::string> folded_words, std
 
 bool ProtectedWords::contains(std::string_view folded) const { return m_words.find(folded) != m_words.end(); }
 
+std::string ProtectedWords::identity() const {
+    std::vector<std::string_view> sorted(m_words.begin(), m_words.end());
+    std::sort(sorted.begin(), sorted.end());
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the sorted words
+    for (const auto word : sorted) {
+        for (const unsigned char c : word) {
+            h = (h ^ c) * 1099511628211ULL;
+        }
+        h = (h ^ 0xFFu) * 1099511628211ULL;
+    }
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return m_source + ":" + buf;
+}
+
 ProtectedWords ProtectedWords::builtin() {
     // Place names whose stems collide with ordinary words (paris/pari, corée/cor) or that should
     // never be inflected; replaced by the gazetteer's names when one is loaded.
@@ -380,7 +396,7 @@ AnalyzerSettings AnalyzerSettings::current() {
 Analyzer::Analyzer(AnalyzerSettings settings, std::shared_ptr<const ProtectedWords> protected_words)
     : m_settings(std::move(settings)), m_protected(std::move(protected_words)) {
     if (!m_protected) m_protected = std::make_shared<const ProtectedWords>(ProtectedWords::builtin());
-    m_settings.protected_words = m_protected->source_name();
+    m_settings.protected_words = m_protected->identity();
     // Fail now, not in the middle of indexing, if a stemmer is missing.
     (void)thread_stemmer(m_settings.stemmer_en);
     (void)thread_stemmer(m_settings.stemmer_fr);

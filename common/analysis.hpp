@@ -50,8 +50,10 @@ class ProtectedWords {
     explicit ProtectedWords(std::unordered_set<std::string> folded_words, std::string source_name);
     bool contains(std::string_view folded) const;
     std::size_t size() const noexcept { return m_words.size(); }
-    /// Where the list comes from ("builtin", "gazetteer"), recorded in the index metadata.
+    /// Where the list comes from ("builtin", "gazetteer").
     const std::string& source_name() const noexcept { return m_source; }
+    /// "source:hash-of-the-words", recorded in the index metadata: the searcher must stem with the same list.
+    std::string identity() const;
     /// The small built-in list used when no gazetteer is loaded.
     static ProtectedWords builtin();
 
@@ -71,7 +73,7 @@ struct AnalyzerSettings {
     /// Snowball algorithm per language.
     std::string stemmer_en = "english";
     std::string stemmer_fr = "french";
-    /// Source of the protected (never stemmed) words.
+    /// Identity of the protected (never stemmed) words: ProtectedWords::identity().
     std::string protected_words = "builtin";
 
     /// JSON form, as stored under schema::k_meta_analysis.

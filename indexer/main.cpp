@@ -4,6 +4,8 @@
 #include "source.hpp"
 
 #include "common/analysis.hpp"
+#include "common/analysis_setup.hpp"
+#include "common/places.hpp"
 #include "common/errors.hpp"
 #include "common/language.hpp"
 #include "common/schema.hpp"
@@ -39,6 +41,7 @@ const char* const k_overview =
     "Commands:\n"
     "  add      --db DIR INPUT...   index articles (the default: 'dateline-index --db DIR INPUT...')\n"
     "  analyze  TEXT...             show the tokens and terms the analysis produces\n"
+    "  places   TEXT...             show the places found in a text, and why\n"
     "  delete   --db DIR ID...      remove articles by id\n"
     "\n"
     "Run 'dateline-index COMMAND --help' for the options of a command.\n"
@@ -120,6 +123,22 @@ const char* kind_name(common::TokenKind kind) {
     return "word";
 }
 
+/// The TEXT arguments joined by spaces, or standard input for a single "-"; repaired to valid UTF-8.
+std::string text_argument(const std::vector<std::string>& words) {
+    std::string text;
+    if (words.size() == 1 && words[0] == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
+    }
+    const auto repaired = common::repair_utf8(text);
+    if (repaired.replaced > 0 || repaired.decoded_as_latin1) {
+        std::cerr << "warning: input is not valid UTF-8; "
+                  << (repaired.decoded_as_latin1 ? "decoded as Latin-1" : "invalid bytes replaced by U+FFFD") << '\n';
+    }
+    return repaired.text;
+}
+
 int cmd_analyze(const std::vector<std::string>& args) {
     std::string lang = "auto";
     bool json = false;
@@ -145,19 +164,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
         std::cout << desc << '\n';
         return k_exit_ok;
     }
-    std::string text;
-    if (words.size() == 1 && words[0] == "-") {
-        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-        for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
-    }
-    if (text.empty()) throw common::UsageError("no TEXT given");
-    const auto repaired = common::repair_utf8(text);
-    if (repaired.replaced > 0 || repaired.decoded_as_latin1) {
-        std::cerr << "warning: input is not valid UTF-8; "
-                  << (repaired.decoded_as_latin1 ? "decoded as Latin-1" : "invalid bytes replaced by U+FFFD") << '\n';
-    }
-    text = repaired.text;
+    if (words.empty()) throw common::UsageError("no TEXT given");
+    const std::string text = text_argument(words);
     common::Lang language = common::parse_lang_option(lang);
     std::string method = "given";
     if (language == common::Lang::unknown) {
@@ -220,6 +228,73 @@ int cmd_analyze(const std::vector<std::string>& args) {
     return k_exit_ok;
 }
 
+int cmd_places(const std::vector<std::string>& args) {
+    std::string lang = "auto";
+    std::string title;
+    bool json = false;
+    bool explain = false;
+    std::vector<std::string> words;
+    po::options_description desc(
+        "Usage: dateline-index places [--lang en|fr|auto] [--title TITLE] [--json] [--explain] TEXT...\n\n"
+        "Show the places dateline finds in an article (TEXT is its body; '-' reads standard input),\n"
+        "their salience, the dateline, and with --explain every candidate match and why it was kept or\n"
+        "rejected. Articles keep the places of salience 0.3 or more.\n\nOptions");
+    desc.add_options()
+        ("help,h", "show this help")
+        ("lang,l", po::value(&lang)->value_name("en|fr|auto"), "language of the text (default: auto = detect)")
+        ("title,t", po::value(&title)->value_name("TITLE"), "the article's title")
+        ("json", po::bool_switch(&json), "print JSON")
+        ("explain", po::bool_switch(&explain), "list every match with its candidates and the reason");
+    po::options_description hidden;
+    hidden.add_options()("text", po::value(&words));
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("text", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << desc << '\n';
+        return k_exit_ok;
+    }
+    if (words.empty() && title.empty()) throw common::UsageError("no TEXT given");
+    const std::string body = words.empty() ? std::string() : text_argument(words);
+    title = common::repair_utf8(title).text;
+    common::Lang language = common::parse_lang_option(lang);
+    if (language == common::Lang::unknown) language = common::detect_language(title + "\n" + body).lang;
+    const auto analyzer = indexer::make_index_analyzer();
+    common::PlaceExtractorOptions options;
+    options.explain = explain;
+    const common::PlaceExtractor extractor(*common::shared_gazetteer(), analyzer, options);
+    const common::ArticlePlaces found = extractor.extract(title, body, language);
+    const common::Gazetteer& gazetteer = extractor.gazetteer();
+    if (json) {
+        std::cout << common::places_to_json(found, gazetteer, language) << '\n';
+        return k_exit_ok;
+    }
+    if (found.dateline) {
+        std::cout << "dateline: " << found.dateline->text << " → "
+                  << (found.dateline->place_id.empty() ? std::string("(unknown place)") : found.dateline->place_id) << "\n\n";
+    }
+    std::cout << (found.places.empty() ? "no places found\n" : "places (most salient first; kept when salience >= 0.3):\n");
+    for (const auto& p : found.places) {
+        std::printf("  %-12s %-28s country %-3s salience %.2f  mentions %d%s\n", p.id.c_str(),
+                    std::string(gazetteer.label(p.id, language)).c_str(), p.country.c_str(), p.salience, p.mentions,
+                    p.in_title ? "  in title" : "");
+    }
+    if (!found.mentions.empty()) std::cout << "\nmentions:\n";
+    for (const auto& m : found.mentions) {
+        std::cout << "  " << (m.field == common::TextField::title ? "title" : "body ") << ' ' << m.begin << '-' << m.end << "  '"
+                  << m.surface << "' → " << (m.id.empty() ? std::string("rejected") : m.id);
+        if (m.demonym) std::cout << " (demonym)";
+        if (m.dateline) std::cout << " (dateline)";
+        if (!m.reason.empty()) std::cout << ": " << m.reason;
+        std::cout << '\n';
+    }
+    return k_exit_ok;
+}
+
 int cmd_delete(const std::vector<std::string>& args) {
     std::string db;
     std::vector<std::string> ids;
@@ -263,8 +338,9 @@ int main(int argc, char** argv) {
         if (command == "add") return cmd_add({args.begin() + 1, args.end()});
         if (command == "analyze") return cmd_analyze({args.begin() + 1, args.end()});
         if (command == "delete") return cmd_delete({args.begin() + 1, args.end()});
+        if (command == "places") return cmd_places({args.begin() + 1, args.end()});
         if (!command.starts_with("-") && !std::filesystem::exists(command)) {
-            throw common::UsageError("unknown command '" + command + "'; expected one of: add, analyze, delete (or --db DIR INPUT...)");
+            throw common::UsageError("unknown command '" + command + "'; expected one of: add, analyze, places, delete (or --db DIR INPUT...)");
         }
         return cmd_add(args);
     } catch (const po::error& e) {

@@ -1,0 +1,467 @@
+// Tests of the gazetteer and the place matcher: names in both languages, the ambiguity traps, datelines.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/errors.hpp"
+#include "common/places.hpp"
+
+using namespace dateline::common;
+
+namespace {
+
+/// The project's gazetteer, loaded once for the whole binary.
+const Gazetteer& gazetteer() {
+    static const Gazetteer g = Gazetteer::load_default();
+    return g;
+}
+
+const PlaceExtractor& extractor() {
+    static const PlaceExtractor x(gazetteer());
+    return x;
+}
+
+const PlaceExtractor& explainer() {
+    static const PlaceExtractor x(gazetteer(), nullptr, PlaceExtractorOptions{.explain = true});
+    return x;
+}
+
+std::vector<std::string> ids_of(const ArticlePlaces& places) {
+    std::vector<std::string> ids;
+    for (const ArticlePlace& p : places.places) ids.push_back(p.id);
+    return ids;
+}
+
+bool has(const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+/// A unique temporary directory, removed with its contents.
+class TempDir {
+  public:
+    TempDir() {
+        std::random_device rd;
+        m_path =
+            std::filesystem::temp_directory_path() / ("dateline-places-" + std::to_string(rd()) + std::to_string(rd()));
+        std::filesystem::create_directories(m_path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(m_path, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return m_path; }
+    void write(const std::string& name, const std::string& text) const {
+        std::ofstream(m_path / name, std::ios::binary) << text;
+    }
+
+  private:
+    std::filesystem::path m_path;
+};
+
+const std::string k_main_header = "id\tkind\tcountry\tadmin1\tpopulation\tname_en\tname_fr\taliases\tlat\tlon\n";
+const std::string k_curated_header = "id\tkind\tcountry\tpopulation\tname_en\tname_fr\tnames\n";
+
+}  // namespace
+
+TEST_CASE("every spelling of a place's name finds it", "[places]") {
+    struct Row {
+        const char* name;
+        const char* id;
+    };
+    const Row rows[] = {
+        {"Corée du Nord", "KP"},
+        {"North Korea", "KP"},
+        {"DPRK", "KP"},
+        {"D.P.R.K.", "KP"},
+        {"Nord-Corée", "KP"},
+        {"coree-du-nord", "KP"},
+        {"États-Unis", "US"},
+        {"Etats Unis", "US"},
+        {"Etats-Unis", "US"},
+        {"U.S.", "US"},
+        {"USA", "US"},
+        {"United States", "US"},
+        {"Royaume-Uni", "GB"},
+        {"Grande-Bretagne", "GB"},
+        {"UK", "GB"},
+        {"Moscou", "gn524901"},
+        {"Moscow", "gn524901"},
+        {"Kiev", "gn703448"},
+        {"Kyiv", "gn703448"},
+        {"Port Louis", "gn934154"},
+        {"Port-Louis", "gn934154"},
+        {"Pyongyang", "gn1871859"},
+        {"La Réunion", "RE"},
+        {"Réunion", "RE"},
+        {"Rodrigues", "x-rodrigues"},
+        {"Chagos", "x-chagos"},
+        {"archipel des Chagos", "x-chagos"},
+        {"Kursk region", "RU.41"},
+        {"région de Koursk", "RU.41"},
+        {"the Gulf", "x-gulf"},
+        {"le Golfe", "x-gulf"},
+        {"Vatican", "VA"},
+        {"Côte d'Ivoire", "CI"},
+        {"Côte d’Ivoire", "CI"},
+        {"Cote d'Ivoire", "CI"},
+        {"russes", "RU"},
+        {"nord-coréenne", "KP"},
+        {"Mauritian", "MU"},
+        {"mauriciennes", "MU"},
+        {"Malagasy", "MG"},
+        {"réunionnais", "RE"},
+    };
+    for (const Row& row : rows) {
+        INFO(row.name);
+        const std::vector<const Place*> found = gazetteer().lookup(row.name);
+        REQUIRE_FALSE(found.empty());
+        CHECK(found.front()->id == row.id);
+    }
+    CHECK(gazetteer().lookup("Atlantis of the North").empty());
+}
+
+TEST_CASE("labels are given in English or French", "[places]") {
+    CHECK(gazetteer().label("KP", Lang::en) == "North Korea");
+    CHECK(gazetteer().label("KP", Lang::fr) == "Corée du Nord");
+    CHECK(gazetteer().label("gn524901", Lang::fr) == "Moscou");
+    CHECK(gazetteer().label("gn524901", Lang::unknown) == "Moscow");
+    CHECK(gazetteer().label("RU", Lang::en) == "Russia");
+    CHECK(gazetteer().label("no-such-place", Lang::en).empty());
+    const Place* moscow = gazetteer().find("gn524901");
+    REQUIRE(moscow != nullptr);
+    CHECK(moscow->kind == PlaceKind::city);
+    CHECK(moscow->country == "RU");
+    CHECK(moscow->population > 10000000);
+    CHECK(moscow->latitude.has_value());
+    CHECK(gazetteer().find("ZZ") == nullptr);
+}
+
+TEST_CASE("protected words are proper names, not ordinary words", "[places]") {
+    const ProtectedWords words = gazetteer().protected_words();
+    CHECK(words.source_name() == "gazetteer");
+    for (const char* w : {"paris", "moscou", "moscow", "pyongyang", "coree", "russie", "ukraine", "kiev", "maurice"}) {
+        INFO(w);
+        CHECK(words.contains(w));
+    }
+    for (const char* w : {"nice", "mobile", "reading", "the", "de", "orange", "tours", "new"}) {
+        INFO(w);
+        CHECK_FALSE(words.contains(w));
+    }
+    CHECK(gazetteer().is_common_word("nice", Lang::en));
+    CHECK_FALSE(gazetteer().is_common_word("nice", Lang::fr));
+    CHECK(gazetteer().is_common_word("tours", Lang::fr));
+}
+
+TEST_CASE("places of articles in both languages, with the traps", "[places]") {
+    struct Row {
+        const char* what;
+        const char* title;
+        const char* body;
+        Lang lang;
+        std::vector<std::string> present;
+        std::vector<std::string> absent;
+    };
+    const std::vector<Row> rows = {
+        {"French country name",
+         "La Corée du Nord tire un missile",
+         "Pyongyang a tiré un missile mardi.",
+         Lang::fr,
+         {"KP", "gn1871859"},
+         {"KR"}},
+        {"English country name and acronym", "", "The DPRK said North Korea would respond.", Lang::en, {"KP"}, {}},
+        {"États-Unis without accent or hyphen",
+         "",
+         "Les Etats Unis et la Russie ont signé.",
+         Lang::fr,
+         {"US", "RU"},
+         {}},
+        {"U.S. in capitals", "", "The U.S. and Britain agreed.", Lang::en, {"US", "GB"}, {}},
+        {"'us' is a pronoun", "", "Give us a break, they told us.", Lang::en, {}, {"US"}},
+        {"English demonym", "", "Russian troops crossed the border.", Lang::en, {"RU"}, {}},
+        {"lower-case English demonym", "", "He ordered russian salad.", Lang::en, {}, {"RU"}},
+        {"French demonyms, lower case",
+         "",
+         "Les troupes russes et le dirigeant nord-coréen.",
+         Lang::fr,
+         {"RU", "KP"},
+         {}},
+        {"Nice opening a sentence", "", "Nice weather today. The sun shone.", Lang::en, {}, {"gn2990440", "FR"}},
+        {"Nice after a preposition", "", "The festival in Nice drew crowds.", Lang::en, {"gn2990440", "FR"}, {}},
+        {"Nice opening a sentence, France named",
+         "",
+         "Nice is lovely. So are Marseille and Lyon in France.",
+         Lang::en,
+         {"gn2990440", "gn2995469", "gn2996944", "FR"},
+         {}},
+        {"Mobile the ordinary word", "", "Mobile phones are everywhere.", Lang::en, {}, {"gn4076598", "US"}},
+        {"Reading the ordinary word", "", "Reading the report took hours.", Lang::en, {}, {"gn2639577", "GB"}},
+        {"Reading the town", "", "She lives in Reading, a town west of London.", Lang::en, {"gn2639577", "GB"}, {}},
+        {"Georgia the country",
+         "",
+         "Georgia and Russia fought a war; Tbilisi was spared.",
+         Lang::en,
+         {"GE"},
+         {"US.GA"}},
+        {"Georgia the US state",
+         "",
+         "Georgia voters went to the polls in Atlanta, and U.S. officials watched.",
+         Lang::en,
+         {"US.GA", "US"},
+         {"GE"}},
+        {"Jordan the person", "", "Yesterday Michael Jordan scored forty points.", Lang::en, {}, {"JO"}},
+        {"Jordan the country", "", "Jordan closed its border with Syria.", Lang::en, {"JO", "SY"}, {}},
+        {"Chad the first name", "", "The drummer Chad Smith played.", Lang::en, {}, {"TD"}},
+        {"Chad the country", "", "Troops were sent to Chad.", Lang::en, {"TD"}, {}},
+        {"Niger is not Nigeria", "", "Niger's president met the Nigerian envoy.", Lang::en, {"NE", "NG"}, {}},
+        {"Paris the first name", "", "The heiress Paris Hilton arrived.", Lang::en, {}, {"gn2988507", "FR"}},
+        {"a city implies its country", "Floods hit Port-Louis", "Heavy rain fell.", Lang::en, {"gn934154", "MU"}, {}},
+        {"French town in French text",
+         "",
+         "À Béziers, un homme paie les impôts de ses voisins.",
+         Lang::fr,
+         {"gn3032833", "FR"},
+         {}},
+        {"the Gulf in French", "", "Les monarchies du Golfe ont réagi.", Lang::fr, {"x-gulf"}, {}},
+        {"Title Case headline", "Mobile Phone Sales Rise Again", "Sales rose.", Lang::en, {}, {"gn4076598"}},
+        {"Kiev and Kyiv are one city",
+         "",
+         "Kiev, also written Kyiv, is the capital of Ukraine.",
+         Lang::en,
+         {"gn703448", "UA"},
+         {}},
+        {"Réunion and Mauritius",
+         "",
+         "Des Réunionnais et des Mauriciens à Port-Louis.",
+         Lang::fr,
+         {"RE", "MU", "gn934154"},
+         {}},
+        {"a meeting is not Réunion", "", "Réunion du conseil municipal demain.", Lang::fr, {}, {"RE"}},
+    };
+    for (const Row& row : rows) {
+        INFO(row.what << ": " << row.title << " / " << row.body);
+        const ArticlePlaces result = extractor().extract(row.title, row.body, row.lang);
+        const std::vector<std::string> ids = ids_of(result);
+        for (const std::string& id : row.present) {
+            INFO("expected " << id);
+            CHECK(has(ids, id));
+        }
+        for (const std::string& id : row.absent) {
+            INFO("not expected " << id);
+            CHECK_FALSE(has(ids, id));
+        }
+    }
+}
+
+TEST_CASE("a city's country is listed with it, and the title weighs most", "[places]") {
+    const ArticlePlaces r = extractor().extract("Ukraine: talks resume",
+                                                "Delegates met in Moscow. Russia said that Russian and Ukrainian "
+                                                "officials would meet again in Moscow.",
+                                                Lang::en);
+    REQUIRE_FALSE(r.places.empty());
+    CHECK(r.places.front().id == "UA");
+    CHECK(r.places.front().salience == Approx(1.0));
+    CHECK(r.places.front().in_title);
+    const auto moscow =
+        std::find_if(r.places.begin(), r.places.end(), [](const ArticlePlace& p) { return p.id == "gn524901"; });
+    const auto russia =
+        std::find_if(r.places.begin(), r.places.end(), [](const ArticlePlace& p) { return p.id == "RU"; });
+    REQUIRE(moscow != r.places.end());
+    REQUIRE(russia != r.places.end());
+    CHECK(moscow->mentions == 2);
+    CHECK(moscow->country == "RU");
+    CHECK(russia->mentions == 4);  // "Russia", "Russian" and Moscow twice
+    CHECK_FALSE(russia->in_title);
+    for (const ArticlePlace& p : r.places) {
+        CHECK(p.salience > 0.0);
+        CHECK(p.salience <= 1.0);
+    }
+}
+
+TEST_CASE("mentions carry offsets and the demonym flag", "[places]") {
+    const std::string body = "Les troupes russes sont à Moscou.";
+    const ArticlePlaces r = extractor().extract("", body, Lang::fr);
+    REQUIRE(r.mentions.size() == 2);
+    CHECK(r.mentions[0].id == "RU");
+    CHECK(r.mentions[0].demonym);
+    CHECK(body.substr(r.mentions[0].begin, r.mentions[0].end - r.mentions[0].begin) == "russes");
+    CHECK(r.mentions[1].id == "gn524901");
+    CHECK_FALSE(r.mentions[1].demonym);
+    CHECK(r.mentions[1].surface == "Moscou");
+    CHECK(r.mentions[1].field == TextField::body);
+}
+
+TEST_CASE("datelines are recognized by their shape", "[places]") {
+    struct Row {
+        const char* body;
+        const char* text;  // nullptr: no dateline
+        const char* story;
+    };
+    const Row rows[] = {
+        {"MOSCOW (Reuters) - Russia said", "MOSCOW", "Russia said"},
+        {"PARIS, 12 mars (AFP) - Le gouvernement", "PARIS", "Le gouvernement"},
+        {"PORT-LOUIS \xE2\x80\x93 Le Premier ministre", "PORT-LOUIS", "Le Premier ministre"},
+        {"SEOUL, June 19 (AP) - North Korea", "SEOUL", "North Korea"},
+        {"WASHINGTON \xE2\x80\x94 The president", "WASHINGTON", "The president"},
+        {"  NEW YORK, Sept. 3 (Reuters) -- Stocks", "NEW YORK", "Stocks"},
+        {"Paris (AFP) - Le gouvernement", "Paris", "Le gouvernement"},
+        {"Paris - Le gouvernement a dit", nullptr, nullptr},
+        {"Le président a dit - bonjour", nullptr, nullptr},
+        {"UN REPORT: the figures", nullptr, nullptr},
+        {"", nullptr, nullptr},
+        {"MOSCOW", nullptr, nullptr},
+        {"In 2020 - a year", nullptr, nullptr},
+    };
+    for (const Row& row : rows) {
+        INFO(row.body);
+        const std::optional<Dateline> d = find_dateline(row.body);
+        if (row.text == nullptr) {
+            CHECK_FALSE(d.has_value());
+            continue;
+        }
+        REQUIRE(d.has_value());
+        CHECK(d->text == row.text);
+        CHECK(std::string(row.body).substr(d->begin, d->end - d->begin) == row.text);
+        CHECK(std::string(row.body).substr(d->story_begin) == row.story);
+    }
+}
+
+TEST_CASE("the dateline's place is resolved and counts for the article", "[places]") {
+    struct Row {
+        const char* body;
+        Lang lang;
+        const char* place;
+    };
+    const Row rows[] = {
+        {"MOSCOW (Reuters) - Officials said on Monday that talks would resume.", Lang::en, "gn524901"},
+        {"PARIS, 12 mars (AFP) - Le gouvernement a annoncé des mesures.", Lang::fr, "gn2988507"},
+        {"PORT-LOUIS \xE2\x80\x93 Le Premier ministre a parlé.", Lang::fr, "gn934154"},
+        {"SEOUL, June 19 (AP) - North Korea fired a missile.", Lang::en, "gn1835848"},
+    };
+    for (const Row& row : rows) {
+        INFO(row.body);
+        const ArticlePlaces r = extractor().extract("", row.body, row.lang);
+        REQUIRE(r.dateline.has_value());
+        CHECK(r.dateline->place_id == row.place);
+        const auto it =
+            std::find_if(r.mentions.begin(), r.mentions.end(), [](const PlaceMention& m) { return m.dateline; });
+        REQUIRE(it != r.mentions.end());
+        CHECK(it->id == row.place);
+        CHECK(has(ids_of(r), row.place));
+    }
+    // A dateline that names no known place is not reported.
+    CHECK_FALSE(extractor().extract("", "BREAKING (AP) - Something happened.", Lang::en).dateline.has_value());
+}
+
+TEST_CASE("explain mode lists rejected matches with their reasons", "[places]") {
+    const ArticlePlaces r = explainer().extract("", "Nice weather today. The drummer Chad Smith played.", Lang::en);
+    REQUIRE(r.mentions.size() == 2);
+    for (const PlaceMention& m : r.mentions) {
+        INFO(m.surface);
+        CHECK(m.id.empty());
+        CHECK(m.reason.rfind("rejected: ", 0) == 0);
+        CHECK_FALSE(m.candidates.empty());
+    }
+    CHECK(r.mentions[0].reason.find("ordinary word") != std::string::npos);
+    CHECK(r.mentions[1].reason.find("part of the name 'Chad Smith'") != std::string::npos);
+    CHECK(r.places.empty());
+
+    const ArticlePlaces ok = explainer().extract("", "Georgia voters in Atlanta.", Lang::en);
+    REQUIRE_FALSE(ok.mentions.empty());
+    CHECK(ok.mentions[0].id == "US.GA");
+    CHECK(ok.mentions[0].reason.find("other places of US.GA") != std::string::npos);
+}
+
+TEST_CASE("places_to_json gives the documented shape", "[places]") {
+    const ArticlePlaces r = extractor().extract("", "MOSCOW (Reuters) - Talks in Moscow.", Lang::en);
+    const nlohmann::json j = nlohmann::json::parse(places_to_json(r, gazetteer(), Lang::fr));
+    REQUIRE(j.at("places").is_array());
+    REQUIRE_FALSE(j.at("places").empty());
+    CHECK(j["places"][0].at("id") == "gn524901");
+    CHECK(j["places"][0].at("label") == "Moscou");
+    CHECK(j["places"][0].at("kind") == "city");
+    CHECK(j["places"][0].at("salience") == 1.0);
+    CHECK(j.at("dateline").at("place") == "gn524901");
+    CHECK(j.at("mentions").size() == 2);
+    const nlohmann::json none = nlohmann::json::parse(places_to_json(ArticlePlaces{}, gazetteer(), Lang::en));
+    CHECK(none.at("dateline").is_null());
+    CHECK(none.at("places").empty());
+}
+
+TEST_CASE("gazetteer errors name the file, the line and the bad value", "[places]") {
+    SECTION("missing directory") {
+        TempDir dir;
+        try {
+            (void)Gazetteer::load(dir.path() / "nowhere");
+            FAIL("no exception");
+        } catch (const EnvironmentError& e) {
+            CHECK(std::string(e.what()).find("cannot open gazetteer file '") != std::string::npos);
+            CHECK(std::string(e.what()).find("gazetteer.tsv'") != std::string::npos);
+        }
+    }
+    SECTION("wrong number of fields") {
+        TempDir dir;
+        dir.write("gazetteer.tsv", "# comment\n" + k_main_header + "FR\tcountry\tFR\t\t1\tFrance\tFrance\t\t\t\n");
+        dir.write("places-curated.tsv", k_curated_header + "FR\talias\n");
+        try {
+            (void)Gazetteer::load(dir.path());
+            FAIL("no exception");
+        } catch (const EnvironmentError& e) {
+            CHECK_THAT(e.what(),
+                       Catch::EndsWith("places-curated.tsv:2: error: expected 7 tab-separated fields, found 2"));
+        }
+    }
+    SECTION("unknown place id") {
+        TempDir dir;
+        dir.write("gazetteer.tsv", k_main_header + "FR\tcountry\tFR\t\t1\tFrance\tFrance\t\t\t\n");
+        dir.write("places-curated.tsv", k_curated_header + "ZZ\talias\t\t\t\t\tNowhere\n");
+        try {
+            (void)Gazetteer::load(dir.path());
+            FAIL("no exception");
+        } catch (const EnvironmentError& e) {
+            CHECK_THAT(e.what(), Catch::EndsWith("places-curated.tsv:2: error: unknown place id 'ZZ'"));
+        }
+    }
+    SECTION("unknown kind") {
+        TempDir dir;
+        dir.write("gazetteer.tsv", k_main_header + "FR\tstate\tFR\t\t1\tFrance\tFrance\t\t\t\n");
+        dir.write("places-curated.tsv", k_curated_header);
+        try {
+            (void)Gazetteer::load(dir.path());
+            FAIL("no exception");
+        } catch (const EnvironmentError& e) {
+            CHECK_THAT(e.what(),
+                       Catch::EndsWith("gazetteer.tsv:2: error: unknown kind 'state'; expected one of: country, "
+                                       "region, city, word"));
+        }
+    }
+    SECTION("a small valid gazetteer loads and matches") {
+        TempDir dir;
+        dir.write("gazetteer.tsv", k_main_header + "FR\tcountry\tFR\t\t1\tFrance\tFrance\t\t\t\n" +
+                                       "gn1\tcity\tFR\t\t500000\tLyon\tLyon\tLugdunum\t45.75\t4.85\n");
+        dir.write("places-curated.tsv", k_curated_header + "FR\tdemonym\t\t\t\t\tFrench|français(e)(s)\n");
+        const Gazetteer g = Gazetteer::load(dir.path());
+        CHECK(g.size() == 2);
+        REQUIRE(g.lookup("Lugdunum").size() == 1);
+        CHECK(g.lookup("françaises").front()->id == "FR");
+        const ArticlePlaces r = PlaceExtractor(g).extract("", "Les Français de Lyon.", Lang::fr);
+        std::vector<std::string> ids = ids_of(r);
+        std::sort(ids.begin(), ids.end());
+        CHECK(ids == std::vector<std::string>{"FR", "gn1"});
+    }
+}
+
+TEST_CASE("default search path honours DATELINE_DATA_DIR first", "[places]") {
+    TempDir dir;
+    ::setenv("DATELINE_DATA_DIR", dir.path().c_str(), 1);
+    const std::vector<std::filesystem::path> path = Gazetteer::default_search_path();
+    ::unsetenv("DATELINE_DATA_DIR");
+    REQUIRE_FALSE(path.empty());
+    CHECK(path.front() == dir.path());
+}

@@ -14,6 +14,8 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <csignal>
 #include <filesystem>
 #include <cstdio>
@@ -258,6 +260,8 @@ int cmd_places(const std::vector<std::string>& args) {
         std::cout << desc << '\n';
         return k_exit_ok;
     }
+    // Without TEXT, the body comes from standard input when it is not a terminal.
+    if (words.empty() && isatty(STDIN_FILENO) == 0) words.push_back("-");
     if (words.empty() && title.empty()) throw common::UsageError("no TEXT given");
     const std::string body = words.empty() ? std::string() : text_argument(words);
     title = common::repair_utf8(title).text;

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdio>
+#include <span>
 #include <vector>
 
 namespace dateline::common {
@@ -18,12 +18,12 @@ int days_in_month(int y, int m) {
     return m == 2 && is_leap(y) ? 29 : k_days[static_cast<std::size_t>(m - 1)];
 }
 
-struct MonthName {
+struct NamedNumber {
     std::string_view name;
-    int month;
+    int value;
 };
 // Folded (lower case, no accents) month names and abbreviations, English and French.
-constexpr auto k_months = std::to_array<MonthName>({
+constexpr auto k_months = std::to_array<NamedNumber>({
     {"january", 1}, {"jan", 1}, {"janvier", 1}, {"janv", 1},
     {"february", 2}, {"feb", 2}, {"fevrier", 2}, {"fev", 2}, {"fevr", 2},
     {"march", 3}, {"mar", 3}, {"mars", 3},
@@ -37,67 +37,43 @@ constexpr auto k_months = std::to_array<MonthName>({
     {"november", 11}, {"nov", 11}, {"novembre", 11},
     {"december", 12}, {"dec", 12}, {"decembre", 12},
 });
-constexpr auto k_weekdays = std::to_array<std::string_view>({
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    "lun", "mer", "jeu", "ven", "sam", "dim",
+// Weekdays, 0 = Monday.
+constexpr auto k_weekdays = std::to_array<NamedNumber>({
+    {"monday", 0}, {"mon", 0}, {"lundi", 0}, {"lun", 0},
+    {"tuesday", 1}, {"tue", 1}, {"tues", 1}, {"mardi", 1}, {"mar", 1},
+    {"wednesday", 2}, {"wed", 2}, {"mercredi", 2}, {"mer", 2},
+    {"thursday", 3}, {"thu", 3}, {"thur", 3}, {"thurs", 3}, {"jeudi", 3}, {"jeu", 3},
+    {"friday", 4}, {"fri", 4}, {"vendredi", 4}, {"ven", 4},
+    {"saturday", 5}, {"sat", 5}, {"samedi", 5}, {"sam", 5},
+    {"sunday", 6}, {"sun", 6}, {"dimanche", 6}, {"dim", 6},
 });
-constexpr auto k_fillers = std::to_array<std::string_view>({"le", "the", "of", "de", "du", "on", "at", "a"});
+// Words news puts around a date that carry no information: "le 15 juin", "on July 25", "25 of July".
+constexpr auto k_fillers = std::to_array<std::string_view>({"le", "the", "of", "de", "du", "on", "at", "a", "et"});
+// Ordinal suffixes glued to a day number: 1er, 1re, 2e, 2eme, 1st, 2nd, 3rd, 25th.
+constexpr auto k_ordinals = std::to_array<std::string_view>({"er", "re", "e", "eme", "st", "nd", "rd", "th"});
+// Time zone names after a time (RFC 822 and the ones French sites print), minutes east of UTC.
+constexpr auto k_zones = std::to_array<NamedNumber>({
+    {"gmt", 0}, {"ut", 0}, {"utc", 0}, {"z", 0},
+    {"est", -300}, {"edt", -240}, {"cst", -360}, {"cdt", -300},
+    {"mst", -420}, {"mdt", -360}, {"pst", -480}, {"pdt", -420},
+    {"cet", 60}, {"cest", 120},
+});
 
-std::optional<int> month_from_name(std::string_view folded) {
-    for (const auto& m : k_months) {
-        if (m.name == folded) return m.month;
+std::optional<int> lookup(std::span<const NamedNumber> table, std::string_view name) {
+    for (const auto& entry : table) {
+        if (entry.name == name) return entry.value;
     }
     return std::nullopt;
 }
 
-struct Piece {
-    std::string text;  // folded
-    bool number = false;
-};
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+// After folding, every month, weekday and zone name is ASCII; other bytes (NBSP, dashes) separate pieces.
+bool is_alpha(char c) { return c >= 'a' && c <= 'z'; }
 
-/// Splits into numbers and words, dropping punctuation; "1er" → 1.
-std::vector<Piece> pieces(std::string_view folded) {
-    std::vector<Piece> out;
-    std::string cur;
-    bool cur_number = false;
-    auto flush = [&] {
-        if (!cur.empty()) out.push_back({cur, cur_number});
-        cur.clear();
-    };
-    for (char c : folded) {
-        const bool digit = c >= '0' && c <= '9';
-        const bool alpha = (c >= 'a' && c <= 'z');
-        if (digit) {
-            if (!cur.empty() && !cur_number) flush();
-            cur_number = true;
-            cur.push_back(c);
-        } else if (alpha) {
-            if (!cur.empty() && cur_number) {
-                // Ordinal suffixes glued to the day: 1er, 2nd, 3rd, 25th.
-                cur.push_back(c);
-                std::string suffix;
-                std::size_t k = cur.find_first_not_of("0123456789");
-                suffix = cur.substr(k);
-                if (suffix == "e" || suffix == "er" || suffix == "s" || suffix == "st" || suffix == "n" ||
-                    suffix == "nd" || suffix == "r" || suffix == "rd" || suffix == "t" || suffix == "th" ||
-                    suffix == "re") {
-                    continue;
-                }
-                return {};  // "12abc": not a date
-            }
-            cur_number = false;
-            cur.push_back(c);
-        } else {
-            flush();
-        }
-    }
-    flush();
-    for (auto& p : out) {
-        if (p.number) p.text = p.text.substr(0, p.text.find_first_not_of("0123456789"));
-    }
-    return out;
+int to_int(std::string_view s) {
+    int v = 0;
+    for (char c : s) v = v * 10 + (c - '0');
+    return v;
 }
 
 std::optional<NewsDate> make(int y, int m, int d) {
@@ -109,22 +85,16 @@ std::optional<NewsDate> make(int y, int m, int d) {
     return date;
 }
 
-int to_int(std::string_view s) {
-    int v = 0;
-    for (char c : s) v = v * 10 + (c - '0');
-    return v;
-}
-
 /// ISO 8601: YYYY-MM-DD with optional THH:MM[:SS[.fff]] and Z or ±HH[:]MM.
 std::optional<NewsDate> parse_iso(std::string_view s) {
     auto digits = [&](std::size_t at, std::size_t n) {
         if (at + n > s.size()) return false;
         for (std::size_t k = at; k < at + n; ++k) {
-            if (s[k] < '0' || s[k] > '9') return false;
+            if (!is_digit(s[k])) return false;
         }
         return true;
     };
-    if (!digits(0, 4) || s.size() < 10 || s[4] != '-' || !digits(5, 2) || s[7] != '-' || !digits(8, 2)) {
+    if (s.size() < 10 || !digits(0, 4) || s[4] != '-' || !digits(5, 2) || s[7] != '-' || !digits(8, 2)) {
         return std::nullopt;
     }
     auto date = make(to_int(s.substr(0, 4)), to_int(s.substr(5, 2)), to_int(s.substr(8, 2)));
@@ -144,7 +114,7 @@ std::optional<NewsDate> parse_iso(std::string_view s) {
         at += 3;
         if (at < s.size() && (s[at] == '.' || s[at] == ',')) {
             ++at;
-            while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+            while (at < s.size() && is_digit(s[at])) ++at;
         }
     }
     if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
@@ -174,24 +144,226 @@ std::optional<NewsDate> parse_iso(std::string_view s) {
     return date;
 }
 
-/// "08:00:00 +0400", "08:00 GMT" after an RFC 822 date.
-void parse_time_suffix(std::string_view rest, NewsDate& date) {
-    int h = 0, mi = 0, sec = 0;
-    char zone[16] = {0};
-    const std::string copy(rest);
-    const int n = std::sscanf(copy.c_str(), " %d:%d:%d %15s", &h, &mi, &sec, zone);
-    if (n < 2 || h > 23 || mi > 59 || sec > 60) return;
-    date.hour = h;
-    date.minute = mi;
-    date.second = n >= 3 ? sec : 0;
-    const std::string z(zone);
-    if (z == "GMT" || z == "UT" || z == "UTC" || z == "Z") {
-        date.utc_offset_minutes = 0;
-    } else if (z.size() == 5 && (z[0] == '+' || z[0] == '-') &&
-               std::all_of(z.begin() + 1, z.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        const int v = to_int(std::string_view(z).substr(1, 2)) * 60 + to_int(std::string_view(z).substr(3, 2));
-        date.utc_offset_minutes = z[0] == '-' ? -v : v;
+/// One lexical piece of a written date.
+struct Piece {
+    enum class Kind { number, word, time, zone, separator } kind = Kind::word;
+    std::string text;    // number digits, word letters, or the separator character
+    bool ordinal = false;  // a number with an ordinal suffix ("1er", "25th")
+    int hour = 0, minute = 0, second = 0;
+    bool has_second = false;
+    int offset = 0;  // zone: minutes east of UTC
+};
+
+/// Splits folded text into numbers, words, times (08:00, 14h30) and zones (+0400, GMT).
+/// Returns nothing when a piece cannot belong to a date ("12abc").
+std::optional<std::vector<Piece>> lex(std::string_view s) {
+    std::vector<Piece> out;
+    bool seen_time = false;
+    std::size_t i = 0;
+    const std::size_t n = s.size();
+    auto digits_at = [&](std::size_t at) {
+        std::size_t e = at;
+        while (e < n && is_digit(s[e])) ++e;
+        return e - at;
+    };
+    while (i < n) {
+        const char c = s[i];
+        if ((c == '+' || c == '-') && seen_time) {
+            // A numeric zone after the time: +0400, -04:00, +04.
+            const std::size_t d = digits_at(i + 1);
+            if (d == 4 || d == 2) {
+                int hours = to_int(s.substr(i + 1, 2));
+                int minutes = d == 4 ? to_int(s.substr(i + 3, 2)) : 0;
+                std::size_t end = i + 1 + d;
+                if (d == 2 && end < n && s[end] == ':' && digits_at(end + 1) == 2) {
+                    minutes = to_int(s.substr(end + 1, 2));
+                    end += 3;
+                }
+                if (hours > 14 || minutes > 59) return std::nullopt;
+                Piece p;
+                p.kind = Piece::Kind::zone;
+                p.offset = (c == '-' ? -1 : 1) * (hours * 60 + minutes);
+                out.push_back(p);
+                i = end;
+                continue;
+            }
+        }
+        if (is_digit(c)) {
+            const std::size_t d = digits_at(i);
+            std::string number(s.substr(i, d));
+            std::size_t at = i + d;
+            // Time of day: hh:mm[:ss] or the French 14h30 / 14h.
+            if (d <= 2 && at < n && s[at] == ':' && digits_at(at + 1) == 2) {
+                Piece p;
+                p.kind = Piece::Kind::time;
+                p.hour = to_int(number);
+                p.minute = to_int(s.substr(at + 1, 2));
+                at += 3;
+                if (at < n && s[at] == ':' && digits_at(at + 1) == 2) {
+                    p.second = to_int(s.substr(at + 1, 2));
+                    p.has_second = true;
+                    at += 3;
+                }
+                if (p.hour > 23 || p.minute > 59 || p.second > 60) return std::nullopt;
+                out.push_back(p);
+                seen_time = true;
+                i = at;
+                continue;
+            }
+            if (d <= 2 && at < n && s[at] == 'h' && (at + 1 == n || !is_alpha(s[at + 1]))) {
+                Piece p;
+                p.kind = Piece::Kind::time;
+                p.hour = to_int(number);
+                ++at;
+                if (digits_at(at) == 2) {
+                    p.minute = to_int(s.substr(at, 2));
+                    at += 2;
+                }
+                if (p.hour > 23 || p.minute > 59) return std::nullopt;
+                out.push_back(p);
+                seen_time = true;
+                i = at;
+                continue;
+            }
+            Piece p;
+            p.kind = Piece::Kind::number;
+            p.text = std::move(number);
+            if (at < n && is_alpha(s[at])) {
+                std::size_t e = at;
+                while (e < n && is_alpha(s[e])) ++e;
+                const std::string_view suffix = s.substr(at, e - at);
+                if (std::find(k_ordinals.begin(), k_ordinals.end(), suffix) == k_ordinals.end()) return std::nullopt;
+                p.ordinal = true;
+                at = e;
+            }
+            out.push_back(std::move(p));
+            i = at;
+            continue;
+        }
+        if (is_alpha(c)) {
+            std::size_t e = i;
+            while (e < n && is_alpha(s[e])) ++e;
+            Piece p;
+            p.text = std::string(s.substr(i, e - i));
+            if (seen_time) {
+                if (auto zone = lookup(k_zones, p.text)) {
+                    p.kind = Piece::Kind::zone;
+                    p.offset = *zone;
+                }
+            }
+            out.push_back(std::move(p));
+            i = e;
+            continue;
+        }
+        if (c == '/' || c == '.' || c == '-') {
+            Piece p;
+            p.kind = Piece::Kind::separator;
+            p.text = std::string(1, c);
+            out.push_back(std::move(p));
+        }
+        ++i;  // spaces, commas, brackets and other punctuation separate pieces
     }
+    return out;
+}
+
+/// Weekday of a valid date, 0 = Monday.
+int weekday_of(const NewsDate& d) {
+    const std::int64_t days = days_from_civil(d.year, d.month, d.day);
+    // 1970-01-01 was a Thursday (3).
+    return static_cast<int>(((days % 7) + 7 + 3) % 7);
+}
+
+/// Written and numeric forms: "Thursday, July 25, 2024 08:00 GMT", "Samedi 15 juin 2024 à 14h30", "15/06/2024".
+std::optional<NewsDate> parse_written(std::string_view folded) {
+    const auto lexed = lex(folded);
+    if (!lexed) return std::nullopt;
+    std::vector<const Piece*> date_part;
+    std::optional<int> weekday;
+    const Piece* time = nullptr;
+    const Piece* zone = nullptr;
+    std::optional<int> meridiem;  // 0 am, 12 pm
+    std::string separators;       // separators between the date's numbers
+    for (const Piece& p : *lexed) {
+        switch (p.kind) {
+            case Piece::Kind::time:
+                if (time) return std::nullopt;
+                time = &p;
+                continue;
+            case Piece::Kind::zone:
+                if (zone || !time) return std::nullopt;
+                zone = &p;
+                continue;
+            case Piece::Kind::separator:
+                if (!time && !date_part.empty()) separators += p.text;
+                continue;
+            case Piece::Kind::number:
+                if (time) return std::nullopt;  // numbers after the time are not part of a date we know
+                date_part.push_back(&p);
+                continue;
+            case Piece::Kind::word: break;
+        }
+        if (time && (p.text == "am" || p.text == "pm")) {
+            if (meridiem) return std::nullopt;
+            meridiem = p.text == "pm" ? 12 : 0;
+            continue;
+        }
+        if (std::find(k_fillers.begin(), k_fillers.end(), p.text) != k_fillers.end()) continue;
+        // A leading weekday is checked against the date; "mar" (March or mardi) counts as the month.
+        if (date_part.empty() && !weekday) {
+            const auto w = lookup(k_weekdays, p.text);
+            if (w && !lookup(k_months, p.text)) {
+                weekday = *w;
+                continue;
+            }
+        }
+        if (time) return std::nullopt;
+        date_part.push_back(&p);
+    }
+    if (date_part.size() != 3) return std::nullopt;
+    const Piece& a = *date_part[0];
+    const Piece& b = *date_part[1];
+    const Piece& c = *date_part[2];
+    using K = Piece::Kind;
+    std::optional<NewsDate> date;
+    if (a.kind == K::number && b.kind == K::word && c.kind == K::number && c.text.size() == 4 && a.text.size() <= 2 &&
+        !c.ordinal) {  // 25 July 2024, 1er mai 2024
+        if (auto m = lookup(k_months, b.text)) date = make(to_int(c.text), *m, to_int(a.text));
+    } else if (a.kind == K::word && b.kind == K::number && c.kind == K::number && c.text.size() == 4 &&
+               b.text.size() <= 2 && !c.ordinal) {  // July 25, 2024
+        if (auto m = lookup(k_months, a.text)) date = make(to_int(c.text), *m, to_int(b.text));
+    } else if (a.kind == K::number && b.kind == K::number && c.kind == K::number && !a.ordinal && !b.ordinal &&
+               !c.ordinal && separators.size() == 2 && separators[0] == separators[1]) {
+        if (c.text.size() == 4 && a.text.size() <= 2 && b.text.size() <= 2) {
+            // Day-first numeric (15/06/2024): the convention of both French and Mauritian English papers.
+            date = make(to_int(c.text), to_int(b.text), to_int(a.text));
+        } else if (a.text.size() == 4 && b.text.size() <= 2 && c.text.size() <= 2 && separators[0] != '.') {
+            date = make(to_int(a.text), to_int(b.text), to_int(c.text));  // 2024/06/15
+        }
+    }
+    if (!date) return std::nullopt;
+    // A weekday that contradicts the date means one of them is wrong: we cannot know which.
+    if (weekday && *weekday != weekday_of(*date)) return std::nullopt;
+    if (time) {
+        int hour = time->hour;
+        if (meridiem) {
+            if (hour < 1 || hour > 12) return std::nullopt;
+            hour = hour % 12 + *meridiem;
+        }
+        date->hour = hour;
+        date->minute = time->minute;
+        date->second = time->second;
+        if (zone) date->utc_offset_minutes = zone->offset;
+    } else if (meridiem || zone) {
+        return std::nullopt;
+    }
+    return date;
+}
+
+std::string_view trim(std::string_view text) {
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!text.empty() && space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && space(text.back())) text.remove_suffix(1);
+    return text;
 }
 
 }  // namespace
@@ -245,55 +417,43 @@ std::int64_t NewsDate::unix_seconds() const {
 }
 
 std::optional<NewsDate> parse_news_date(std::string_view raw) {
-    std::string_view text = raw;
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' || text.front() == '\r')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r')) {
-        text.remove_suffix(1);
-    }
-    if (text.empty() || text.size() > 80) return std::nullopt;
+    const std::string_view text = trim(raw);
+    if (text.empty() || text.size() > 100) return std::nullopt;
     if (auto iso = parse_iso(text)) return iso;
+    return parse_written(fold_for_match(text));
+}
 
+bool looks_like_date(std::string_view raw) {
+    const std::string_view text = trim(raw);
+    if (text.empty() || text.size() > 100) return false;
     const std::string folded = fold_for_match(text);
-    std::vector<Piece> ps = pieces(folded);
-    // Time of day and zone after the date (RFC 822): cut at the first "hh:" pattern.
-    std::string_view time_rest;
-    if (const auto colon = text.find(':'); colon != std::string_view::npos && colon >= 2) {
-        std::size_t start = colon;
-        while (start > 0 && text[start - 1] >= '0' && text[start - 1] <= '9') --start;
-        time_rest = text.substr(start);
-        const std::string head = fold_for_match(text.substr(0, start));
-        ps = pieces(head);
-    }
-    std::vector<Piece> kept;
-    for (const auto& p : ps) {
-        if (!p.number && (std::find(k_weekdays.begin(), k_weekdays.end(), p.text) != k_weekdays.end() ||
-                          std::find(k_fillers.begin(), k_fillers.end(), p.text) != k_fillers.end())) {
-            continue;
-        }
-        kept.push_back(p);
-    }
-    std::optional<NewsDate> date;
-    if (kept.size() == 3) {
-        const auto& a = kept[0];
-        const auto& b = kept[1];
-        const auto& c = kept[2];
-        if (a.number && !b.number && c.number && c.text.size() == 4) {  // 25 July 2024
-            if (auto m = month_from_name(b.text)) date = make(to_int(c.text), *m, to_int(a.text));
-        } else if (!a.number && b.number && c.number && c.text.size() == 4) {  // July 25, 2024
-            if (auto m = month_from_name(a.text)) date = make(to_int(c.text), *m, to_int(b.text));
-        } else if (a.number && b.number && c.number && c.text.size() == 4 && a.text.size() <= 2 &&
-                   b.text.size() <= 2) {
-            // Day-first numeric (15/06/2024): the convention of both French and Mauritian English papers.
-            const std::string raw_text(text);
-            if (raw_text.find_first_of("/.-") != std::string::npos) {
-                date = make(to_int(c.text), to_int(b.text), to_int(a.text));
+    bool year = false;
+    bool month = false;
+    std::size_t numbers = 0;
+    std::size_t words = 0;
+    std::size_t i = 0;
+    while (i < folded.size()) {
+        if (is_digit(folded[i])) {
+            std::size_t e = i;
+            while (e < folded.size() && is_digit(folded[e])) ++e;
+            ++numbers;
+            if (e - i == 4) {
+                const int y = to_int(std::string_view(folded).substr(i, 4));
+                year = year || (y >= 1800 && y <= 2200);
             }
+            i = e;
+        } else if (is_alpha(folded[i])) {
+            std::size_t e = i;
+            while (e < folded.size() && is_alpha(folded[e])) ++e;
+            ++words;
+            month = month || lookup(k_months, std::string_view(folded).substr(i, e - i)).has_value();
+            i = e;
+        } else {
+            ++i;
         }
     }
-    if (date && !time_rest.empty()) parse_time_suffix(time_rest, *date);
-    return date;
+    // A year with a month name, or a year with two more numbers and nothing else, in a short text.
+    return year && words <= 6 && (month || (numbers == 3 && words == 0));
 }
 
 }  // namespace dateline::common

@@ -34,10 +34,17 @@ struct NewsDate {
 std::int64_t days_from_civil(int y, int m, int d) noexcept;
 
 /// Parses a date as news prints it: ISO 8601 with or without time and zone ("2024-06-19",
-/// "2024-06-19T08:00:00+04:00"), RFC 822/1123 ("Wed, 19 Jun 2024 08:00:00 +0400"), English
-/// ("Thursday, July 25, 2024", "July 25, 2024", "25 July 2024"), French ("Samedi 15 juin 2024",
-/// "15 juin 2024", "1er mai 2024") and day-first numeric ("15/06/2024", "15.06.2024").
-/// Returns std::nullopt when the text is not a date it can read with certainty: never a guess.
+/// "2024-06-19T08:00:00+04:00"), RFC 822/1123 ("Wed, 19 Jun 2024 08:00:00 +0400", also EST/PDT/CET
+/// zones), English ("Thursday, July 25, 2024", "July 25th, 2024", "25 July 2024", "July 25, 2024 8:30 pm"),
+/// French ("Samedi 15 juin 2024", "15 juin 2024", "1er mai 2024", "le 15 juin 2024 à 14h30"),
+/// day-first numeric ("15/06/2024", "15.06.2024", "15-06-2024") and year-first ("2024/06/15").
+/// Returns std::nullopt when the text is not a date it can read with certainty: never a guess. So a
+/// two-digit year, a weekday that contradicts the date, an impossible day (31 June), a month-first
+/// numeric date (06/31/2024) or any word it does not know all give std::nullopt.
 std::optional<NewsDate> parse_news_date(std::string_view text);
+
+/// True when short text has the shape of a date (a plausible year with a month name, or three numbers)
+/// whether or not parse_news_date can read it: such text is reported as an unreadable date, not ignored.
+bool looks_like_date(std::string_view text);
 
 }  // namespace dateline::common

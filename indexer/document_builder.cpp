@@ -1,6 +1,7 @@
 // Document building: analysis of title and body, language, date, source and place terms and values.
 #include "document_builder.hpp"
 
+#include "common/analysis_setup.hpp"
 #include "common/schema.hpp"
 #include "common/text.hpp"
 
@@ -30,7 +31,8 @@ std::string hex64(std::uint64_t v) {
 }  // namespace
 
 DocumentBuilder::DocumentBuilder(std::shared_ptr<const common::Analyzer> analyzer, DocumentBuilderOptions options)
-    : m_analyzer(std::move(analyzer)), m_options(options) {}
+    : m_analyzer(std::move(analyzer)), m_options(options),
+      m_places(std::make_shared<const common::PlaceExtractor>(*common::shared_gazetteer(), m_analyzer)) {}
 
 std::string DocumentBuilder::derive_id(const common::Article& article) {
     if (!article.url.empty()) return article.url;
@@ -64,6 +66,16 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
     const std::vector<common::Token> title_tokens = m_analyzer->tokenize(article.title);
     const std::vector<common::Token> body_tokens = m_analyzer->tokenize(article.body);
     const auto common_uses = m_analyzer->common_uses({&title_tokens, &body_tokens});
+    if (article.places.empty()) {
+        const common::ArticlePlaces found = m_places->extract(article.title, title_tokens, article.body, body_tokens, stem_lang);
+        for (const auto& place : found.places) {
+            if (place.salience >= m_options.min_place_salience) article.places.push_back({place.id, place.country, place.salience});
+        }
+        if (found.dateline && article.dateline_place.empty()) article.dateline_place = found.dateline->place_id;
+    }
+    // Near-duplicates are found by the body's fingerprint (syndicated copies often edit the headline).
+    built.fingerprint = make_fingerprint(body_tokens);
+    add_fingerprint(doc, built.fingerprint);
 
     common::FieldOptions title_field;
     title_field.word_prefix = schema::k_prefix_title;

@@ -1,8 +1,11 @@
 // Turns an Article into a Xapian::Document: terms from the shared analysis, filters, values, stored data.
 #pragma once
 
+#include "fingerprint.hpp"
+
 #include "common/analysis.hpp"
 #include "common/article.hpp"
+#include "common/places.hpp"
 
 #include <xapian.h>
 
@@ -15,8 +18,8 @@ struct BuiltDocument {
     /// The unique id term ("Q" + article id).
     std::string id_term;
     Xapian::Document document;
-    /// 64-bit content fingerprint (simhash) for near-duplicate grouping; 0 when the text is too short.
-    std::uint64_t fingerprint = 0;
+    /// Near-duplicate signature of the body (empty when the text is too short); see fingerprint.hpp.
+    Fingerprint fingerprint;
 };
 
 /// How the builder decides what the text does not say.
@@ -25,6 +28,9 @@ struct DocumentBuilderOptions {
     common::Lang default_lang = common::Lang::unknown;
     /// Title words count this many times in the body's ranking terms (title boost).
     Xapian::termcount title_weight = 3;
+    /// Places at least this salient (0..1) become the article's places: filter terms and facet values.
+    /// Lower, passing mentions of a long article are not what it is about.
+    double min_place_salience = 0.3;
 };
 
 /// Builds documents. Thread-safe (const after construction).
@@ -32,7 +38,7 @@ class DocumentBuilder {
   public:
     DocumentBuilder(std::shared_ptr<const common::Analyzer> analyzer, DocumentBuilderOptions options);
 
-    /// Completes the article (language detection, id when missing) and builds its document.
+    /// Completes the article (language detection, id when missing, places) and builds its document.
     BuiltDocument build(common::Article& article) const;
 
     /// The id used when the input gives none: the canonical URL, else a hash of source + title + date.
@@ -41,6 +47,8 @@ class DocumentBuilder {
   private:
     std::shared_ptr<const common::Analyzer> m_analyzer;
     DocumentBuilderOptions m_options;
+    /// Finds the places of articles whose input does not list them (the gazetteer of this installation).
+    std::shared_ptr<const common::PlaceExtractor> m_places;
 };
 
 }  // namespace dateline::indexer

@@ -1,6 +1,10 @@
 // The indexing pipeline: one reader, analysis workers, one Xapian writer applying documents in input order.
 #include "index_writer.hpp"
 
+#include "fingerprint.hpp"
+#include "formats.hpp"
+
+#include "common/analysis_setup.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
 #include "common/text.hpp"
@@ -77,22 +81,30 @@ struct Result {
 };
 
 /// Results arrive out of order from the workers; the writer takes them back in sequence order so that
-/// the last version of a re-indexed id wins, as in the input.
+/// the last version of a re-indexed id wins, as in the input. Bounded: a worker whose result is too far
+/// ahead of the writer waits, so that a slow writer cannot make built documents pile up in memory.
 class ReorderBuffer {
   public:
+    explicit ReorderBuffer(std::size_t capacity) : m_capacity(capacity) {}
     void put(Result r) {
-        std::lock_guard lock(m_mutex);
+        std::unique_lock lock(m_mutex);
+        // The result the writer waits for is always accepted, so this never deadlocks.
+        m_room.wait(lock, [&] { return r.seq < m_next + m_capacity; });
         m_items.emplace(r.seq, std::move(r));
         m_ready.notify_all();
     }
     /// Waits for result `seq`; nullopt when all producers are done and it will never come.
     std::optional<Result> take(std::uint64_t seq) {
         std::unique_lock lock(m_mutex);
+        m_next = seq;
+        m_room.notify_all();
         m_ready.wait(lock, [&] { return m_items.count(seq) > 0 || m_producers_done; });
         auto it = m_items.find(seq);
         if (it == m_items.end()) return std::nullopt;
         Result r = std::move(it->second);
         m_items.erase(it);
+        m_next = seq + 1;
+        m_room.notify_all();
         return r;
     }
     void producers_done() {
@@ -102,9 +114,12 @@ class ReorderBuffer {
     }
 
   private:
+    std::size_t m_capacity;
     std::mutex m_mutex;
     std::condition_variable m_ready;
+    std::condition_variable m_room;
     std::map<std::uint64_t, Result> m_items;
+    std::uint64_t m_next = 0;
     bool m_producers_done = false;
 };
 
@@ -210,9 +225,7 @@ Xapian::WritableDatabase open_writable_index(const std::string& path) {
     return db;
 }
 
-std::shared_ptr<const common::Analyzer> make_index_analyzer() {
-    return std::make_shared<const common::Analyzer>(common::AnalyzerSettings::current());
-}
+std::shared_ptr<const common::Analyzer> make_index_analyzer() { return common::make_current_analyzer(); }
 
 IndexSummary index_inputs(const std::string& db_path, const std::vector<std::string>& inputs,
                           const SourceOptions& source_options, const IndexOptions& options, Diagnostics& diagnostics) {
@@ -224,12 +237,27 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     auto analyzer = make_index_analyzer();
     const DocumentBuilder builder(analyzer, options.builder);
     const std::vector<InputFile> files = resolve_inputs(inputs, source_options, diagnostics);
+    // Which files changed since the last run, decided before the writer thread starts: the database
+    // must not be read here while that thread writes to it.
+    std::vector<std::string> signatures(files.size());
+    std::vector<std::string> meta_keys(files.size());
+    std::vector<bool> unchanged(files.size(), false);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        signatures[i] = file_signature(files[i]);
+        meta_keys[i] = files[i].path == "-" ? std::string() : meta_key_for(files[i]);
+        unchanged[i] = !options.force && !signatures[i].empty() && db.get_metadata(meta_keys[i]) == signatures[i];
+    }
+    // Scraped pages: learn each source's site template from its pages before reading any of them.
+    SourceOptions read_options = source_options;
+    read_options.chrome = learn_chrome(files, source_options, [&](const InputFile& f) {
+        return !unchanged[static_cast<std::size_t>(&f - files.data())];
+    });
     std::size_t total_bytes = 0;
     for (const auto& f : files) total_bytes += file_size(f);
 
     const unsigned workers = std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
     BlockingQueue<Job> jobs(1024);
-    ReorderBuffer results;
+    ReorderBuffer results(256);
 
     std::vector<std::thread> pool;
     std::atomic<unsigned> running{workers};
@@ -239,7 +267,13 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
                 Result r;
                 r.seq = job->seq;
                 if (auto* article = std::get_if<common::Article>(&job->payload)) {
-                    r.payload = builder.build(*article);
+                    // Once stopped, articles still queued are not built (nor written): an empty FileDone
+                    // keeps the sequence whole. Their files are not recorded, so the next run reads them.
+                    if (stop_requested()) {
+                        r.payload = FileDone{};
+                    } else {
+                        r.payload = builder.build(*article);
+                    }
                 } else {
                     r.payload = std::move(std::get<FileDone>(job->payload));
                 }
@@ -251,18 +285,35 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
 
     std::atomic<std::size_t> written{0};
     std::exception_ptr writer_error;
+    bool writer_stopped = false;
     std::thread writer([&] {
+        std::uint64_t seq = 0;
         try {
+            NearDuplicateFinder duplicates(db_path);
+            // Each batch is a transaction: committed whole, or (on an error) cancelled whole, so that the
+            // destructor cannot commit part of a batch.
+            db.begin_transaction();
             std::size_t in_batch = 0;
-            for (std::uint64_t seq = 0;; ++seq) {
+            for (;; ++seq) {
+                if (stop_requested()) {
+                    // Ctrl-C: commit what is written, leave what is queued.
+                    writer_stopped = true;
+                    break;
+                }
                 std::optional<Result> r = results.take(seq);
                 if (!r) break;
                 if (auto* built = std::get_if<BuiltDocument>(&r->payload)) {
+                    // Near-duplicates join the group (collapse key) of the earliest article they resemble.
+                    const std::string group = duplicates.find(built->fingerprint);
+                    if (!group.empty()) built->document.add_value(schema::k_slot_collapse, group);
+                    duplicates.add(built->fingerprint, group.empty() ? built->id_term : group);
                     db.replace_document(built->id_term, built->document);
                     ++written;
                     if (++in_batch >= options.batch_size) {
                         db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());
-                        db.commit();
+                        db.commit_transaction();
+                        duplicates.committed(db.get_lastdocid());
+                        db.begin_transaction();
                         in_batch = 0;
                     }
                 } else {
@@ -272,13 +323,21 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
             }
             db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());
             // Explicit commit: the destructor would swallow errors.
-            db.commit();
+            db.commit_transaction();
+            if (writer_stopped) {
+                while (results.take(seq++)) {
+                }
+            }
         } catch (...) {
             writer_error = std::current_exception();
             stop_requested() = true;
-            // Keep draining so that the workers never block on a full buffer.
-            for (std::uint64_t seq = 0;; ++seq) {
-                if (!results.take(seq)) break;
+            try {
+                db.cancel_transaction();
+            } catch (const Xapian::Error&) {
+                // No transaction in progress (the error came from committing it).
+            }
+            // Keep draining so that the workers never wait on a full buffer.
+            while (results.take(++seq)) {
             }
         }
     });
@@ -286,20 +345,21 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     Progress progress(options.quiet, total_bytes);
     std::uint64_t seq = 0;
     std::size_t files_done = 0;
-    for (const InputFile& file : files) {
+    for (std::size_t file_index = 0; file_index < files.size(); ++file_index) {
+        const InputFile& file = files[file_index];
         if (stop_requested()) {
             summary.interrupted = true;
             break;
         }
-        const std::string signature = file_signature(file);
-        const std::string key = file.path == "-" ? std::string() : meta_key_for(file);
-        if (!options.force && !signature.empty() && db.get_metadata(key) == signature) {
+        const std::string& signature = signatures[file_index];
+        const std::string& key = meta_keys[file_index];
+        if (unchanged[file_index]) {
             ++summary.files_unchanged;
             ++files_done;
             continue;
         }
         try {
-            read_input(file, source_options, [&](common::Article&& article) {
+            read_input(file, read_options, [&](common::Article&& article) {
                 if (stop_requested()) throw StopReading{};
                 if (article.body.size() > options.max_body_bytes) {
                     diagnostics.warning(file.display_name, 0, "article " + quote_value(article.id.empty() ? article.title : article.id) +
@@ -328,6 +388,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     for (auto& t : pool) t.join();
     writer.join();
     if (writer_error) std::rethrow_exception(writer_error);
+    if (writer_stopped) summary.interrupted = true;
     progress.update(files_done, files.size(), written.load(), summary.bytes_read, true);
     summary.articles_indexed = written.load();
     summary.errors = diagnostics.errors() - errors_before;

@@ -6,6 +6,7 @@
 #include "common/errors.hpp"
 #include "common/text.hpp"
 
+#include <glob.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 #include <zlib.h>
@@ -36,7 +37,17 @@ class GzipStreamBuf : public std::streambuf {
     int_type underflow() override {
         if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
         const int n = gzread(m_file, m_buffer.data(), static_cast<unsigned>(m_buffer.size()));
-        if (n <= 0) return traits_type::eof();
+        int code = Z_OK;
+        const char* message = n <= 0 ? gzerror(m_file, &code) : nullptr;
+        if (n < 0 || (n == 0 && code != Z_OK)) {
+            // Corrupt data, or a gzip stream cut short (gzread then ends with Z_BUF_ERROR). The istream
+            // reading us turns this into badbit or rethrows it; read_input() reports it and the articles
+            // read before the damage are kept.
+            std::string why = message && *message ? message : "zlib error";
+            if (const auto colon = why.rfind(": "); colon != std::string::npos) why.erase(0, colon + 2);  // zlib names the file
+            throw common::BadInputError("compressed data is corrupt or truncated (" + why + ")");
+        }
+        if (n == 0) return traits_type::eof();
         setg(m_buffer.data(), m_buffer.data(), m_buffer.data() + n);
         return traits_type::to_int_type(*gptr());
     }
@@ -190,11 +201,25 @@ std::vector<InputFile> resolve_inputs(const std::vector<std::string>& inputs, co
     std::vector<InputFile> files;
     for (const std::string& input : inputs) {
         if (input == "-") {
-            files.push_back({"-", "<stdin>", options.source_name.empty() ? std::string("stdin") : options.source_name});
+            files.push_back({"-", "<stdin>", options.source_name.empty() ? std::string("stdin") : options.source_name, ""});
             continue;
         }
         std::error_code ec;
         const fs::file_status status = fs::status(input, ec);
+        if ((ec || !fs::exists(status)) && input.find_first_of("*?[") != std::string::npos) {
+            // A quoted glob the shell did not expand: expand it here, in sorted order.
+            glob_t matches{};
+            if (::glob(input.c_str(), 0, nullptr, &matches) == 0) {
+                std::vector<std::string> expanded(matches.gl_pathv, matches.gl_pathv + matches.gl_pathc);
+                globfree(&matches);
+                auto more = resolve_inputs(expanded, options, diagnostics);
+                files.insert(files.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+            } else {
+                globfree(&matches);
+                diagnostics.error(input, 0, "no file matches this pattern");
+            }
+            continue;
+        }
         if (ec || !fs::exists(status)) {
             diagnostics.error(input, 0, "no such file or directory");
             continue;
@@ -214,13 +239,13 @@ std::vector<InputFile> resolve_inputs(const std::vector<std::string>& inputs, co
             for (const fs::path& p : found) {
                 // Pages of one site sit together: the directory a file is in names its source group.
                 const std::string group = options.source_name.empty() ? p.parent_path().filename().string() : options.source_name;
-                files.push_back({p.string(), p.string(), group});
+                files.push_back({p.string(), p.string(), group, p.lexically_relative(input).generic_string()});
             }
             continue;
         }
         const fs::path p(input);
         const std::string group = options.source_name.empty() ? p.parent_path().filename().string() : options.source_name;
-        files.push_back({input, input, group});
+        files.push_back({input, input, group, p.lexically_normal().generic_string()});
     }
     return files;
 }

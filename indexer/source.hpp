@@ -29,7 +29,13 @@ struct InputFile {
     std::string display_name;
     /// The source (site) this file belongs to: --source, else the directory it was found in.
     std::string source_name;
+    /// Path relative to the command-line directory it was found in ("scraped/islandpost/x.txt" for
+    /// input "sample_corpus"), or the path as given for a file named directly: the id of the article of
+    /// a one-article file (scraped page, HTML page without canonical URL, one JSON object) that has none.
+    std::string relative_path;
 };
+
+class ChromeModels;
 
 /// How sources map input fields onto Article fields, e.g. body=article (OrangeSum's JSON).
 struct FieldMapping {
@@ -47,6 +53,9 @@ struct SourceOptions {
     FieldMapping fields;
     /// Overrides the per-file source name when not empty (--source).
     std::string source_name;
+    /// Site templates of scraped pages learned per source group by learn_chrome() (formats.hpp);
+    /// null: pages are cleaned by the single-page shape rules.
+    std::shared_ptr<const ChromeModels> chrome;
 };
 
 /// Receives each article read; the source sets `origin` (file:line).

@@ -1,10 +1,14 @@
-// Index opening: shards (local or remote), layout version and analysis settings checks.
+// Index opening: shards (local or remote), layout version and analysis settings checks, the gazetteer.
 #include "index_reader.hpp"
 
+#include "common/analysis_setup.hpp"
 #include "common/errors.hpp"
+#include "common/places.hpp"
 #include "common/schema.hpp"
 
 #include <charconv>
+#include <map>
+#include <mutex>
 
 namespace dateline::searcher {
 
@@ -50,9 +54,30 @@ Xapian::Database open_shard(const std::string& spec) {
     }
 }
 
+/// A loaded gazetteer and the protected words derived from it. Loading takes a moment and the HTTP
+/// server opens one index per thread, so each data directory is loaded once per process.
+struct LoadedGazetteer {
+    std::shared_ptr<const PlaceDirectory> directory;
+    std::shared_ptr<const common::ProtectedWords> protected_words;
+};
+
+LoadedGazetteer load_gazetteer(const std::optional<std::filesystem::path>& dir) {
+    static std::mutex mutex;
+    static std::map<std::string, LoadedGazetteer> cache;
+    const std::string key = dir ? dir->string() : std::string();
+    const std::lock_guard lock(mutex);
+    if (const auto it = cache.find(key); it != cache.end()) return it->second;
+    // The default gazetteer is shared with the indexer's analyzer in processes that do both.
+    const common::Gazetteer gazetteer = dir ? common::Gazetteer::load(*dir) : *common::shared_gazetteer();
+    LoadedGazetteer loaded{make_gazetteer_directory(gazetteer),
+                           std::make_shared<const common::ProtectedWords>(gazetteer.protected_words())};
+    cache.emplace(key, loaded);
+    return loaded;
+}
+
 }  // namespace
 
-OpenIndex open_index(const std::vector<std::string>& specs) {
+OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptions& options) {
     OpenIndex index;
     index.shards = split_specs(specs);
     if (index.shards.empty()) throw common::UsageError("no index given: --db DIR (or tcp:HOST:PORT)");
@@ -82,7 +107,35 @@ OpenIndex open_index(const std::vector<std::string>& specs) {
         throw common::EnvironmentError("index analysis version " + std::to_string(settings.version) + " is not supported by this build (" +
                                        std::to_string(schema::k_index_version) + ")");
     }
-    index.analyzer = std::make_shared<const common::Analyzer>(settings);
+    // The analyzer must protect the same words from stemming as the indexer did.
+    std::shared_ptr<const common::ProtectedWords> protected_words;
+    if (settings.protected_words.starts_with("gazetteer:")) {
+        LoadedGazetteer loaded;
+        try {
+            loaded = load_gazetteer(options.data_dir);
+        } catch (const common::EnvironmentError& e) {
+            throw common::EnvironmentError("index '" + index.shards.front() +
+                                           "' was built with the gazetteer's place names, which this search needs too: " + e.what());
+        }
+        protected_words = loaded.protected_words;
+        index.places = loaded.directory;
+        if (protected_words->identity() != settings.protected_words) {
+            throw common::EnvironmentError("index '" + index.shards.front() + "' was built with another gazetteer (" +
+                                           settings.protected_words + "; this installation has " + protected_words->identity() +
+                                           "): its place names are stemmed differently; re-index it");
+        }
+    } else if (!settings.protected_words.starts_with("builtin:")) {
+        throw common::EnvironmentError("index '" + index.shards.front() + "' protects words from stemming with '" +
+                                       settings.protected_words + "', which this build does not know; expected one of: builtin, gazetteer");
+    } else if (options.use_gazetteer) {
+        try {
+            index.places = load_gazetteer(options.data_dir).directory;
+        } catch (const common::EnvironmentError&) {
+            // An index built without the gazetteer is searchable without it: places by id and ISO code.
+        }
+    }
+    if (!index.places) index.places = make_code_directory();
+    index.analyzer = std::make_shared<const common::Analyzer>(settings, protected_words);
     return index;
 }
 

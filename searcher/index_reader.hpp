@@ -1,27 +1,44 @@
-// Opening an index for searching: local directories and remote shards, version check, analyzer rebuild.
+// Opening an index for searching: local directories and remote shards, version check, analyzer and place
+// directory rebuilt as the index was built.
 #pragma once
+
+#include "place_directory.hpp"
 
 #include "common/analysis.hpp"
 
 #include <xapian.h>
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace dateline::searcher {
 
-/// An index opened for searching: one or more shards combined, and the analyzer they were built with.
+/// An index opened for searching: one or more shards combined, and the analysis they were built with.
 struct OpenIndex {
     Xapian::Database database;
     std::shared_ptr<const common::Analyzer> analyzer;
+    /// Place names and labels: the gazetteer when one is installed, else ids and ISO codes only.
+    std::shared_ptr<const PlaceDirectory> places;
     /// The shard specs, as given.
     std::vector<std::string> shards;
 };
 
+/// How open_index finds what it needs besides the shards.
+struct IndexOpenOptions {
+    /// Directory holding gazetteer.tsv; unset: common::Gazetteer::default_search_path().
+    std::optional<std::filesystem::path> data_dir;
+    /// Use the gazetteer for place names when one is found (an index whose analysis needs the
+    /// gazetteer's protected words loads it regardless).
+    bool use_gazetteer = true;
+};
+
 /// Opens shards given as local directories or "tcp:HOST:PORT" (a xapian-tcpsrv); a spec may also
 /// list several shards separated by commas. Each shard must carry dateline metadata of this build's
-/// layout version and the same analysis settings. Throws common::EnvironmentError naming the shard.
-OpenIndex open_index(const std::vector<std::string>& specs);
+/// layout version and the same analysis settings. Throws common::UsageError for a malformed spec and
+/// common::EnvironmentError naming the shard (or the missing gazetteer) otherwise.
+OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptions& options = {});
 
 }  // namespace dateline::searcher

@@ -1,13 +1,16 @@
-// Search: bilingual query parsing on the shared analysis, filters, ranking, facets and extracts.
+// Search: running built queries with collapse, facets and sorting; relaxation, spelling, recency,
+// snippets, explanations, related articles.
 #include "searcher.hpp"
+
+#include "spelling.hpp"
 
 #include "common/errors.hpp"
 #include "common/schema.hpp"
-#include "common/stopwords.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace dateline::searcher {
 
@@ -15,65 +18,39 @@ namespace schema = common::schema;
 
 namespace {
 
-constexpr unsigned k_parse_flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-                                   Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_LOVEHATE |
-                                   Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN;
+/// Requests asking for more results than this are refused (deep paging belongs to an export tool).
+constexpr std::size_t k_max_limit = 10000;
+constexpr std::size_t k_max_offset = 100000;
+/// Spelling: words of a query examined at most.
+constexpr std::size_t k_max_spelling_words = 8;
+/// Related articles: distinctive stems taken from the article.
+constexpr Xapian::termcount k_related_terms = 20;
 
-/// A reference-counted stopper for one language, owned by the QueryParser it is given to.
-const Xapian::Stopper* make_stopper(common::Lang lang) {
-    auto* stopper = new Xapian::SimpleStopper;
-    const auto words = lang == common::Lang::fr ? common::french_stopwords() : common::english_stopwords();
-    for (const auto& w : words) stopper->add(std::string(w));
-    return stopper->release();
+std::string id_term(std::string_view id) { return std::string(schema::k_prefix_id) + std::string(id); }
+
+/// "YYYYMMDD" → days since 1970-01-01, or std::nullopt.
+std::optional<std::int64_t> days_of(std::string_view ymd) {
+    if (ymd.size() != 8 || !std::all_of(ymd.begin(), ymd.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    const int y = std::stoi(std::string(ymd.substr(0, 4)));
+    const int m = std::stoi(std::string(ymd.substr(4, 2)));
+    const int d = std::stoi(std::string(ymd.substr(6, 2)));
+    return common::days_from_civil(y, m, d);
 }
 
-std::vector<FacetCount> top_values(const Xapian::ValueCountMatchSpy& spy, std::size_t n) {
-    std::vector<FacetCount> out;
-    for (auto it = spy.top_values_begin(n); it != spy.top_values_end(n); ++it) {
-        out.push_back({*it, static_cast<std::size_t>(it.get_termfreq())});
-    }
-    return out;
-}
+common::Lang label_lang(common::Lang lang) { return lang == common::Lang::unknown ? common::Lang::en : lang; }
 
-std::vector<FacetCount> all_values_sorted(const Xapian::ValueCountMatchSpy& spy) {
-    std::vector<FacetCount> out;
-    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-        out.push_back({*it, static_cast<std::size_t>(it.get_termfreq())});
-    }
-    return out;  // values_begin() iterates in value order
-}
-
-/// "2024" → "20240101"/"20241231"; "2024-06" → month bounds; "2024-06-15" → that day.
-std::string date_bound(const std::string& text, bool upper) {
-    const std::string digits = [&] {
-        std::string d;
-        for (char c : text) {
-            if (c >= '0' && c <= '9') d.push_back(c);
-            else if (c != '-') return std::string();
-        }
-        return d;
-    }();
-    if (digits.size() == 4) return digits + (upper ? "1231" : "0101");
-    if (digits.size() == 6) return digits + (upper ? "31" : "01");
-    if (digits.size() == 8) return digits;
-    throw common::UsageError("bad date '" + text + "'; expected YYYY, YYYY-MM or YYYY-MM-DD");
-}
-
-std::string make_extract(const std::string& body, std::size_t max_bytes = 240) {
-    std::string flat;
-    flat.reserve(std::min(body.size(), max_bytes * 2));
-    for (char c : body.substr(0, max_bytes * 2)) {
-        const bool space = c == '\n' || c == '\r' || c == '\t';
-        if (space) {
-            if (!flat.empty() && flat.back() != ' ') flat.push_back(' ');
-        } else {
-            flat.push_back(c);
-        }
-    }
-    if (flat.size() <= max_bytes) return flat;
-    std::string cut(common::truncate_utf8(flat, max_bytes));
-    if (const auto space = cut.rfind(' '); space != std::string::npos && space > max_bytes / 2) cut.resize(space);
-    return cut + "…";
+/// Months (or days) are counted when asked, or when the date filter lies within one year (or month).
+FacetRequest facet_request(const SearchRequest& request) {
+    FacetRequest f;
+    f.year = request.facet_year;
+    f.month = request.facet_month;
+    f.top = request.facet_top;
+    f.label_lang = label_lang(request.ui_lang);
+    const std::string& from = request.from;
+    const std::string& to = request.to;
+    if (f.year.empty() && from.size() >= 4 && to.size() >= 4 && from.compare(0, 4, to, 0, 4) == 0) f.year = from.substr(0, 4);
+    if (f.month.empty() && from.size() >= 7 && to.size() >= 7 && from.compare(0, 7, to, 0, 7) == 0) f.month = from.substr(0, 7);
+    return f;
 }
 
 }  // namespace
@@ -85,116 +62,291 @@ SortOrder parse_sort_order(std::string_view name) {
     throw common::UsageError("unknown sort order '" + std::string(name) + "'; expected one of: relevance, date, recent");
 }
 
-Searcher::Searcher(OpenIndex index) : m_index(std::move(index)) {}
-
-Xapian::Query Searcher::parse(const std::string& text, unsigned default_op) const {
-    const std::string normalized = m_index.analyzer->normalize_query(text, {"date", "lang", "source", "place", "lieu"});
-    // The query's language is unknown and often mixed: parse it with the English and with the French
-    // stemmer and stopwords, and take either reading. Each document was indexed in one language, so the
-    // reading in its language is the one that matches it.
-    std::vector<Xapian::Query> readings;
-    for (const common::Lang lang : {common::Lang::en, common::Lang::fr}) {
-        Xapian::QueryParser qp;
-        qp.set_database(m_index.database);
-        qp.set_default_op(static_cast<Xapian::Query::op>(default_op));
-        qp.set_stemmer(Xapian::Stem(new common::QueryStemmer(m_index.analyzer, lang)));
-        qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
-        qp.set_stopper(make_stopper(lang));
-        qp.set_max_expansion(200, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-        qp.add_prefix("title", std::string(schema::k_prefix_title));
-        qp.add_boolean_prefix("lang", std::string(schema::k_prefix_lang));
-        qp.add_boolean_prefix("source", std::string(schema::k_prefix_source));
-        try {
-            Xapian::Query q = qp.parse_query(normalized, k_parse_flags);
-            if (readings.empty() || q.get_description() != readings.front().get_description()) readings.push_back(q);
-        } catch (const Xapian::QueryParserError& e) {
-            throw common::UsageError("cannot parse query '" + text + "': " + e.get_msg());
-        }
+std::string_view sort_order_name(SortOrder order) noexcept {
+    switch (order) {
+        case SortOrder::relevance: return "relevance";
+        case SortOrder::date: return "date";
+        case SortOrder::recent: return "recent";
     }
-    Xapian::Query query = readings.size() == 1 ? readings.front() : Xapian::Query(Xapian::Query::OP_OR, readings.begin(), readings.end());
-    // A document with the exact accented form of a query word ranks above one that matches only folded.
-    const std::vector<std::string> exact = m_index.analyzer->exact_terms(text);
-    if (!exact.empty() && !query.empty()) {
-        query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(Xapian::Query::OP_OR, exact.begin(), exact.end()));
-    }
-    return query;
+    return "relevance";
 }
 
-Xapian::Query Searcher::filters(const SearchRequest& request) const {
-    std::vector<Xapian::Query> parts;
-    if (!request.from.empty() || !request.to.empty()) {
-        const std::string lo = request.from.empty() ? std::string("00000000") : date_bound(request.from, false);
-        const std::string hi = request.to.empty() ? std::string("99999999") : date_bound(request.to, true);
-        parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::k_slot_date, lo, hi);
+Searcher::Searcher(OpenIndex index, SearchTuning tuning)
+    : m_index(std::move(index)), m_tuning(tuning), m_builder(m_index, m_tuning.query), m_completer(m_index) {}
+
+Searcher::~Searcher() = default;
+
+BuiltQuery Searcher::build_query(const SearchRequest& request, MatchMode mode) {
+    QueryFilters filters;
+    filters.from = request.from;
+    filters.to = request.to;
+    filters.places = request.places;
+    filters.lang = request.lang;
+    filters.source = request.source;
+    return m_builder.build(request.query, filters, mode);
+}
+
+std::optional<common::Article> Searcher::find_article(const std::string& id) const {
+    const std::string term = id_term(id);
+    const Xapian::Database& db = m_index.database;
+    auto post = db.postlist_begin(term);
+    if (post == db.postlist_end(term)) return std::nullopt;
+    return common::Article::from_stored_json(db.get_document(*post).get_data());
+}
+
+void Searcher::explain_hit(const BuiltQuery& query, SearchHit& hit) const {
+    // Each part's weight for this article alone: BM25 weights of separate terms add up (k2 = 0), so
+    // the parts explain the total up to the weight of phrase and place boosts shared with the text.
+    const Xapian::Query only_this(id_term(hit.article.id));
+    auto weight_of = [&](const Xapian::Query& part) {
+        Xapian::Enquire enquire(m_index.database);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, part, only_this));
+        enquire.set_weighting_scheme(Xapian::BM25Weight(m_tuning.bm25_k1, 0, 1, m_tuning.bm25_b, 0.5));
+        const Xapian::MSet mset = enquire.get_mset(0, 1);
+        return mset.empty() ? 0.0 : mset.begin().get_weight();
+    };
+    for (auto t = query.text.get_unique_terms_begin(); t != query.text.get_unique_terms_end(); ++t) {
+        const double w = weight_of(Xapian::Query(*t));
+        if (w > 0) hit.explanation.push_back({*t, w});
     }
-    if (!request.lang.empty()) {
-        const auto lang = common::parse_lang(request.lang);
-        if (!lang) throw common::UsageError("unknown language '" + request.lang + "'; expected one of: en, fr");
-        parts.emplace_back(std::string(schema::k_prefix_lang) + std::string(common::lang_code(*lang)));
+    for (const auto& [name, part] : query.boost_parts) {
+        const double w = weight_of(part);
+        if (w > 0) hit.explanation.push_back({name, w});
     }
-    if (!request.source.empty()) {
-        parts.emplace_back(std::string(schema::k_prefix_source) + common::fold_for_match(request.source));
+}
+
+void Searcher::run(const SearchRequest& request, const BuiltQuery& query, SearchResponse& response) {
+    const Xapian::Database& db = m_index.database;
+    Xapian::Enquire enquire(db);
+    const Xapian::Query full = query.full();
+    enquire.set_query(full);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(m_tuning.bm25_k1, 0, 1, m_tuning.bm25_b, 0.5));
+    if (request.collapse) enquire.set_collapse_key(schema::k_slot_collapse);
+    response.sort = request.sort == SortOrder::relevance && !query.has_text ? SortOrder::date : request.sort;
+    if (response.sort == SortOrder::date) enquire.set_sort_by_value_then_relevance(schema::k_slot_date, true);
+    if (m_tuning.time_limit_seconds > 0) enquire.set_time_limit(m_tuning.time_limit_seconds);
+    std::optional<FacetCounter> counter;
+    if (request.facets) {
+        counter.emplace(facet_request(request));
+        counter->attach(enquire);
     }
-    if (parts.empty()) return {};
-    return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    const bool rerank = response.sort == SortOrder::recent && request.limit > 0;
+    const std::size_t first = rerank ? 0 : request.offset;
+    const std::size_t count = rerank ? std::max(request.offset + request.limit, m_tuning.recent_rerank) : request.limit;
+    const Xapian::doccount check_at_least = request.facets ? db.get_doccount() : 0;
+    const auto match_start = std::chrono::steady_clock::now();
+    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(count), check_at_least);
+    const double match_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - match_start).count();
+
+    // With a collapse key Xapian 1.4 leaves the upper bound loose even when every match was checked; a
+    // match that checked everything and ended before the time limit (which is what cuts checking short)
+    // counted exactly.
+    const bool checked_all = check_at_least > 0 && (m_tuning.time_limit_seconds <= 0 || match_seconds < m_tuning.time_limit_seconds);
+    response.total_exact = checked_all || mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    response.total = response.total_exact ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+    response.query_description = full.get_description();
+    if (counter) {
+        response.facets = counter->read(*m_index.places);
+        response.facets_exact = response.total_exact;
+    }
+
+    struct Candidate {
+        Xapian::MSetIterator it;
+        double score = 0.0;
+    };
+    std::vector<Candidate> candidates;
+    if (request.limit > 0) mset.fetch();
+    for (auto it = mset.begin(); it != mset.end(); ++it) candidates.push_back({it, it.get_weight()});
+    std::size_t begin = 0;
+    if (rerank) {
+        // Relevance relative to the best result, blended with freshness halving every half-life.
+        std::optional<std::int64_t> reference;
+        if (!request.reference_date.empty()) {
+            reference = days_of(date_bound(request.reference_date, false, "reference date"));
+        } else {
+            reference = days_of(db.get_value_upper_bound(schema::k_slot_date));
+        }
+        double best = 0.0;
+        for (const auto& c : candidates) best = std::max(best, c.score);
+        const double share = std::clamp(m_tuning.recency_share, 0.0, 1.0);
+        for (auto& c : candidates) {
+            const auto day = days_of(c.it.get_document().get_value(schema::k_slot_date));
+            double freshness = 0.0;
+            if (day && reference) {
+                // Distance from the reference date: an article after it is as fresh as one as long before.
+                const double age = static_cast<double>(*reference > *day ? *reference - *day : *day - *reference);
+                freshness = std::exp2(-age / request.half_life_days);
+            }
+            const double relevance = best > 0 ? c.score / best : 0.0;
+            c.score = (1.0 - share) * relevance + share * freshness;
+        }
+        std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+        begin = std::min(request.offset, candidates.size());
+    }
+    const std::size_t end = std::min(candidates.size(), begin + request.limit);
+
+    Highlighter highlighter(*m_index.analyzer, query.highlight);
+    const HighlightTerms no_terms;
+    Highlighter lead_only(*m_index.analyzer, no_terms);
+    response.hits.clear();
+    for (std::size_t k = begin; k < end; ++k) {
+        const Candidate& c = candidates[k];
+        SearchHit hit;
+        hit.article = common::Article::from_stored_json(c.it.get_document().get_data());
+        hit.weight = c.it.get_weight();
+        hit.score = c.score;
+        hit.rank = rerank ? request.offset + (k - begin) + 1 : c.it.get_rank() + 1;
+        hit.similar = request.collapse ? c.it.get_collapse_count() : 0;
+        for (const auto& p : hit.article.places) hit.place_labels.push_back(m_index.places->label(p.id, label_lang(request.ui_lang)));
+        const common::Lang lang = hit.article.lang;
+        hit.title = highlighter.mark_all(hit.article.display_title(), lang);
+        hit.snippet = request.snippets ? highlighter.snippet(hit.article.body, lang, m_tuning.snippets)
+                                       : lead_only.snippet(hit.article.body, lang, m_tuning.snippets);
+        hit.extract = render_text(hit.snippet, false);
+        if (request.explain) explain_hit(query, hit);
+        response.hits.push_back(std::move(hit));
+    }
 }
 
 SearchResponse Searcher::search(const SearchRequest& request) {
     const auto start = std::chrono::steady_clock::now();
+    if (request.limit > k_max_limit) {
+        throw common::UsageError("limit " + std::to_string(request.limit) + " is too large; at most " + std::to_string(k_max_limit));
+    }
+    if (request.offset > k_max_offset) {
+        throw common::UsageError("offset " + std::to_string(request.offset) + " is too large; at most " + std::to_string(k_max_offset));
+    }
+    if (!(request.half_life_days > 0) || !std::isfinite(request.half_life_days)) {
+        throw common::UsageError("half-life " + std::to_string(request.half_life_days) + " is not a positive number of days");
+    }
+    if (!request.reference_date.empty()) date_bound(request.reference_date, false, "reference date");
+
     SearchResponse response;
-    const std::string text = common::repair_utf8(request.query).text;
-    const Xapian::Query filter = filters(request);
-
-    auto run = [&](const Xapian::Query& q, SearchResponse& out) {
-        Xapian::Query full = q;
-        if (full.empty()) full = Xapian::Query::MatchAll;
-        if (!filter.empty()) full = Xapian::Query(Xapian::Query::OP_FILTER, full, filter);
-        Xapian::Enquire enquire(m_index.database);
-        enquire.set_query(full);
-        if (request.sort == SortOrder::date) enquire.set_sort_by_value_then_relevance(schema::k_slot_date, true);
-        Xapian::ValueCountMatchSpy years(schema::k_slot_year);
-        Xapian::ValueCountMatchSpy langs(schema::k_slot_lang);
-        Xapian::ValueCountMatchSpy sources(schema::k_slot_source);
-        Xapian::doccount check_at_least = 0;
-        if (request.facets) {
-            enquire.add_matchspy(&years);
-            enquire.add_matchspy(&langs);
-            enquire.add_matchspy(&sources);
-            check_at_least = m_index.database.get_doccount();
+    BuiltQuery query = build_query(request, MatchMode::all_words);
+    run(request, query, response);
+    const std::size_t strict_total = response.total;
+    if (response.total == 0 && query.has_text) {
+        // Nothing has every word: all words but one, then any word (best matches, most words, first).
+        std::string tried = query.text.get_description();
+        for (const MatchMode mode : {MatchMode::most_words, MatchMode::any_word}) {
+            BuiltQuery looser = build_query(request, mode);
+            std::string description = looser.text.get_description();
+            if (description == tried) continue;
+            tried = std::move(description);
+            SearchResponse attempt;
+            run(request, looser, attempt);
+            if (attempt.total == 0) continue;
+            response = std::move(attempt);
+            response.match = mode;
+            response.relaxed = true;
+            query = std::move(looser);
+            break;
         }
-        const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                                   static_cast<Xapian::doccount>(request.limit), check_at_least);
-        out.total = mset.get_matches_estimated();
-        out.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-        out.query_description = full.get_description();
-        out.hits.clear();
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
-            SearchHit hit;
-            hit.article = common::Article::from_stored_json(it.get_document().get_data());
-            hit.weight = it.get_weight();
-            hit.rank = it.get_rank() + 1;
-            hit.extract = make_extract(hit.article.body);
-            out.hits.push_back(std::move(hit));
-        }
-        if (request.facets) {
-            out.years = all_values_sorted(years);
-            out.languages = top_values(langs, 10);
-            out.sources = top_values(sources, 20);
-        }
+    }
+    // Spelling: when the query finds little, or a word it has never appears in the archive (stemming
+    // may still have found articles: "Poutin" matches "Poutine").
+    const auto unknown_word = [&] {
+        return std::any_of(query.words.begin(), query.words.end(), [&](const QueryWord& w) { return m_index.database.get_termfreq(w.folded) == 0; });
     };
-
-    const Xapian::Query strict = parse(text, Xapian::Query::OP_AND);
-    run(strict, response);
-    if (response.total == 0 && !text.empty()) {
-        // Nothing has every word: fall back to any word, best matches (most words) first.
-        const Xapian::Query loose = parse(text, Xapian::Query::OP_OR);
-        if (loose.get_description() != strict.get_description()) {
-            run(loose, response);
-            response.relaxed = response.total > 0;
+    if (request.spelling && query.has_text && !query.words.empty() && (strict_total < m_tuning.spelling_below || unknown_word())) {
+        std::string corrected = query.sanitized;
+        bool changed = false;
+        const std::size_t n = std::min(query.words.size(), k_max_spelling_words);
+        // From the last word back, so that earlier byte ranges stay valid.
+        for (std::size_t k = n; k-- > 0;) {
+            const QueryWord& w = query.words[k];
+            if (const auto fix = correct_word(m_index.database, w.folded)) {
+                // With its accents, and capitalized if the user capitalized: "électoin" → "élection".
+                const std::string& printed = m_completer.printed_form(fix->word, w.accented);
+                corrected.replace(w.begin, w.end - w.begin, w.capitalized ? printed : common::fold_case(printed));
+                changed = true;
+            }
         }
+        if (changed) response.did_you_mean = std::move(corrected);
+    }
+    response.places = query.places;
+    for (auto& p : response.places) p.label = m_index.places->label(p.place.id, label_lang(request.ui_lang));
+    response.warnings = query.warnings;
+    response.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return response;
+}
+
+std::optional<SearchResponse> Searcher::related(const RelatedRequest& request) {
+    const auto start = std::chrono::steady_clock::now();
+    if (request.limit > k_max_limit) {
+        throw common::UsageError("limit " + std::to_string(request.limit) + " is too large; at most " + std::to_string(k_max_limit));
+    }
+    const Xapian::Database& db = m_index.database;
+    const std::string term = id_term(request.id);
+    auto post = db.postlist_begin(term);
+    if (post == db.postlist_end(term)) return std::nullopt;
+    const Xapian::docid docid = *post;
+    const Xapian::Document doc = db.get_document(docid);
+    const common::Article article = common::Article::from_stored_json(doc.get_data());
+
+    // The article's most distinctive stems (body and title share the Z space; ZS duplicates the title),
+    // by tf-idf over the whole index. Not Enquire::get_eset, which weighs with the statistics of the
+    // article's own shard, so that related articles do not depend on how the archive is sharded.
+    std::vector<std::pair<double, std::string>> scored;
+    const double doccount = static_cast<double>(db.get_doccount());
+    for (auto t = db.termlist_begin(docid); t != db.termlist_end(docid); ++t) {
+        const std::string stem = *t;
+        if (!stem.starts_with(schema::k_prefix_stem) || stem.starts_with(schema::k_prefix_title_stem)) continue;
+        const Xapian::doccount tf = db.get_termfreq(stem);
+        if (tf < 2) continue;  // in this article only: finds nothing else
+        const double idf = std::log(doccount / static_cast<double>(tf));
+        scored.emplace_back((1.0 + std::log(static_cast<double>(t.get_wdf()))) * idf, stem);
+    }
+    const std::size_t keep = std::min<std::size_t>(scored.size(), k_related_terms);
+    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep), scored.end(),
+                      [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::vector<Xapian::Query> terms;
+    for (std::size_t k = 0; k < keep; ++k) terms.emplace_back(scored[k].second);
+    std::vector<std::string> place_ids;
+    for (const auto& p : article.places) place_ids.push_back(p.id);
+    SearchResponse response;
+    response.total_exact = true;
+    if (terms.empty()) return response;  // no word shared with any other article
+    Xapian::Query query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    if (const Xapian::Query boost = m_builder.place_boost(place_ids); !boost.empty()) {
+        query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, boost);
+    }
+    // Not the article itself, nor its near-duplicates (same collapse key).
+    std::vector<Xapian::Query> excluded{Xapian::Query(term)};
+    if (const std::string key = doc.get_value(schema::k_slot_collapse); !key.empty()) {
+        excluded.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::k_slot_collapse, key, key);
+    }
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()));
+
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(m_tuning.bm25_k1, 0, 1, m_tuning.bm25_b, 0.5));
+    enquire.set_collapse_key(schema::k_slot_collapse);
+    if (m_tuning.time_limit_seconds > 0) enquire.set_time_limit(m_tuning.time_limit_seconds);
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
+    mset.fetch();
+
+    response.total = mset.size();
+    response.query_description = query.get_description();
+    const HighlightTerms no_terms;
+    Highlighter lead_only(*m_index.analyzer, no_terms);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        SearchHit hit;
+        hit.article = common::Article::from_stored_json(it.get_document().get_data());
+        hit.weight = it.get_weight();
+        hit.score = hit.weight;
+        hit.rank = it.get_rank() + 1;
+        hit.similar = it.get_collapse_count();
+        hit.title.text = hit.article.display_title();
+        for (const auto& p : hit.article.places) hit.place_labels.push_back(m_index.places->label(p.id, label_lang(request.ui_lang)));
+        hit.snippet = lead_only.snippet(hit.article.body, hit.article.lang, m_tuning.snippets);
+        hit.extract = render_text(hit.snippet, false);
+        response.hits.push_back(std::move(hit));
     }
     response.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return response;
 }
+
+SuggestResponse Searcher::suggest(const SuggestRequest& request) { return m_completer.complete(request); }
 
 }  // namespace dateline::searcher

@@ -1,7 +1,12 @@
-// The search library: requests, ranked results with extracts, and facet counts over all matches.
+// The search library: requests, ranked results with highlighted snippets, facet counts over all matches,
+// spelling suggestions, related articles and completions, on one or several shards.
 #pragma once
 
+#include "facets.hpp"
 #include "index_reader.hpp"
+#include "query_builder.hpp"
+#include "snippets.hpp"
+#include "suggest.hpp"
 
 #include "common/article.hpp"
 
@@ -12,14 +17,20 @@
 namespace dateline::searcher {
 
 /// Result order.
-enum class SortOrder { relevance, date, recent };
+enum class SortOrder {
+    relevance,  ///< BM25 with the boosts; a query without words lists newest first
+    date,       ///< newest first (then relevance)
+    recent,     ///< relevance blended with freshness (see SearchRequest::half_life_days)
+};
 
 /// Parses "relevance", "date" or "recent"; throws common::UsageError listing them otherwise.
 SortOrder parse_sort_order(std::string_view name);
+/// "relevance", "date" or "recent".
+std::string_view sort_order_name(SortOrder order) noexcept;
 
-/// One search.
+/// One search. Every field is optional but the index.
 struct SearchRequest {
-    /// Query text in Xapian's syntax (AND, OR, NOT, "phrases", title:, lang:, date:...).
+    /// Query text in Xapian's syntax (AND, OR, NOT, "phrases", title:, place:, lang:, date:...).
     std::string query;
     /// Inclusive date bounds: "YYYY", "YYYY-MM" or "YYYY-MM-DD".
     std::string from;
@@ -28,58 +39,151 @@ struct SearchRequest {
     std::string lang;
     /// Source filter; empty for all.
     std::string source;
+    /// Place filters (names in either language, ISO codes, ids); an article about any of them matches.
+    std::vector<std::string> places;
     SortOrder sort = SortOrder::relevance;
+    /// For SortOrder::recent: an article this many days older than the reference date counts half as fresh.
+    double half_life_days = 30.0;
+    /// For SortOrder::recent: "YYYY-MM-DD" ages are counted from; empty: the newest article of the index.
+    std::string reference_date;
     std::size_t offset = 0;
     std::size_t limit = 10;
-    /// Count facets (exact counts over every match).
+    /// Count facets (exact counts over every match; makes `total` exact too).
     bool facets = true;
+    /// Facet drill-down: months of this year ("2024"), days of this month ("2024-06"). When from and to
+    /// fall in one year (or month), its months (or days) are counted without asking.
+    std::string facet_year;
+    std::string facet_month;
+    /// Places, countries and sources listed in facets.
+    std::size_t facet_top = 10;
+    /// Language of place labels.
+    common::Lang ui_lang = common::Lang::en;
+    /// Fold near-duplicates into their best article, with a count of the others.
+    bool collapse = true;
+    /// Make highlighted snippets (else `extract` is the start of the body).
+    bool snippets = true;
+    /// Suggest a spelling when the query finds little.
+    bool spelling = true;
+    /// Explain the scores of the results.
+    bool explain = false;
+};
+
+/// One part of a result's score.
+struct ScorePart {
+    /// A term ("Zkorea"), or a boost ("phrase", "proximity", "exact forms", "places", "recency").
+    std::string name;
+    double weight = 0.0;
 };
 
 /// A result.
 struct SearchHit {
     common::Article article;
+    /// Xapian's weight (BM25 plus boosts).
     double weight = 0.0;
+    /// The ranking score: `weight`, or the blend of relevance and freshness for SortOrder::recent.
+    double score = 0.0;
     /// 1-based rank in the whole result list.
     std::size_t rank = 0;
-    /// A short plain-text extract of the body.
+    /// Near-duplicates folded into this result (a lower bound on several shards).
+    std::size_t similar = 0;
+    /// The title with the query's matches marked.
+    MarkedText title;
+    /// Passages of the body around the matches.
+    Snippet snippet;
+    /// The snippet as plain text (or the start of the body).
     std::string extract;
-};
-
-/// A facet value and how many matching articles have it.
-struct FacetCount {
-    std::string value;
-    std::size_t count = 0;
+    /// Labels of article.places, in SearchRequest::ui_lang.
+    std::vector<std::string> place_labels;
+    /// With SearchRequest::explain: what the weight is made of.
+    std::vector<ScorePart> explanation;
 };
 
 /// The answer to a SearchRequest.
 struct SearchResponse {
-    /// Number of matching articles: exact when `total_exact`, else Xapian's estimate.
+    /// Results (near-duplicates collapsed): exact when `total_exact`, else Xapian's estimate.
     std::size_t total = 0;
     bool total_exact = false;
     std::vector<SearchHit> hits;
-    /// Articles per year (ascending), per language, per source (most first).
-    std::vector<FacetCount> years;
-    std::vector<FacetCount> languages;
-    std::vector<FacetCount> sources;
-    /// True when no article had every word and the query was relaxed to match most of them.
+    /// Facets, when asked for; `facets_exact` is false when the match time limit cut counting short.
+    std::optional<Facets> facets;
+    bool facets_exact = false;
+    /// How many words the results must contain: all, or fewer when nothing had them all.
+    MatchMode match = MatchMode::all_words;
+    /// True when the query was relaxed (match != all_words).
     bool relaxed = false;
+    /// The order used (relevance becomes date for a query without words).
+    SortOrder sort = SortOrder::relevance;
+    /// A corrected query, when the query found little and a word looks misspelt.
+    std::optional<std::string> did_you_mean;
+    /// Places named by the query's words (they match in either language and boost articles about them).
+    std::vector<QueryPlace> places;
+    /// Things the user should know about the query (truncated, repaired, unknown place...).
+    std::vector<std::string> warnings;
     /// Xapian's description of the query that ran (for --explain).
     std::string query_description;
     double elapsed_ms = 0.0;
 };
 
-/// Runs searches on an open index. Not thread-safe: use one Searcher per thread.
+/// Related articles of one article.
+struct RelatedRequest {
+    std::string id;
+    std::size_t limit = 5;
+    common::Lang ui_lang = common::Lang::en;
+};
+
+/// Ranking and safety settings of a Searcher.
+struct SearchTuning {
+    QueryOptions query;
+    SnippetOptions snippets;
+    /// BM25 parameters (Xapian's defaults; see docs/SEARCH.md).
+    double bm25_k1 = 1.0;
+    double bm25_b = 0.5;
+    /// Exact counting (facets) stops after this many seconds; results stay right, counts become estimates.
+    double time_limit_seconds = 1.0;
+    /// SortOrder::recent reranks at least this many of the best results.
+    std::size_t recent_rerank = 200;
+    /// Share of freshness in SortOrder::recent's score (the rest is relevance relative to the best result).
+    double recency_share = 0.5;
+    /// Spelling suggestions are looked for when a query finds fewer results than this.
+    std::size_t spelling_below = 3;
+};
+
+/// Runs searches on an open index. Not thread-safe and not movable: one Searcher per thread.
 class Searcher {
   public:
-    explicit Searcher(OpenIndex index);
-    /// Runs `request`. Throws common::UsageError for a query that cannot be parsed or bad filters.
+    explicit Searcher(OpenIndex index, SearchTuning tuning = {});
+    ~Searcher();
+    Searcher(const Searcher&) = delete;
+    Searcher& operator=(const Searcher&) = delete;
+
+    /// Runs `request`. Throws common::UsageError for bad filters, dates or options (the message names
+    /// the bad part); a query whose syntax is broken is searched leniently, with a warning.
     SearchResponse search(const SearchRequest& request);
+
+    /// Articles most like article `id` (its most distinctive stems and its places), best first, itself
+    /// and its near-duplicates excluded. std::nullopt when there is no article `id`.
+    std::optional<SearchResponse> related(const RelatedRequest& request);
+
+    /// Completions of what the user is typing.
+    SuggestResponse suggest(const SuggestRequest& request);
+
+    /// The query that `request` would run (for tests and --explain).
+    BuiltQuery build_query(const SearchRequest& request, MatchMode mode = MatchMode::all_words);
+
+    /// The stored article with this id, or std::nullopt.
+    std::optional<common::Article> find_article(const std::string& id) const;
+
     const OpenIndex& index() const noexcept { return m_index; }
+    const SearchTuning& tuning() const noexcept { return m_tuning; }
 
   private:
-    Xapian::Query parse(const std::string& text, unsigned default_op) const;
-    Xapian::Query filters(const SearchRequest& request) const;
+    void run(const SearchRequest& request, const BuiltQuery& query, SearchResponse& response);
+    void explain_hit(const BuiltQuery& query, SearchHit& hit) const;
+
     OpenIndex m_index;
+    SearchTuning m_tuning;
+    QueryBuilder m_builder;
+    Completer m_completer;
 };
 
 }  // namespace dateline::searcher

@@ -59,6 +59,7 @@ bool finds(searcher::Searcher& s, const std::string& query, const std::string& i
     request.query = query;
     request.limit = 200;
     request.facets = false;
+    request.collapse = false;  // a syndicated copy must be findable itself, not only as "1 similar"
     for (const auto& hit : s.search(request).hits) {
         if (hit.article.id == id) return true;
     }

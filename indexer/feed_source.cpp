@@ -1,0 +1,308 @@
+// Feed reading with libxml2's parser: never loads external entities or DTDs, never touches the network.
+#include "feed_source.hpp"
+
+#include "formats.hpp"
+#include "html_source.hpp"
+
+#include "common/dates.hpp"
+#include "common/language.hpp"
+#include "common/text.hpp"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <memory>
+#include <string_view>
+
+namespace dateline::indexer {
+
+namespace {
+
+constexpr std::string_view k_ns_atom = "http://www.w3.org/2005/Atom";
+constexpr std::string_view k_ns_content = "http://purl.org/rss/1.0/modules/content/";
+constexpr std::string_view k_ns_dc = "http://purl.org/dc/elements/1.1/";
+
+struct DocDeleter {
+    void operator()(xmlDoc* doc) const noexcept { xmlFreeDoc(doc); }
+};
+struct ContextDeleter {
+    void operator()(xmlParserCtxt* ctxt) const noexcept { xmlFreeParserCtxt(ctxt); }
+};
+struct XmlCharDeleter {
+    void operator()(xmlChar* s) const noexcept { xmlFree(s); }
+};
+struct BufferDeleter {
+    void operator()(xmlBuffer* b) const noexcept { xmlBufferFree(b); }
+};
+
+std::string take_string(xmlChar* s) {
+    const std::unique_ptr<xmlChar, XmlCharDeleter> owned(s);
+    return s ? std::string(reinterpret_cast<const char*>(s)) : std::string();
+}
+
+std::string_view name_of(const xmlNode* node) { return reinterpret_cast<const char*>(node->name); }
+
+std::string_view ns_of(const xmlNode* node) {
+    return node->ns && node->ns->href ? std::string_view(reinterpret_cast<const char*>(node->ns->href)) : std::string_view();
+}
+
+bool is(const xmlNode* node, std::string_view name, std::string_view ns = {}) {
+    return node->type == XML_ELEMENT_NODE && name_of(node) == name && (ns.empty() || ns_of(node) == ns);
+}
+
+std::string property(const xmlNode* node, const char* name) {
+    return take_string(xmlGetProp(node, reinterpret_cast<const xmlChar*>(name)));
+}
+
+std::string content_of(const xmlNode* node) { return take_string(xmlNodeGetContent(node)); }
+
+std::string trimmed(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return std::string(s);
+}
+
+/// Markup or entity references in a text field mean it holds HTML ("<p>...", "&eacute;").
+bool looks_like_html(std::string_view s) {
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+        const char c = s[i];
+        const char n = s[i + 1];
+        if (c == '<' && ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n == '/' || n == '!')) return true;
+        if (c == '&') {
+            std::size_t e = i + 1;
+            if (e < s.size() && s[e] == '#') ++e;
+            const std::size_t start = e;
+            while (e < s.size() && e - start < 10 && ((s[e] >= 'a' && s[e] <= 'z') || (s[e] >= 'A' && s[e] <= 'Z') ||
+                                                       (s[e] >= '0' && s[e] <= '9'))) {
+                ++e;
+            }
+            if (e > start && e < s.size() && s[e] == ';') return true;
+        }
+    }
+    return false;
+}
+
+/// The text of a feed field: HTML converted, plain text with its paragraphs kept.
+std::string field_text(std::string_view raw) {
+    return looks_like_html(raw) ? html_to_text(raw) : plain_text_paragraphs(raw);
+}
+
+/// A title on one line, whatever markup or line breaks it had.
+std::string one_line(std::string text) {
+    for (std::size_t at = text.find("\n\n"); at != std::string::npos; at = text.find("\n\n", at)) text.replace(at, 2, " ");
+    return text;
+}
+
+/// Atom text constructs: type="text" (default), "html", or "xhtml" (inline markup in a <div>).
+std::string atom_text(const xmlNode* node) {
+    const std::string type = property(node, "type");
+    if (type == "xhtml") {
+        const std::unique_ptr<xmlBuffer, BufferDeleter> buffer(xmlBufferCreate());
+        for (const xmlNode* child = node->children; child; child = child->next) {
+            xmlNodeDump(buffer.get(), node->doc, const_cast<xmlNode*>(child), 0, 0);
+        }
+        return html_to_text(std::string_view(reinterpret_cast<const char*>(xmlBufferContent(buffer.get())),
+                                             static_cast<std::size_t>(xmlBufferLength(buffer.get()))));
+    }
+    const std::string raw = content_of(node);
+    if (type == "html" || type == "text/html") return html_to_text(raw);
+    return plain_text_paragraphs(raw);
+}
+
+/// One item or entry, as read from the feed.
+struct FeedItem {
+    std::string title;
+    std::string id;
+    std::string link;
+    std::string date;
+    std::string lead;  // description / summary
+    std::string text;  // content:encoded / content
+    std::string lang;
+    long line = 0;
+};
+
+FeedItem read_rss_item(const xmlNode* item) {
+    FeedItem out;
+    out.line = xmlGetLineNo(item);
+    for (const xmlNode* c = item->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        const bool plain = ns_of(c).empty() || ns_of(c) == "http://purl.org/rss/1.0/";
+        if (plain && name_of(c) == "title") {
+            out.title = one_line(field_text(content_of(c)));
+        } else if (plain && name_of(c) == "link") {
+            out.link = trimmed(content_of(c));
+        } else if (plain && name_of(c) == "guid") {
+            out.id = trimmed(content_of(c));
+        } else if (plain && name_of(c) == "pubDate") {
+            out.date = trimmed(content_of(c));
+        } else if (plain && name_of(c) == "description") {
+            out.lead = field_text(content_of(c));
+        } else if (is(c, "encoded", k_ns_content)) {
+            out.text = html_to_text(content_of(c));
+        } else if (is(c, "date", k_ns_dc) && out.date.empty()) {
+            out.date = trimmed(content_of(c));
+        } else if (is(c, "language", k_ns_dc)) {
+            out.lang = trimmed(content_of(c));
+        } else if (is(c, "link", k_ns_atom) && out.link.empty()) {
+            out.link = trimmed(property(c, "href"));
+        }
+    }
+    return out;
+}
+
+FeedItem read_atom_entry(const xmlNode* entry) {
+    FeedItem out;
+    out.line = xmlGetLineNo(entry);
+    std::string published;
+    std::string updated;
+    out.lang = take_string(xmlNodeGetLang(entry));
+    for (const xmlNode* c = entry->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || ns_of(c) != k_ns_atom) continue;
+        const std::string_view name = name_of(c);
+        if (name == "title") {
+            out.title = one_line(atom_text(c));
+        } else if (name == "id") {
+            out.id = trimmed(content_of(c));
+        } else if (name == "link") {
+            const std::string rel = property(c, "rel");
+            if ((rel.empty() || rel == "alternate") && out.link.empty()) out.link = trimmed(property(c, "href"));
+        } else if (name == "published") {
+            published = trimmed(content_of(c));
+        } else if (name == "updated") {
+            updated = trimmed(content_of(c));
+        } else if (name == "summary") {
+            out.lead = atom_text(c);
+        } else if (name == "content") {
+            if (property(c, "src").empty()) out.text = atom_text(c);
+        }
+    }
+    out.date = published.empty() ? updated : published;
+    return out;
+}
+
+/// The XML declaration's encoding, lower case ("" when absent).
+std::string declared_encoding(std::string_view head) {
+    if (!head.starts_with("<?xml")) return {};
+    const auto end = head.find("?>");
+    const std::string_view decl = head.substr(0, end);
+    const auto at = decl.find("encoding");
+    if (at == std::string_view::npos) return {};
+    const auto quote = decl.find_first_of("\"'", at);
+    if (quote == std::string_view::npos) return {};
+    const auto close = decl.find(decl[quote], quote + 1);
+    if (close == std::string_view::npos) return {};
+    std::string enc(decl.substr(quote + 1, close - quote - 1));
+    for (char& ch : enc) {
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    }
+    return enc;
+}
+
+}  // namespace
+
+FeedSource::FeedSource() {
+    // Once per process, before any parsing (libxml2's documented requirement for threaded programs).
+    static const bool initialised = [] {
+        xmlInitParser();
+        return true;
+    }();
+    (void)initialised;
+}
+
+void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) {
+    auto content = read_document(in, file, diagnostics, /*repair_utf8=*/false);
+    if (!content) return;
+    std::size_t start = content->starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    const std::string encoding = declared_encoding(std::string_view(*content).substr(start, 200));
+    if ((encoding.empty() || encoding == "utf-8" || encoding == "utf8") && !common::is_valid_utf8(*content)) {
+        // Declared (or defaulted to) UTF-8 but is not: repair rather than let the parser stop at the first bad byte.
+        auto repaired = common::repair_utf8(*content);
+        diagnostics.warning(file.display_name, 0,
+                            repaired.decoded_as_latin1 ? "not UTF-8; decoded as Latin-1 (Windows-1252)"
+                                                       : "invalid UTF-8; " + std::to_string(repaired.replaced) +
+                                                             " byte sequence(s) replaced by U+FFFD");
+        *content = std::move(repaired.text);
+    }
+    const std::unique_ptr<xmlParserCtxt, ContextDeleter> ctxt(xmlNewParserCtxt());
+    if (!ctxt) {
+        diagnostics.error(file.display_name, 0, "out of memory creating the XML parser");
+        return;
+    }
+    // No XML_PARSE_NOENT (no entity substitution), no DTD loading, no network: external entities are never read.
+    const int options = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+    const std::unique_ptr<xmlDoc, DocDeleter> doc(xmlCtxtReadMemory(ctxt.get(), content->data(), static_cast<int>(content->size()),
+                                                                    nullptr, nullptr, options));
+    const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+    const xmlError* error = xmlCtxtGetLastError(ctxt.get());
+    if (!root) {
+        diagnostics.error(file.display_name, error ? static_cast<std::size_t>(error->line) : 0,
+                          "not a readable XML feed" + (error && error->message ? ": " + trimmed(error->message) : std::string()));
+        return;
+    }
+    if (!ctxt->wellFormed) {
+        diagnostics.warning(file.display_name, error ? static_cast<std::size_t>(error->line) : 0,
+                            "malformed XML" + (error && error->message ? " (" + trimmed(error->message) + ")" : std::string()) +
+                                "; the items before the damage are read");
+    }
+
+    std::vector<FeedItem> items;
+    std::string feed_lang;
+    const std::string_view root_name = name_of(root);
+    if (root_name == "rss" || root_name == "RDF") {
+        // RSS 2.0: rss/channel/item; RSS 1.0: rdf:RDF/item, with the channel as a sibling.
+        for (const xmlNode* c = root->children; c; c = c->next) {
+            if (is(c, "channel")) {
+                for (const xmlNode* i = c->children; i; i = i->next) {
+                    if (is(i, "item")) items.push_back(read_rss_item(i));
+                    if ((is(i, "language") || is(i, "language", k_ns_dc)) && feed_lang.empty()) feed_lang = trimmed(content_of(i));
+                }
+            } else if (is(c, "item")) {
+                items.push_back(read_rss_item(c));
+            }
+        }
+    } else if (root_name == "feed" && ns_of(root) == k_ns_atom) {
+        for (const xmlNode* c = root->children; c; c = c->next) {
+            if (is(c, "entry", k_ns_atom)) items.push_back(read_atom_entry(c));
+        }
+    } else {
+        diagnostics.error(file.display_name, static_cast<std::size_t>(xmlGetLineNo(root)),
+                          "XML root element " + quote_value(root_name) + " is not a feed; expected one of: rss, rdf:RDF, feed (Atom)");
+        return;
+    }
+    if (items.empty()) diagnostics.warning(file.display_name, 0, "feed has no items");
+
+    for (FeedItem& item : items) {
+        const std::size_t line = item.line > 0 ? static_cast<std::size_t>(item.line) : 0;
+        common::Article article;
+        article.title = std::move(item.title);
+        // The full text when the feed gives it; the description is then only its lead.
+        article.body = !item.text.empty() ? std::move(item.text) : std::move(item.lead);
+        if (article.title.empty() && article.body.empty()) {
+            diagnostics.error(file.display_name, line, "feed item has neither a title nor any text; skipped");
+            continue;
+        }
+        article.url = item.link;
+        article.id = !item.id.empty() ? item.id : item.link;
+        const std::string lang = !item.lang.empty() ? item.lang : feed_lang;
+        if (!lang.empty()) {
+            if (auto parsed = common::parse_lang(lang)) {
+                article.lang = *parsed;
+                article.lang_from_input = true;
+            } else {
+                diagnostics.warning(file.display_name, line,
+                                    "unknown language " + quote_value(lang) + "; expected one of: en, fr; detecting instead");
+            }
+        }
+        if (!item.date.empty()) {
+            article.date = common::parse_news_date(item.date);
+            if (!article.date) {
+                diagnostics.warning(file.display_name, line,
+                                    "unreadable date " + quote_value(item.date) + "; article indexed without a date");
+            }
+        }
+        article.origin = file.display_name + ":" + std::to_string(line);
+        sink(std::move(article));
+    }
+}
+
+}  // namespace dateline::indexer

@@ -1,0 +1,210 @@
+// Times a query mix in-process on a dateline index: through dateline's Searcher (exact facets + extracts) or
+// through a bare Xapian Enquire on the same terms (the floor); also ranks known items for the quality section.
+//
+//   bench-query --db DIR --mode dateline|floor --queries FILE [--passes N]   → one JSON line per query
+//   bench-query --db DIR --mode known-item --queries FILE                    → "id<TAB>rank" per line (0: not in top 10)
+//
+// Query file (TSV): name, query, from, to, lang, place. Known-item file (TSV): expected id, query.
+#include "common/analysis.hpp"
+#include "common/errors.hpp"
+#include "common/schema.hpp"
+#include "common/stopwords.hpp"
+#include "searcher/index_reader.hpp"
+#include "searcher/searcher.hpp"
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include <chrono>
+#include <fstream>
+#include <optional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace common = dateline::common;
+namespace schema = dateline::common::schema;
+namespace searcher = dateline::searcher;
+
+namespace {
+
+struct BenchQuery {
+    std::string name, query, from, to, lang, place;
+};
+
+std::vector<std::string> split_tabs(const std::string& line) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (true) {
+        const auto tab = line.find('\t', pos);
+        out.push_back(line.substr(pos, tab == std::string::npos ? std::string::npos : tab - pos));
+        if (tab == std::string::npos) break;
+        pos = tab + 1;
+    }
+    return out;
+}
+
+/// The floor: the searcher's query construction (both languages' stems, OR of readings) without
+/// facets, extracts, document loading or the relaxed second pass. Mirrors searcher::Searcher::parse.
+class FloorSearcher {
+  public:
+    explicit FloorSearcher(searcher::OpenIndex index) : m_index(std::move(index)) {}
+
+    Xapian::doccount run(const BenchQuery& q) {
+        const std::string normalized = m_index.analyzer->normalize_query(q.query, {"date", "lang", "source", "place", "lieu"});
+        std::vector<Xapian::Query> readings;
+        for (const common::Lang lang : {common::Lang::en, common::Lang::fr}) {
+            Xapian::QueryParser qp;
+            qp.set_database(m_index.database);
+            qp.set_default_op(Xapian::Query::OP_AND);
+            qp.set_stemmer(Xapian::Stem(new common::QueryStemmer(m_index.analyzer, lang)));
+            qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+            auto* stopper = new Xapian::SimpleStopper;
+            for (const auto& w : lang == common::Lang::en ? common::english_stopwords() : common::french_stopwords())
+                stopper->add(std::string(w));
+            qp.set_stopper(stopper->release());
+            qp.add_prefix("title", std::string(schema::k_prefix_title));
+            qp.add_boolean_prefix("lang", std::string(schema::k_prefix_lang));
+            Xapian::Query parsed = qp.parse_query(normalized, Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PHRASE |
+                                                                 Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_LOVEHATE);
+            if (readings.empty() || parsed.get_description() != readings.front().get_description()) readings.push_back(parsed);
+        }
+        Xapian::Query query(Xapian::Query::OP_OR, readings.begin(), readings.end());
+        std::vector<Xapian::Query> filters;
+        if (!q.from.empty() || !q.to.empty()) {
+            auto bound = [](std::string d, bool upper) {
+                std::erase(d, '-');
+                if (d.empty()) return std::string(upper ? "99999999" : "00000000");
+                if (d.size() == 4) d += upper ? "1231" : "0101";
+                if (d.size() == 6) d += upper ? "31" : "01";
+                return d;
+            };
+            filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::k_slot_date, bound(q.from, false), bound(q.to, true));
+        }
+        if (!q.lang.empty()) filters.emplace_back(std::string(schema::k_prefix_lang) + q.lang);
+        if (!filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+        Xapian::Enquire enquire(m_index.database);
+        enquire.set_query(query);
+        const Xapian::MSet mset = enquire.get_mset(0, 10);
+        return mset.get_matches_estimated();
+    }
+
+  private:
+    searcher::OpenIndex m_index;
+};
+
+/// Sets the fields that later versions of the searcher add (place filter, snippets) when they exist.
+template <class Request>
+void set_optional_fields(Request& r, const BenchQuery& q) {
+    if constexpr (requires { r.places.push_back(q.place); }) {
+        if (!q.place.empty()) r.places.push_back(q.place);
+    } else if constexpr (requires { r.place = q.place; }) {
+        r.place = q.place;
+    }
+    if constexpr (requires { r.snippets = true; }) r.snippets = true;
+}
+
+/// Whether this searcher takes a place filter in its request.
+template <class Request>
+constexpr bool has_place_filter() {
+    return requires(Request r, std::string s) { r.places.push_back(s); } || requires(Request r, std::string s) { r.place = s; };
+}
+
+searcher::SearchRequest make_request(const BenchQuery& q, bool facets, std::size_t limit) {
+    searcher::SearchRequest r;
+    r.query = q.query;
+    r.from = q.from;
+    r.to = q.to;
+    r.lang = q.lang;
+    r.limit = limit;
+    r.facets = facets;
+    set_optional_fields(r, q);
+    return r;
+}
+
+std::string hit_id(const searcher::SearchHit& hit) { return hit.article.id; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string db, mode = "dateline", queries_path;
+    int passes = 20;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string a = argv[i];
+        if (a == "--db") db = argv[i + 1];
+        else if (a == "--mode") mode = argv[i + 1];
+        else if (a == "--queries") queries_path = argv[i + 1];
+        else if (a == "--passes") passes = std::stoi(argv[i + 1]);
+        else {
+            std::cerr << "bench-query: unknown option '" << a << "'\n";
+            return 2;
+        }
+    }
+    if (db.empty() || queries_path.empty()) {
+        std::cerr << "usage: bench-query --db DIR --mode dateline|floor|known-item --queries FILE [--passes N]\n";
+        return 2;
+    }
+    try {
+        std::ifstream in(queries_path);
+        std::string line;
+        if (mode == "known-item") {
+            searcher::Searcher s(searcher::open_index({db}));
+            while (std::getline(in, line)) {
+                const auto f = split_tabs(line);
+                if (f.size() < 2) continue;
+                BenchQuery q{.name = f[0], .query = f[1]};
+                std::size_t rank = 0;
+                try {
+                    const auto resp = s.search(make_request(q, false, 10));
+                    for (std::size_t i = 0; i < resp.hits.size(); ++i)
+                        if (hit_id(resp.hits[i]) == f[0]) {
+                            rank = i + 1;
+                            break;
+                        }
+                } catch (const std::exception& e) {
+                    std::cerr << "bench-query: " << f[0] << ": " << e.what() << '\n';
+                }
+                std::cout << f[0] << '\t' << rank << '\n';
+            }
+            return 0;
+        }
+        std::vector<BenchQuery> queries;
+        while (std::getline(in, line)) {
+            if (line.empty() || line[0] == '#') continue;
+            auto f = split_tabs(line);
+            f.resize(6);
+            queries.push_back({f[0], f[1], f[2], f[3], f[4], f[5]});
+        }
+        std::vector<std::vector<double>> ms(queries.size());
+        std::vector<std::size_t> totals(queries.size());
+        std::optional<searcher::Searcher> full;
+        std::optional<FloorSearcher> floor;
+        if (mode == "dateline") full.emplace(searcher::open_index({db}));
+        else if (mode == "floor") floor.emplace(searcher::open_index({db}));
+        else {
+            std::cerr << "bench-query: unknown mode '" << mode << "'; expected one of: dateline, floor, known-item\n";
+            return 2;
+        }
+        // Pass 0 warms the caches and is not recorded.
+        for (int pass = 0; pass <= passes; ++pass) {
+            for (std::size_t i = 0; i < queries.size(); ++i) {
+                const auto t0 = std::chrono::steady_clock::now();
+                std::size_t total = 0;
+                if (full) total = full->search(make_request(queries[i], true, 10)).total;
+                else total = floor->run(queries[i]);
+                const double elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+                if (pass > 0) ms[i].push_back(elapsed);
+                totals[i] = total;
+            }
+        }
+        for (std::size_t i = 0; i < queries.size(); ++i) {
+            nlohmann::json j = {{"name", queries[i].name}, {"mode", mode}, {"total", totals[i]}, {"ms", ms[i]},
+                              {"place_filter", mode == "dateline" && has_place_filter<searcher::SearchRequest>()}};
+            std::cout << j.dump() << '\n';
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "bench-query: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,161 @@
+// HTML escaping, snippet sanitising, URL encoding and the HtmlWriter.
+#include "http_html.hpp"
+
+#include <cstdio>
+
+namespace dateline::searcher::http {
+
+namespace {
+
+void append_escaped(std::string& out, char c) {
+    switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+    }
+}
+
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+/// Length of a character reference starting at text[i] == '&' ("&amp;", "&#39;", "&#x27;"), or 0.
+std::size_t reference_length(std::string_view text, std::size_t i) {
+    std::size_t j = i + 1;
+    if (j < text.size() && text[j] == '#') {
+        ++j;
+        const bool hex = j < text.size() && (text[j] == 'x' || text[j] == 'X');
+        if (hex) ++j;
+        const std::size_t digits_start = j;
+        while (j < text.size() && j - digits_start < 8 &&
+               ((text[j] >= '0' && text[j] <= '9') || (hex && ((text[j] >= 'a' && text[j] <= 'f') || (text[j] >= 'A' && text[j] <= 'F'))))) {
+            ++j;
+        }
+        if (j == digits_start) return 0;
+    } else {
+        const std::size_t name_start = j;
+        while (j < text.size() && j - name_start < 10 && is_alnum(text[j])) ++j;
+        if (j == name_start) return 0;
+    }
+    return j < text.size() && text[j] == ';' ? j + 1 - i : 0;
+}
+
+}  // namespace
+
+std::string escape_html(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    for (char c : text) append_escaped(out, c);
+    return out;
+}
+
+std::string sanitize_snippet(std::string_view snippet) {
+    std::string out;
+    out.reserve(snippet.size() + 16);
+    bool in_mark = false;
+    for (std::size_t i = 0; i < snippet.size();) {
+        if (snippet.substr(i, 6) == "<mark>") {
+            if (!in_mark) out += "<mark>";
+            in_mark = true;
+            i += 6;
+        } else if (snippet.substr(i, 7) == "</mark>") {
+            if (in_mark) out += "</mark>";
+            in_mark = false;
+            i += 7;
+        } else if (snippet[i] == '&') {
+            if (const std::size_t n = reference_length(snippet, i)) {
+                out.append(snippet.substr(i, n));
+                i += n;
+            } else {
+                out += "&amp;";
+                ++i;
+            }
+        } else {
+            append_escaped(out, snippet[i]);
+            ++i;
+        }
+    }
+    if (in_mark) out += "</mark>";
+    return out;
+}
+
+std::string url_encode(std::string_view value) {
+    std::string out;
+    out.reserve(value.size() * 3 / 2);
+    for (char c : value) {
+        if (is_alnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += c;
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+            out += buf;
+        }
+    }
+    return out;
+}
+
+bool is_web_url(std::string_view url) {
+    auto starts = [&](std::string_view scheme) {
+        if (url.size() <= scheme.size()) return false;
+        for (std::size_t i = 0; i < scheme.size(); ++i) {
+            char c = url[i];
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            if (c != scheme[i]) return false;
+        }
+        return true;
+    };
+    return starts("http://") || starts("https://");
+}
+
+void HtmlWriter::attributes(std::initializer_list<HtmlAttribute> attributes) {
+    for (const auto& [name, value] : attributes) {
+        // An empty name is an attribute left out (conditional attributes).
+        if (name.empty()) continue;
+        m_out += ' ';
+        m_out += name;
+        m_out += "=\"";
+        for (char c : value) append_escaped(m_out, c);
+        m_out += '"';
+    }
+}
+
+HtmlWriter& HtmlWriter::open(std::string_view tag, std::initializer_list<HtmlAttribute> attrs) {
+    m_out += '<';
+    m_out += tag;
+    attributes(attrs);
+    m_out += '>';
+    return *this;
+}
+
+HtmlWriter& HtmlWriter::close(std::string_view tag) {
+    m_out += "</";
+    m_out += tag;
+    m_out += '>';
+    return *this;
+}
+
+HtmlWriter& HtmlWriter::element(std::string_view tag, std::initializer_list<HtmlAttribute> attrs, std::string_view content) {
+    open(tag, attrs);
+    text(content);
+    return close(tag);
+}
+
+HtmlWriter& HtmlWriter::empty(std::string_view tag, std::initializer_list<HtmlAttribute> attrs) { return open(tag, attrs); }
+
+HtmlWriter& HtmlWriter::text(std::string_view content) {
+    for (char c : content) append_escaped(m_out, c);
+    return *this;
+}
+
+HtmlWriter& HtmlWriter::snippet(std::string_view content) {
+    m_out += sanitize_snippet(content);
+    return *this;
+}
+
+HtmlWriter& HtmlWriter::markup(std::string_view trusted) {
+    m_out += trusted;
+    return *this;
+}
+
+}  // namespace dateline::searcher::http

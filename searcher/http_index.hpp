@@ -1,0 +1,80 @@
+// The server's access to the index: one reading Searcher per worker thread, reopened when the index has
+// new commits, and the single writer of the write routes.
+#pragma once
+
+#include "searcher.hpp"
+
+#include "common/article.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dateline::searcher::http {
+
+/// The unique id term of article `id` ("Q" + id; hashed for very long ids, as the indexer does).
+std::string article_id_term(const std::string& id);
+
+/// Hands each worker thread its own Searcher (a Xapian database handle is not thread-safe) and keeps it
+/// on the latest commit: a worker calls Database::reopen() at most every `reopen_interval`, and at once
+/// after this server's own writes.
+class ReaderPool {
+  public:
+    /// Opens the index once to check it (throws common::EnvironmentError like open_index).
+    ReaderPool(std::vector<std::string> specs, SearchTuning tuning, std::chrono::milliseconds reopen_interval);
+    ReaderPool(const ReaderPool&) = delete;
+    ReaderPool& operator=(const ReaderPool&) = delete;
+
+    /// The calling thread's Searcher, opened on first use and reopened if the index changed.
+    Searcher& local();
+    /// Reopens the calling thread's handle now (after Xapian::DatabaseModifiedError).
+    void reopen_local();
+    /// Makes every worker reopen before its next request (called after a commit).
+    void index_changed() noexcept { ++m_generation; }
+    const std::vector<std::string>& specs() const noexcept { return m_specs; }
+
+  private:
+    std::vector<std::string> m_specs;
+    SearchTuning m_tuning;
+    std::chrono::milliseconds m_reopen_interval;
+    /// Distinguishes pools, so a thread's slot never outlives the pool it came from.
+    std::uint64_t m_pool_id;
+    std::atomic<std::uint64_t> m_generation{0};
+};
+
+/// Outcome of one article write.
+struct WriteOutcome {
+    /// Articles written (replaced or added).
+    std::size_t indexed = 0;
+    /// Records that were skipped: "line N: what was wrong".
+    std::vector<std::string> errors;
+};
+
+/// The one writer of the server. Each call opens the index for writing, applies the change, commits and
+/// closes it again, so that `dateline-index` runs between API writes are not locked out. Calls are
+/// serialised by a mutex. Throws common::EnvironmentError when the index cannot be opened for writing
+/// (e.g. locked by a running dateline-index), common::BadInputError for unusable request bodies.
+class ArticleWriter {
+  public:
+    explicit ArticleWriter(std::string path) : m_path(std::move(path)) {}
+
+    /// Adds or replaces the article `id` from a JSON object (title, body, date, url, lang, source; the
+    /// same fields as a JSON Lines record). A body "id" different from `id` is an error.
+    WriteOutcome put(const std::string& id, std::string_view json_object);
+    /// Adds or replaces the articles of a JSON Lines body; bad lines are reported and skipped.
+    WriteOutcome put_lines(std::string_view json_lines);
+    /// Deletes the article `id`; false if there was none.
+    bool remove(const std::string& id);
+
+  private:
+    WriteOutcome write_lines(std::string_view json_lines, const std::string& origin_name, const std::string* required_id);
+    std::string m_path;
+    std::mutex m_mutex;
+};
+
+}  // namespace dateline::searcher::http

@@ -1,0 +1,747 @@
+// Rendering of the results page, the article page and the OpenSearch description, through HtmlWriter.
+#include "http_pages.hpp"
+
+#include "http_html.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace dateline::searcher::http {
+
+namespace {
+
+using common::Lang;
+using nlohmann::json;
+
+/// Interface text in one language.
+struct UiText {
+    const char* lang_code;
+    const char* other_lang_code;
+    const char* other_lang_name;
+    const char* search_label;
+    const char* search_placeholder;
+    const char* search_button;
+    const char* results_one;
+    const char* results_many;
+    const char* about;
+    const char* no_results;
+    const char* no_results_hint;
+    const char* relaxed;
+    const char* did_you_mean;
+    const char* similar_one;
+    const char* similar_many;
+    const char* previous;
+    const char* next;
+    const char* page_of;
+    const char* pages_label;
+    const char* filters_label;
+    const char* remove_filter;
+    const char* clear_all;
+    const char* timeline;
+    const char* timeline_years_label;
+    const char* timeline_months_label;
+    const char* all_years;
+    const char* only_year;
+    const char* articles_one;
+    const char* articles_many;
+    const char* places;
+    const char* languages;
+    const char* sources;
+    const char* lang_en;
+    const char* lang_fr;
+    const char* undated;
+    const char* related;
+    const char* no_related;
+    const char* back;
+    const char* original;
+    const char* error_heading;
+    const char* not_found;
+    const char* footer_api;
+    const char* months[12];
+};
+
+constexpr UiText k_en = {
+    "en", "fr", "Français", "Search the archive", "Search news: Kim Putin, Vladivostok, date:2019…", "Search",
+    "result", "results", "about", "No article matches this search.",
+    "Check the spelling, use fewer words, or remove a filter.",
+    "No article has every word; showing articles with most of them.", "Did you mean", "similar article", "similar articles",
+    "Previous", "Next", "Page %1 of %2", "Pages", "Active filters", "Remove filter", "Clear all filters", "Timeline",
+    "Articles per year; choose a year to see its months", "Articles per month of %1; choose a month to filter",
+    "All years", "Only %1", "article", "articles", "Places", "Language", "Sources", "English", "French", "undated",
+    "Related articles", "No related article found.", "Back to the results", "Read the original", "Something went wrong",
+    "No article has this id.", "JSON API",
+    {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}};
+
+constexpr UiText k_fr = {
+    "fr", "en", "English", "Rechercher dans les archives", "Rechercher : Kim Poutine, Vladivostok, date:2019…", "Rechercher",
+    "résultat", "résultats", "environ", "Aucun article ne correspond à cette recherche.",
+    "Vérifiez l’orthographe, utilisez moins de mots ou retirez un filtre.",
+    "Aucun article ne contient tous les mots ; voici ceux qui en contiennent le plus.", "Essayez avec", "article similaire",
+    "articles similaires", "Précédente", "Suivante", "Page %1 sur %2", "Pages", "Filtres actifs", "Retirer le filtre",
+    "Retirer tous les filtres", "Chronologie", "Articles par année ; choisissez une année pour voir ses mois",
+    "Articles par mois en %1 ; choisissez un mois pour filtrer", "Toutes les années", "Seulement %1", "article", "articles",
+    "Lieux", "Langue", "Sources", "anglais", "français", "sans date", "Articles liés", "Aucun article lié.",
+    "Retour aux résultats", "Lire l’original", "Une erreur est survenue", "Aucun article n’a cet identifiant.",
+    "API JSON",
+    {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}};
+
+const char* const k_month_names_en[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                          "July",    "August",   "September", "October", "November", "December"};
+const char* const k_month_names_fr[12] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
+                                          "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+
+const UiText& ui_text(Lang lang) { return lang == Lang::fr ? k_fr : k_en; }
+
+/// Replaces %1 and %2 in a UI string.
+std::string format(std::string_view pattern, std::string_view a, std::string_view b = {}) {
+    std::string out;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] == '%' && i + 1 < pattern.size() && (pattern[i + 1] == '1' || pattern[i + 1] == '2')) {
+            out += pattern[i + 1] == '1' ? a : b;
+            ++i;
+        } else {
+            out += pattern[i];
+        }
+    }
+    return out;
+}
+
+std::string str(const json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::size_t count_of(const json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_number_unsigned() ? it->get<std::size_t>() : 0;
+}
+
+/// 1234567 → "1,234,567" (en) or "1 234 567" with narrow no-break spaces (fr).
+std::string format_count(std::size_t n, Lang lang) {
+    std::string digits = std::to_string(n);
+    std::string out;
+    const char* sep = lang == Lang::fr ? "\u202f" : ",";
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+        out += digits[i];
+    }
+    return out;
+}
+
+int to_int(std::string_view s) {
+    int v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return -1;
+        v = v * 10 + (c - '0');
+    }
+    return s.empty() ? -1 : v;
+}
+
+/// "2024-06-19..." → "19 June 2024" / "19 juin 2024"; "2024-06" → "June 2024"; "2024" unchanged.
+std::string format_date(std::string_view iso, Lang lang) {
+    const int year = iso.size() >= 4 ? to_int(iso.substr(0, 4)) : -1;
+    const int month = iso.size() >= 7 ? to_int(iso.substr(5, 2)) : -1;
+    const int day = iso.size() >= 10 ? to_int(iso.substr(8, 2)) : -1;
+    if (year < 0) return std::string(iso);
+    if (month < 1 || month > 12) return std::to_string(year);
+    const char* name = lang == Lang::fr ? k_month_names_fr[month - 1] : k_month_names_en[month - 1];
+    if (day < 1) return std::string(name) + " " + std::to_string(year);
+    if (lang == Lang::fr) return (day == 1 ? std::string("1er") : std::to_string(day)) + " " + name + " " + std::to_string(year);
+    return std::to_string(day) + " " + name + " " + std::to_string(year);
+}
+
+std::string language_name(std::string_view code, const UiText& t) {
+    if (code == "en") return t.lang_en;
+    if (code == "fr") return t.lang_fr;
+    return std::string(code);
+}
+
+std::string search_href(const SearchParams& p) {
+    const std::string qs = to_query_string(p);
+    return qs.empty() ? "/" : "/?" + qs;
+}
+
+std::string article_href(const std::string& id, const SearchParams& search) {
+    std::string qs = to_query_string(search);
+    return "/article?id=" + url_encode(id) + (qs.empty() ? "" : "&" + qs);
+}
+
+/// Labels of place ids from the places facet (label, name_en/name_fr), falling back to the id.
+std::map<std::string, std::string> place_labels(const json& response, Lang lang) {
+    std::map<std::string, std::string> labels;
+    const json* places = nullptr;
+    if (response.is_object() && response.contains("facets") && response["facets"].is_object() && response["facets"].contains("places")) {
+        places = &response["facets"]["places"];
+    }
+    if (!places || !places->is_array()) return labels;
+    for (const json& p : *places) {
+        if (!p.is_object()) continue;
+        std::string id = str(p, "value");
+        if (id.empty()) id = str(p, "id");
+        std::string label = str(p, lang == Lang::fr ? "label_fr" : "label_en");
+        if (label.empty()) label = str(p, "label");
+        if (label.empty()) label = str(p, "name");
+        if (!id.empty()) labels[id] = label.empty() ? id : label;
+    }
+    return labels;
+}
+
+void write_head(HtmlWriter& w, const PageContext& ctx, const std::string& title) {
+    const UiText& t = ui_text(ctx.ui);
+    w.markup("<!doctype html>\n");
+    w.open("html", {{"lang", t.lang_code}});
+    w.open("head");
+    w.empty("meta", {{"charset", "utf-8"}});
+    w.empty("meta", {{"name", "viewport"}, {"content", "width=device-width, initial-scale=1"}});
+    w.element("title", {}, title);
+    w.empty("link", {{"rel", "stylesheet"}, {"href", "/style.css"}});
+    w.empty("link", {{"rel", "search"}, {"type", "application/opensearchdescription+xml"}, {"title", ctx.site_name}, {"href", "/opensearch.xml"}});
+    w.close("head");
+    w.open("body", {{"class", "dl-page"}});
+}
+
+void write_header(HtmlWriter& w, const PageContext& ctx) {
+    const UiText& t = ui_text(ctx.ui);
+    const SearchParams& p = ctx.params;
+    w.open("header", {{"class", "dl-header"}});
+    SearchParams home;
+    home.ui = p.ui;
+    w.element("a", {{"class", "dl-brand"}, {"href", search_href(home)}}, ctx.site_name);
+    w.open("form", {{"class", "dl-search"}, {"action", "/"}, {"method", "get"}, {"role", "search"}});
+    w.element("label", {{"for", "dl-q"}, {"class", "dl-visually-hidden"}}, t.search_label);
+    w.empty("input", {{"id", "dl-q"}, {"name", "q"}, {"type", "search"}, {"value", p.q}, {"placeholder", t.search_placeholder},
+                      {"autocomplete", "off"}, {"maxlength", "1000"}});
+    // A new query keeps the filters (they show as chips and can be removed) but starts at page 1.
+    for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"from", &p.from}, {"to", &p.to}, {"place", &p.place},
+                                      {"lang", &p.lang}, {"source", &p.source}, {"sort", &p.sort}, {"ui", &p.ui}}) {
+        if (!value->empty()) w.empty("input", {{"type", "hidden"}, {"name", name}, {"value", *value}});
+    }
+    w.element("button", {{"type", "submit"}}, t.search_button);
+    w.close("form");
+    SearchParams switched = p;
+    switched.ui = t.other_lang_code;
+    w.open("nav", {{"class", "dl-ui-switch"}, {"aria-label", t.other_lang_name}});
+    w.element("a", {{"href", search_href(switched)}, {"hreflang", t.other_lang_code}, {"lang", t.other_lang_code}}, t.other_lang_name);
+    w.close("nav");
+    w.close("header");
+}
+
+void write_footer(HtmlWriter& w, const PageContext& ctx) {
+    const UiText& t = ui_text(ctx.ui);
+    w.open("footer", {{"class", "dl-footer"}});
+    w.text(ctx.site_name + " · ");
+    w.element("a", {{"href", "/api/search" + (ctx.params.q.empty() ? std::string() : "?q=" + url_encode(ctx.params.q))}}, t.footer_api);
+    w.close("footer");
+    w.close("body");
+    w.close("html");
+    w.markup("\n");
+}
+
+/// One bar of the timeline.
+struct Bar {
+    std::string label;
+    std::string tick;
+    std::size_t count = 0;
+    std::string href;
+    bool active = false;
+};
+
+void write_histogram(HtmlWriter& w, const std::vector<Bar>& bars, const std::string& aria_label, const UiText& t, Lang lang) {
+    if (bars.empty()) return;
+    std::size_t max_count = 1;
+    for (const Bar& b : bars) max_count = std::max(max_count, b.count);
+    const double width = 320.0;
+    const double chart_height = 96.0;
+    const double slot = width / static_cast<double>(bars.size());
+    const double gap = slot > 6 ? 2.0 : 0.5;
+    char buf[64];
+    auto num = [&](double v) {
+        std::snprintf(buf, sizeof buf, "%.1f", v);
+        return std::string(buf);
+    };
+    w.open("svg", {{"class", "dl-histogram"}, {"viewBox", "0 0 320 116"}, {"role", "group"}, {"aria-label", aria_label},
+                   {"xmlns", "http://www.w3.org/2000/svg"}});
+    // Ticks: every bar when few, else about eight evenly spaced ones.
+    const std::size_t tick_every = bars.size() <= 12 ? 1 : (bars.size() + 7) / 8;
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+        const Bar& b = bars[i];
+        const double h = b.count == 0 ? 0.0 : std::max(2.0, chart_height * static_cast<double>(b.count) / static_cast<double>(max_count));
+        const double x = slot * static_cast<double>(i) + gap / 2;
+        const std::string title =
+            b.label + ": " + format_count(b.count, lang) + " " + (b.count == 1 ? t.articles_one : t.articles_many);
+        const std::string cls = std::string("dl-bar") + (b.active ? " dl-bar-active" : "");
+        if (b.count > 0 && !b.href.empty()) {
+            w.open("a", {{"href", b.href}, {"aria-label", title}});
+            // A full-height transparent target makes small bars easy to click.
+            w.open("rect", {{"class", "dl-bar-target"}, {"x", num(x)}, {"y", "0"}, {"width", num(slot - gap)}, {"height", num(chart_height)}});
+            w.close("rect");
+            w.open("rect", {{"class", cls}, {"x", num(x)}, {"y", num(chart_height - h)}, {"width", num(slot - gap)}, {"height", num(h)}});
+            w.element("title", {}, title);
+            w.close("rect");
+            w.close("a");
+        } else {
+            w.open("rect", {{"class", "dl-bar dl-bar-empty"}, {"x", num(x)}, {"y", num(chart_height - 1)}, {"width", num(slot - gap)}, {"height", "1"}});
+            w.element("title", {}, title);
+            w.close("rect");
+        }
+        if (i % tick_every == 0) {
+            w.element("text", {{"class", "dl-tick"}, {"x", num(x + (slot - gap) / 2)}, {"y", "112"}, {"text-anchor", "middle"}}, b.tick);
+        }
+    }
+    w.close("svg");
+}
+
+void write_timeline(HtmlWriter& w, const PageContext& ctx, const SearchPageData& data) {
+    const UiText& t = ui_text(ctx.ui);
+    const SearchParams& p = ctx.params;
+    const json& facets = data.response.is_object() && data.response.contains("facets") ? data.response["facets"] : json();
+    w.open("section", {{"class", "dl-facet dl-timeline"}, {"aria-labelledby", "dl-timeline-h"}});
+    w.element("h2", {{"id", "dl-timeline-h"}}, t.timeline);
+    if (!p.drill.empty()) {
+        const std::string year = p.drill.substr(0, 4);
+        SearchParams up = p;
+        up.drill.clear();
+        w.open("p", {{"class", "dl-timeline-nav"}});
+        w.element("a", {{"href", search_href(up)}, {"class", "dl-timeline-up"}}, std::string("← ") + t.all_years);
+        w.text(" ");
+        SearchParams only = p;
+        only.from = year;
+        only.to = year;
+        only.page = 1;
+        w.element("a", {{"href", search_href(only)}, {"class", "dl-timeline-year"}, {"aria-label", format(t.only_year, year)}},
+                  format(t.only_year, year));
+        w.close("p");
+        std::map<int, std::size_t> by_month;
+        if (facets.contains("months") && facets["months"].is_array()) {
+            for (const json& m : facets["months"]) {
+                const std::string value = str(m, "value");
+                if (value.size() >= 7 && value.substr(0, 4) == year) by_month[to_int(value.substr(5, 2))] = count_of(m, "count");
+            }
+        }
+        std::vector<Bar> bars;
+        for (int month = 1; month <= 12; ++month) {
+            const std::string ym = year + (month < 10 ? "-0" : "-") + std::to_string(month);
+            Bar b;
+            b.label = format_date(ym, ctx.ui);
+            b.tick = std::string(t.months[month - 1]).substr(0, ctx.ui == Lang::fr && month >= 6 && month <= 7 ? 4 : 3);
+            b.count = by_month.count(month) ? by_month[month] : 0;
+            SearchParams f = p;
+            f.from = ym;
+            f.to = ym;
+            f.page = 1;
+            b.href = search_href(f);
+            b.active = p.from == ym && p.to == ym;
+            bars.push_back(std::move(b));
+        }
+        write_histogram(w, bars, format(t.timeline_months_label, year), t, ctx.ui);
+    } else if (facets.contains("years") && facets["years"].is_array() && !facets["years"].empty()) {
+        std::map<int, std::size_t> by_year;
+        for (const json& y : facets["years"]) {
+            const int year = to_int(str(y, "value"));
+            if (year > 0) by_year[year] = count_of(y, "count");
+        }
+        std::vector<Bar> bars;
+        if (!by_year.empty()) {
+            // A continuous axis: years without articles show as gaps. Very long spans keep the last 80 years.
+            const int last = by_year.rbegin()->first;
+            const int first = std::max(by_year.begin()->first, last - 79);
+            for (int year = first; year <= last; ++year) {
+                const std::string y = std::to_string(year);
+                Bar b;
+                b.label = y;
+                b.tick = last - first >= 12 ? "'" + y.substr(2) : y;
+                b.count = by_year.count(year) ? by_year[year] : 0;
+                SearchParams d = p;
+                d.drill = y;
+                b.href = search_href(d);
+                b.active = !p.from.empty() && p.from.substr(0, 4) <= y && !p.to.empty() && p.to.substr(0, 4) >= y;
+                bars.push_back(std::move(b));
+            }
+        }
+        write_histogram(w, bars, t.timeline_years_label, t, ctx.ui);
+    }
+    w.close("section");
+}
+
+void write_facet_list(HtmlWriter& w, const PageContext& ctx, const json& values, const char* heading, const char* id,
+                      std::string SearchParams::*field, const std::map<std::string, std::string>& labels) {
+    if (!values.is_array() || values.empty()) return;
+    const SearchParams& p = ctx.params;
+    w.open("section", {{"class", "dl-facet"}, {"aria-labelledby", id}});
+    w.element("h2", {{"id", id}}, heading);
+    w.open("ul", {{"class", "dl-facet-list"}});
+    std::size_t shown = 0;
+    for (const json& v : values) {
+        std::string value = str(v, "value");
+        if (value.empty()) value = str(v, "id");
+        if (value.empty() || ++shown > 15) continue;
+        const bool active = p.*field == value;
+        SearchParams next = p;
+        next.*field = active ? std::string() : value;
+        next.page = 1;
+        const auto label_it = labels.find(value);
+        const std::string label = label_it != labels.end() ? label_it->second : value;
+        w.open("li");
+        w.open("a", {{"href", search_href(next)}, {"class", active ? "dl-facet-item dl-active" : "dl-facet-item"},
+                     {active ? "aria-current" : "", "true"}});
+        w.element("span", {{"class", "dl-facet-label"}}, label);
+        w.element("span", {{"class", "dl-facet-count"}}, format_count(count_of(v, "count"), ctx.ui));
+        w.close("a");
+        w.close("li");
+    }
+    w.close("ul");
+    w.close("section");
+}
+
+void write_chips(HtmlWriter& w, const PageContext& ctx, const std::map<std::string, std::string>& places) {
+    const UiText& t = ui_text(ctx.ui);
+    const SearchParams& p = ctx.params;
+    struct Chip {
+        std::string label;
+        SearchParams without;
+    };
+    std::vector<Chip> chips;
+    if (!p.from.empty() || !p.to.empty()) {
+        SearchParams without = p;
+        without.from.clear();
+        without.to.clear();
+        std::string label;
+        if (p.from == p.to) {
+            label = format_date(p.from, ctx.ui);
+        } else {
+            label = (p.from.empty() ? std::string("…") : format_date(p.from, ctx.ui)) + " – " + (p.to.empty() ? std::string("…") : format_date(p.to, ctx.ui));
+        }
+        chips.push_back({label, without});
+    }
+    if (!p.place.empty()) {
+        SearchParams without = p;
+        without.place.clear();
+        const auto it = places.find(p.place);
+        chips.push_back({it != places.end() ? it->second : p.place, without});
+    }
+    if (!p.lang.empty()) {
+        SearchParams without = p;
+        without.lang.clear();
+        chips.push_back({language_name(p.lang, t), without});
+    }
+    if (!p.source.empty()) {
+        SearchParams without = p;
+        without.source.clear();
+        chips.push_back({p.source, without});
+    }
+    if (chips.empty()) return;
+    w.open("ul", {{"class", "dl-chips"}, {"aria-label", t.filters_label}});
+    for (Chip& chip : chips) {
+        chip.without.page = 1;
+        w.open("li");
+        w.open("a", {{"class", "dl-chip"}, {"href", search_href(chip.without)}, {"title", t.remove_filter}});
+        w.text(chip.label);
+        w.element("span", {{"class", "dl-chip-x"}, {"aria-label", t.remove_filter}}, "×");
+        w.close("a");
+        w.close("li");
+    }
+    if (chips.size() > 1) {
+        SearchParams none;
+        none.q = p.q;
+        none.ui = p.ui;
+        none.size = p.size;
+        none.sort = p.sort;
+        w.open("li");
+        w.element("a", {{"class", "dl-chip dl-chip-clear"}, {"href", search_href(none)}}, t.clear_all);
+        w.close("li");
+    }
+    w.close("ul");
+}
+
+void write_hit(HtmlWriter& w, const PageContext& ctx, const json& hit, const std::map<std::string, std::string>& places) {
+    const UiText& t = ui_text(ctx.ui);
+    const std::string id = str(hit, "id");
+    std::string title = str(hit, "title");
+    if (title.empty()) title = id;
+    w.open("li", {{"class", "dl-hit"}});
+    w.open("h2", {{"class", "dl-hit-title"}});
+    w.open("a", {{"href", article_href(id, ctx.params)}});
+    // The title with the query's words marked, when the searcher gives it; sanitized all the same.
+    if (const std::string marked = str(hit, "title_html"); !marked.empty()) {
+        w.snippet(marked);
+    } else {
+        w.text(title);
+    }
+    w.close("a");
+    w.close("h2");
+    w.open("p", {{"class", "dl-meta"}});
+    const std::string date = str(hit, "date");
+    if (!date.empty()) {
+        w.element("time", {{"datetime", date.substr(0, 10)}}, format_date(date, ctx.ui));
+    } else {
+        w.element("span", {}, t.undated);
+    }
+    if (const std::string source = str(hit, "source"); !source.empty()) w.text(" · ").text(source);
+    if (const std::string lang = str(hit, "lang"); !lang.empty()) {
+        w.text(" · ");
+        w.element("span", {{"class", "dl-lang"}, {"lang", lang}}, lang == "fr" ? "FR" : lang == "en" ? "EN" : lang);
+    }
+    w.close("p");
+    if (const std::string snippet = str(hit, "snippet_html"); !snippet.empty()) {
+        w.open("p", {{"class", "dl-snippet"}, {"lang", str(hit, "lang")}});
+        w.snippet(snippet);
+        w.close("p");
+    } else if (const std::string extract = str(hit, "extract"); !extract.empty()) {
+        w.element("p", {{"class", "dl-snippet"}, {"lang", str(hit, "lang")}}, extract);
+    }
+    const json* hit_places = hit.contains("places") && hit["places"].is_array() ? &hit["places"] : nullptr;
+    const std::size_t similar = count_of(hit, "similar");
+    if ((hit_places && !hit_places->empty()) || similar) {
+        w.open("p", {{"class", "dl-hit-extra"}});
+        if (hit_places) {
+            std::size_t n = 0;
+            for (const json& place : *hit_places) {
+                const std::string pid = str(place, "id");
+                if (pid.empty() || ++n > 4) continue;
+                SearchParams f = ctx.params;
+                f.place = pid;
+                f.page = 1;
+                const auto it = places.find(pid);
+                std::string label = str(place, ctx.ui == Lang::fr ? "label_fr" : "label_en");
+                if (label.empty()) label = str(place, "label");
+                if (label.empty()) label = it != places.end() ? it->second : pid;
+                w.element("a", {{"class", "dl-place"}, {"href", search_href(f)}}, label);
+                w.text(" ");
+            }
+        }
+        if (similar) {
+            // The same search without folding near-duplicates shows them.
+            SearchParams all = ctx.params;
+            all.collapse = false;
+            w.element("a", {{"class", "dl-similar"}, {"href", search_href(all)}},
+                      format_count(similar, ctx.ui) + " " + (similar == 1 ? t.similar_one : t.similar_many));
+        }
+        w.close("p");
+    }
+    w.close("li");
+}
+
+void write_pager(HtmlWriter& w, const PageContext& ctx, std::size_t total) {
+    const UiText& t = ui_text(ctx.ui);
+    const SearchParams& p = ctx.params;
+    if (p.size == 0 || total <= p.size) return;
+    const std::size_t pages = (total + p.size - 1) / p.size;
+    w.open("nav", {{"class", "dl-pager"}, {"aria-label", t.pages_label}});
+    if (p.page > 1) {
+        SearchParams prev = p;
+        prev.page = p.page - 1;
+        w.element("a", {{"href", search_href(prev)}, {"rel", "prev"}, {"class", "dl-pager-prev"}}, std::string("← ") + t.previous);
+    }
+    w.open("ol", {{"class", "dl-pager-pages"}});
+    std::size_t last_shown = 0;
+    for (std::size_t n = 1; n <= pages; ++n) {
+        const bool near = n == 1 || n == pages || (n + 2 >= p.page && n <= p.page + 2);
+        if (!near) continue;
+        if (last_shown && n > last_shown + 1) w.element("li", {{"class", "dl-pager-gap"}, {"aria-hidden", "true"}}, "…");
+        last_shown = n;
+        SearchParams to = p;
+        to.page = n;
+        w.open("li");
+        if (n == p.page) {
+            w.element("span", {{"aria-current", "page"}, {"class", "dl-pager-current"}}, format_count(n, ctx.ui));
+        } else {
+            w.element("a", {{"href", search_href(to)}, {"aria-label", format(t.page_of, std::to_string(n), std::to_string(pages))}},
+                      format_count(n, ctx.ui));
+        }
+        w.close("li");
+    }
+    w.close("ol");
+    if (p.page < pages) {
+        SearchParams next = p;
+        next.page = p.page + 1;
+        w.element("a", {{"href", search_href(next)}, {"rel", "next"}, {"class", "dl-pager-next"}}, std::string(t.next) + " →");
+    }
+    w.close("nav");
+}
+
+}  // namespace
+
+std::string render_search_page(const PageContext& ctx, const SearchPageData& data) {
+    const UiText& t = ui_text(ctx.ui);
+    const SearchParams& p = ctx.params;
+    HtmlWriter w;
+    write_head(w, ctx, p.q.empty() ? ctx.site_name : p.q + " — " + ctx.site_name);
+    write_header(w, ctx);
+    const json& r = data.response;
+    const std::map<std::string, std::string> places = place_labels(r, ctx.ui);
+    w.open("main", {{"class", "dl-main"}});
+    w.open("div", {{"class", "dl-results"}});
+    write_chips(w, ctx, places);
+    if (!data.error.empty()) {
+        w.open("div", {{"class", "dl-error"}, {"role", "alert"}});
+        w.element("h2", {}, t.error_heading);
+        w.element("p", {}, data.error);
+        w.close("div");
+    } else if (r.is_object()) {
+        const std::size_t total = count_of(r, "total");
+        const bool exact = r.value("total_exact", true);
+        w.open("p", {{"class", "dl-count"}, {"role", "status"}});
+        if (total == 0) {
+            w.text(t.no_results);
+        } else {
+            w.text((exact ? std::string() : std::string(t.about) + " ") + format_count(total, ctx.ui) + " " +
+                   (total == 1 ? t.results_one : t.results_many));
+        }
+        w.close("p");
+        const std::string correction = str(r, "did_you_mean");
+        if (!correction.empty() && correction != p.q) {
+            SearchParams corrected = p;
+            corrected.q = correction;
+            corrected.page = 1;
+            w.open("p", {{"class", "dl-didyoumean"}});
+            w.text(std::string(t.did_you_mean) + " ");
+            w.open("a", {{"href", search_href(corrected)}});
+            w.element("strong", {}, correction);
+            w.close("a");
+            w.text(" ?");
+            w.close("p");
+        }
+        if (r.value("relaxed", false)) w.element("p", {{"class", "dl-relaxed"}}, t.relaxed);
+        if (total == 0) w.element("p", {{"class", "dl-hint"}}, t.no_results_hint);
+        if (r.contains("results") && r["results"].is_array() && !r["results"].empty()) {
+            const std::string start = std::to_string((p.page - 1) * p.size + 1);
+            w.open("ol", {{"class", "dl-hits"}, {"start", start}});
+            for (const json& hit : r["results"]) write_hit(w, ctx, hit, places);
+            w.close("ol");
+        }
+        write_pager(w, ctx, total);
+    }
+    w.close("div");
+    w.open("aside", {{"class", "dl-facets"}});
+    if (r.is_object()) {
+        write_timeline(w, ctx, data);
+        if (r.contains("facets") && r["facets"].is_object()) {
+            const json& f = r["facets"];
+            if (f.contains("places")) write_facet_list(w, ctx, f["places"], t.places, "dl-places-h", &SearchParams::place, places);
+            if (f.contains("languages")) {
+                std::map<std::string, std::string> names = {{"en", t.lang_en}, {"fr", t.lang_fr}};
+                write_facet_list(w, ctx, f["languages"], t.languages, "dl-langs-h", &SearchParams::lang, names);
+            }
+            if (f.contains("sources")) write_facet_list(w, ctx, f["sources"], t.sources, "dl-sources-h", &SearchParams::source, {});
+        }
+    }
+    w.close("aside");
+    w.close("main");
+    write_footer(w, ctx);
+    return w.take();
+}
+
+std::string render_article_page(const PageContext& ctx, const common::Article& article, const std::vector<std::string>& place_labels,
+                                const json& related) {
+    const UiText& t = ui_text(ctx.ui);
+    HtmlWriter w;
+    const std::string title = article.display_title();
+    write_head(w, ctx, title + " — " + ctx.site_name);
+    write_header(w, ctx);
+    w.open("main", {{"class", "dl-main dl-article-main"}});
+    const std::string lang(common::lang_code(article.lang));
+    w.open("article", {{"class", "dl-article"}, {lang.empty() ? "" : "lang", lang}});
+    w.open("p", {{"class", "dl-back"}});
+    w.element("a", {{"href", search_href(ctx.params)}}, std::string("← ") + t.back);
+    w.close("p");
+    w.element("h1", {{"class", "dl-article-title"}}, title);
+    w.open("p", {{"class", "dl-meta"}});
+    if (article.date) {
+        w.element("time", {{"datetime", article.date->iso()}}, format_date(article.date->iso(), ctx.ui));
+    } else {
+        w.text(t.undated);
+    }
+    if (!article.source.empty()) w.text(" · " + article.source);
+    if (!lang.empty()) w.text(" · " + language_name(lang, t));
+    w.close("p");
+    if (!article.places.empty()) {
+        w.open("p", {{"class", "dl-hit-extra"}});
+        for (std::size_t k = 0; k < article.places.size(); ++k) {
+            SearchParams f;
+            f.place = article.places[k].id;
+            f.ui = ctx.params.ui;
+            const std::string& label = k < place_labels.size() && !place_labels[k].empty() ? place_labels[k] : article.places[k].id;
+            w.element("a", {{"class", "dl-place"}, {"href", search_href(f)}}, label);
+            w.text(" ");
+        }
+        w.close("p");
+    }
+    w.open("div", {{"class", "dl-article-body"}});
+    // Paragraphs are separated by blank lines in the stored body.
+    std::size_t start = 0;
+    const std::string& body = article.body;
+    while (start < body.size()) {
+        std::size_t end = body.find("\n\n", start);
+        if (end == std::string::npos) end = body.size();
+        std::string_view para(body.data() + start, end - start);
+        while (!para.empty() && (para.front() == '\n' || para.front() == ' ')) para.remove_prefix(1);
+        if (!para.empty()) w.element("p", {}, para);
+        start = end + 2;
+    }
+    w.close("div");
+    if (is_web_url(article.url)) {
+        w.open("p", {{"class", "dl-original"}});
+        w.element("a", {{"href", article.url}, {"rel", "noopener noreferrer nofollow"}}, t.original);
+        w.close("p");
+    }
+    w.close("article");
+    w.open("aside", {{"class", "dl-related"}, {"aria-labelledby", "dl-related-h"}});
+    w.element("h2", {{"id", "dl-related-h"}}, t.related);
+    if (related.is_object() && related.contains("results") && related["results"].is_array() && !related["results"].empty()) {
+        w.open("ul", {{"class", "dl-related-list"}});
+        for (const json& hit : related["results"]) {
+            const std::string id = str(hit, "id");
+            w.open("li");
+            w.element("a", {{"href", article_href(id, ctx.params)}}, str(hit, "title").empty() ? id : str(hit, "title"));
+            if (const std::string date = str(hit, "date"); !date.empty()) {
+                w.text(" ");
+                w.element("time", {{"datetime", date.substr(0, 10)}, {"class", "dl-meta"}}, format_date(date, ctx.ui));
+            }
+            w.close("li");
+        }
+        w.close("ul");
+    } else {
+        w.element("p", {}, t.no_related);
+    }
+    w.close("aside");
+    w.close("main");
+    write_footer(w, ctx);
+    return w.take();
+}
+
+std::string render_message_page(const PageContext& ctx, const std::string& heading, const std::string& message) {
+    HtmlWriter w;
+    write_head(w, ctx, heading + " — " + ctx.site_name);
+    write_header(w, ctx);
+    w.open("main", {{"class", "dl-main dl-article-main"}});
+    w.open("div", {{"class", "dl-error"}, {"role", "alert"}});
+    w.element("h1", {}, heading);
+    w.element("p", {}, message);
+    w.close("div");
+    w.close("main");
+    write_footer(w, ctx);
+    return w.take();
+}
+
+std::string render_opensearch(const std::string& site_name, const std::string& base_url) {
+    // XML shares HTML's escaping rules for text and attribute values.
+    HtmlWriter w;
+    w.markup("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    w.open("OpenSearchDescription", {{"xmlns", "http://a9.com/-/spec/opensearch/1.1/"}});
+    w.element("ShortName", {}, site_name);
+    w.element("Description", {}, site_name + " news archive search");
+    w.element("InputEncoding", {}, "UTF-8");
+    w.empty("Url", {{"type", "text/html"}, {"method", "get"}, {"template", base_url + "/?q={searchTerms}"}});
+    w.close("Url");
+    w.empty("Url", {{"type", "application/x-suggestions+json"}, {"method", "get"}, {"template", base_url + "/api/suggest?q={searchTerms}&format=opensearch"}});
+    w.close("Url");
+    w.empty("Url", {{"type", "application/json"}, {"method", "get"}, {"template", base_url + "/api/search?q={searchTerms}"}});
+    w.close("Url");
+    w.close("OpenSearchDescription");
+    w.markup("\n");
+    return w.take();
+}
+
+}  // namespace dateline::searcher::http

@@ -1,0 +1,50 @@
+// The server-rendered pages: search results (with timeline, places, chips, paging) and an article page,
+// in English or French, working without JavaScript. They render the API's own JSON (to_json).
+#pragma once
+
+#include "http_params.hpp"
+#include "searcher.hpp"
+
+#include "common/article.hpp"
+#include "common/language.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace dateline::searcher::http {
+
+/// What every page needs to know besides its data.
+struct PageContext {
+    /// Interface language (en or fr).
+    common::Lang ui = common::Lang::en;
+    std::string site_name = "dateline";
+    /// The current search, carried by every link (params.ui keeps a language chosen with ?ui=).
+    SearchParams params;
+};
+
+/// Data of a results page.
+struct SearchPageData {
+    /// to_json(request, response), or null when the search failed. With params.drill, its facets
+    /// include the months of the drilled year.
+    nlohmann::json response;
+    /// Shown instead of results (bad parameters, failed search).
+    std::string error;
+};
+
+/// The results page (also the home page when there is no query).
+std::string render_search_page(const PageContext& context, const SearchPageData& data);
+
+/// An article: its text, places (`place_labels[k]` names article.places[k]), link to the original, and
+/// related articles (to_json of them, or null).
+std::string render_article_page(const PageContext& context, const common::Article& article,
+                                const std::vector<std::string>& place_labels, const nlohmann::json& related);
+
+/// A page saying what went wrong (unknown article, bad request), with a search box.
+std::string render_message_page(const PageContext& context, const std::string& heading, const std::string& message);
+
+/// The OpenSearch description pointing browsers at `base_url` (scheme://host[:port]).
+std::string render_opensearch(const std::string& site_name, const std::string& base_url);
+
+}  // namespace dateline::searcher::http

@@ -1,0 +1,613 @@
+// Routes of dateline-serve over cpp-httplib: API, writes, pages, static files; CORS, errors, access log.
+#include "http_server.hpp"
+
+#include "http_cache.hpp"
+#include "http_html.hpp"
+#include "http_index.hpp"
+#include "http_pages.hpp"
+#include "http_params.hpp"
+#include "http_static.hpp"
+#include "http_stats.hpp"
+#include "json_output.hpp"
+
+#include "common/errors.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <optional>
+#include <thread>
+
+namespace dateline::searcher::http {
+
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+/// When the request on this worker thread started (set before routing, read by the access log).
+thread_local std::optional<Clock::time_point> t_request_start;
+
+constexpr const char* k_json_type = "application/json; charset=utf-8";
+constexpr const char* k_html_type = "text/html; charset=utf-8";
+constexpr const char* k_page_csp =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
+constexpr const char* k_static_csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'";
+
+/// An error answered as {"error": {"status": ..., "message": ...}}.
+struct HttpError {
+    int status;
+    std::string message;
+};
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
+
+void send_json(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(dump(body), k_json_type);
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message) {
+    send_json(res, status, {{"error", {{"status", status}, {"message", message}}}});
+}
+
+std::string status_message(int status) {
+    switch (status) {
+        case 400: return "bad request: the request line or headers could not be read";
+        case 404: return "not found";
+        case 405: return "method not allowed";
+        case 413: return "request body too large";
+        case 414: return "request URI too long";
+        case 416: return "range not satisfiable";
+        case 503: return "service unavailable";
+        default: return "HTTP error " + std::to_string(status);
+    }
+}
+
+/// The path for the access log: no query string (it may hold search terms), no control characters.
+std::string loggable_path(const std::string& path) {
+    std::string out;
+    for (char c : std::string_view(path).substr(0, 200)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+    if (path.size() > 200) out += "...";
+    return out.empty() ? "-" : out;
+}
+
+std::string utc_timestamp() {
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
+    return buf;
+}
+
+bool is_write_method(const std::string& method) { return method == "PUT" || method == "DELETE" || method == "POST"; }
+
+/// Maps an exception from a handler to a status and message.
+HttpError error_from_current_exception() {
+    try {
+        throw;
+    } catch (const HttpError& e) {
+        return e;
+    } catch (const common::UsageError& e) {
+        return {400, e.what()};
+    } catch (const common::BadInputError& e) {
+        return {400, e.what()};
+    } catch (const common::EnvironmentError& e) {
+        return {503, e.what()};
+    } catch (const Xapian::DatabaseError& e) {
+        return {503, "index unavailable: " + e.get_description()};
+    } catch (const Xapian::NetworkError& e) {
+        return {503, "remote shard unavailable: " + e.get_description()};
+    } catch (const Xapian::Error& e) {
+        return {500, "search failed: " + e.get_description()};
+    } catch (const std::exception& e) {
+        return {500, std::string("internal error: ") + e.what()};
+    }
+}
+
+std::string first_param(const httplib::Request& req, const char* name) {
+    const auto it = req.params.find(name);
+    return it == req.params.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+bool constant_time_equals(std::string_view presented, std::string_view expected) noexcept {
+    // Every byte of `expected` is visited whatever `presented` holds; differences are OR-ed together.
+    unsigned char diff = presented.size() == expected.size() ? 0 : 1;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const unsigned char p = i < presented.size() ? static_cast<unsigned char>(presented[i]) : 0;
+        diff = static_cast<unsigned char>(diff | (p ^ static_cast<unsigned char>(expected[i])));
+    }
+    return diff == 0;
+}
+
+struct HttpServer::Impl {
+    explicit Impl(ServerConfig c)
+        : config(std::move(c)),
+          readers(config.databases, tuning(config), config.reopen_interval),
+          files(config.web_root),
+          cache(config.cache_entries) {
+        if (!config.write_token.empty()) {
+            writer.emplace(config.write_database.empty() ? config.databases.front() : config.write_database);
+        }
+        setup();
+    }
+
+    ServerConfig config;
+    ReaderPool readers;
+    std::optional<ArticleWriter> writer;
+    StaticFiles files;
+    ResponseCache cache;
+    httplib::Server server;
+
+    // ---- helpers
+
+    static SearchTuning tuning(const ServerConfig& config) {
+        SearchTuning t;
+        t.time_limit_seconds = std::chrono::duration<double>(config.limits.match_time_limit).count();
+        t.query.max_query_bytes = config.limits.max_query_bytes;
+        return t;
+    }
+
+    /// Runs `f` with this thread's Searcher, reopening and retrying when a commit overtook the read.
+    template <typename F>
+    auto with_searcher(F&& f) {
+        for (int attempt = 0;; ++attempt) {
+            try {
+                return f(readers.local());
+            } catch (const Xapian::DatabaseModifiedError&) {
+                if (attempt >= 2) throw;
+                readers.reopen_local();
+            }
+        }
+    }
+
+    /// The revision a cached response must match: the database revision of a single local index.
+    /// Several or remote shards have no single revision: their responses are not cached.
+    static std::optional<std::uint64_t> cache_revision(Searcher& searcher) {
+        const OpenIndex& index = searcher.index();
+        if (index.shards.size() != 1 || index.shards.front().rfind("tcp:", 0) == 0) return std::nullopt;
+        try {
+            return index.database.get_revision();
+        } catch (const Xapian::Error&) {
+            return std::nullopt;
+        }
+    }
+
+    /// Answers with the JSON `compute` makes, or with the same bytes from the cache when this request was
+    /// answered before on the same index revision.
+    template <typename Compute>
+    void cached_json(const httplib::Request& req, httplib::Response& res, Compute&& compute) {
+        std::string body = with_searcher([&](Searcher& s) {
+            const auto revision = cache.enabled() ? cache_revision(s) : std::nullopt;
+            std::string key;
+            if (revision) {
+                // Params are a multimap: sorted by name, so equal requests give equal keys.
+                key = req.path;
+                for (const auto& [name, value] : req.params) key += "\x1f" + name + "=" + value;
+                if (auto hit = cache.find(key, *revision)) {
+                    res.set_header("X-Cache", "hit");
+                    return std::move(*hit);
+                }
+            }
+            std::string fresh = dump(compute(s));
+            if (revision) cache.store(key, *revision, fresh);
+            return fresh;
+        });
+        res.status = 200;
+        res.set_content(std::move(body), k_json_type);
+    }
+
+    bool origin_listed(const std::string& origin) const {
+        return std::find(config.allowed_origins.begin(), config.allowed_origins.end(), origin) != config.allowed_origins.end();
+    }
+    bool any_origin_for_reads() const { return origin_listed("*"); }
+
+    /// Adds CORS headers for an allowed Origin: listed origins everywhere, "*" on read-only routes only.
+    void apply_cors(const httplib::Request& req, httplib::Response& res) const {
+        const std::string origin = req.get_header_value("Origin");
+        if (origin.empty()) return;
+        res.set_header("Vary", "Origin");
+        const bool write = is_write_method(req.method) ||
+                           (req.method == "OPTIONS" && is_write_method(req.get_header_value("Access-Control-Request-Method")));
+        if (origin_listed(origin) && origin != "*") {
+            res.set_header("Access-Control-Allow-Origin", origin);
+        } else if (!write && any_origin_for_reads()) {
+            res.set_header("Access-Control-Allow-Origin", "*");
+        }
+    }
+
+    /// Answers, with `handler`'s result or the JSON error its exception maps to.
+    template <typename Handler>
+    httplib::Server::Handler api(Handler handler) {
+        return [this, handler](const httplib::Request& req, httplib::Response& res) {
+            try {
+                handler(req, res);
+            } catch (...) {
+                const HttpError e = error_from_current_exception();
+                send_error(res, e.status, e.message);
+            }
+        };
+    }
+
+    void require_writer(const httplib::Request& req, httplib::Response& res) const {
+        if (!writer) throw HttpError{403, "writes are disabled: start dateline-serve with --token-file FILE to enable them"};
+        if (const std::string origin = req.get_header_value("Origin"); !origin.empty() && (origin == "*" || !origin_listed(origin))) {
+            throw HttpError{403, "origin '" + shown(origin) + "' may not write; add it to allow_origins"};
+        }
+        const std::string header = req.get_header_value("Authorization");
+        constexpr std::string_view scheme = "Bearer ";
+        if (header.size() <= scheme.size() || header.compare(0, scheme.size(), scheme) != 0) {
+            res.set_header("WWW-Authenticate", "Bearer realm=\"dateline\"");
+            throw HttpError{401, "missing credentials: send the header 'Authorization: Bearer TOKEN'"};
+        }
+        if (!constant_time_equals(std::string_view(header).substr(scheme.size()), config.write_token)) {
+            res.set_header("WWW-Authenticate", "Bearer realm=\"dateline\", error=\"invalid_token\"");
+            throw HttpError{401, "invalid token"};
+        }
+    }
+
+    std::string base_url(const httplib::Request& req) const {
+        std::string host = req.get_header_value("Host");
+        const bool clean = !host.empty() && host.size() < 256 && std::all_of(host.begin(), host.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+        });
+        if (!clean) host = config.host + ":" + std::to_string(config.port);
+        return "http://" + host;
+    }
+
+    common::Lang ui_language(const httplib::Request& req, const SearchParams& params) const {
+        const std::string code = !params.ui.empty() ? params.ui : ui_language_from_header(req.get_header_value("Accept-Language"));
+        return code == "fr" ? common::Lang::fr : common::Lang::en;
+    }
+
+    /// Page parameters, or the best-effort ones with `error` set when they are not valid.
+    SearchParams page_params(const httplib::Request& req, std::string& error) const {
+        try {
+            return parse_search_params(req.params, config.limits, ParamStrictness::page);
+        } catch (const common::UsageError& e) {
+            error = e.what();
+            SearchParams fallback;
+            const std::string q = first_param(req, "q");
+            if (q.size() <= config.limits.max_query_bytes) fallback.q = q;
+            const std::string ui = first_param(req, "ui");
+            if (ui == "en" || ui == "fr") fallback.ui = ui;
+            return fallback;
+        }
+    }
+
+    void send_page(httplib::Response& res, int status, std::string html) const {
+        res.status = status;
+        res.set_header("Content-Security-Policy", k_page_csp);
+        res.set_header("Cache-Control", "no-cache");
+        res.set_content(std::move(html), k_html_type);
+    }
+
+    /// Names of the article's places in `lang`, in the order of article.places.
+    static std::vector<std::string> place_labels(const Searcher& searcher, const common::Article& article, common::Lang lang) {
+        std::vector<std::string> labels;
+        for (const auto& place : article.places) {
+            labels.push_back(searcher.index().places ? searcher.index().places->label(place.id, lang) : place.id);
+        }
+        return labels;
+    }
+
+    /// The article as the API shows it: the fields of a search result (from hit_json), plus the body.
+    static json article_json(const common::Article& article, std::vector<std::string> labels) {
+        SearchHit hit;
+        hit.article = article;
+        hit.place_labels = std::move(labels);
+        json j = hit_json(hit, false);
+        // Search-only fields have no meaning here.
+        for (const char* key : {"rank", "score", "weight", "similar", "extract", "snippet_html", "title_html"}) j.erase(key);
+        j["body"] = article.body;
+        return j;
+    }
+
+    // ---- routes
+
+    void setup() {
+        const unsigned threads =
+            config.threads ? config.threads : std::clamp(4 * std::max(1u, std::thread::hardware_concurrency()), 16u, 64u);
+        server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+        server.set_payload_max_length(config.limits.max_body_bytes);
+        server.set_keep_alive_max_count(1000);
+        server.set_keep_alive_timeout(5);
+        server.set_read_timeout(10, 0);
+        server.set_write_timeout(10, 0);
+        server.set_tcp_nodelay(true);
+        server.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "same-origin"}});
+
+        server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+            t_request_start = Clock::now();
+            return httplib::Server::HandlerResponse::Unhandled;
+        });
+        server.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+            if (req.path.rfind("/api/", 0) == 0 || req.path == "/opensearch.xml" || req.path == "/widget.js") apply_cors(req, res);
+        });
+        server.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
+            // Errors from handlers already carry their JSON body; this covers httplib's own (404, 413, 414, 400).
+            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            std::string message = status_message(res.status);
+            if (res.status == 404) message = "no route for " + req.method + " " + loggable_path(req.path);
+            if (res.status == 413) message = "request body too large; at most " + std::to_string(config.limits.max_body_bytes) + " bytes";
+            send_error(res, res.status, message);
+            return httplib::Server::HandlerResponse::Handled;
+        }));
+        server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+            try {
+                std::rethrow_exception(ep);
+            } catch (...) {
+                const HttpError e = error_from_current_exception();
+                send_error(res, e.status, e.message);
+            }
+        });
+        if (config.access_log) {
+            server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+                double ms = 0.0;
+                if (t_request_start) ms = std::chrono::duration<double, std::milli>(Clock::now() - *t_request_start).count();
+                t_request_start.reset();
+                char line[512];
+                const int n = std::snprintf(line, sizeof line, "%s %s %s %d %.1fms\n", utc_timestamp().c_str(),
+                                            req.method.empty() ? "-" : req.method.c_str(), loggable_path(req.path).c_str(), res.status, ms);
+                // One write per line so that lines from different workers do not interleave.
+                std::fwrite(line, 1, static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof line) - 1)), stderr);
+            });
+        }
+
+        server.Get("/api/health", api([this](const httplib::Request&, httplib::Response& res) {
+            const Xapian::doccount docs = with_searcher([](Searcher& s) { return s.index().database.get_doccount(); });
+            send_json(res, 200, {{"status", "ok"}, {"version", config.version}, {"documents", docs}});
+        }));
+        server.Get("/api/stats", api([this](const httplib::Request&, httplib::Response& res) {
+            json stats = with_searcher([](Searcher& s) { return index_stats(s.index()); });
+            stats["cache"] = {{"entries", config.cache_entries}, {"hits", cache.hits()}, {"misses", cache.misses()}};
+            send_json(res, 200, stats);
+        }));
+        server.Get("/api/search", api([this](const httplib::Request& req, httplib::Response& res) {
+            const SearchParams params = parse_search_params(req.params, config.limits, ParamStrictness::api);
+            const SearchRequest request = to_search_request(params, params.ui == "fr" ? common::Lang::fr : common::Lang::en);
+            cached_json(req, res, [&](Searcher& s) { return to_json(request, s.search(request)); });
+        }));
+        server.Get("/api/suggest", api([this](const httplib::Request& req, httplib::Response& res) { suggest(req, res); }));
+        server.Get(R"(/api/articles/(.+)/related)", api([this](const httplib::Request& req, httplib::Response& res) {
+            RelatedRequest related_request;
+            related_request.id = req.matches[1];
+            for (const auto& [name, value] : req.params) {
+                if (name == "size") {
+                    related_request.limit = parse_count("size", value, 1, std::min<std::size_t>(50, config.limits.max_page_size));
+                } else if (name == "ui") {
+                    if (value != "en" && value != "fr") throw HttpError{400, "bad ui '" + shown(value) + "'; expected one of: en, fr"};
+                    related_request.ui_lang = value == "fr" ? common::Lang::fr : common::Lang::en;
+                } else {
+                    throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected one of: size, ui"};
+                }
+            }
+            const auto related = with_searcher([&](Searcher& s) { return s.related(related_request); });
+            if (!related) throw HttpError{404, "no article with id '" + shown(related_request.id) + "'"};
+            send_json(res, 200, to_json(related_request, *related));
+        }));
+        server.Get(R"(/api/articles/(.+))", api([this](const httplib::Request& req, httplib::Response& res) {
+            const std::string id = req.matches[1];
+            common::Lang lang = common::Lang::en;
+            for (const auto& [name, value] : req.params) {
+                if (name != "ui") throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected: ui"};
+                if (value != "en" && value != "fr") throw HttpError{400, "bad ui '" + shown(value) + "'; expected one of: en, fr"};
+                lang = value == "fr" ? common::Lang::fr : common::Lang::en;
+            }
+            const json article = with_searcher([&](Searcher& s) {
+                const auto found = s.find_article(id);
+                return found ? article_json(*found, place_labels(s, *found, lang)) : json();
+            });
+            if (article.is_null()) throw HttpError{404, "no article with id '" + shown(id) + "'"};
+            send_json(res, 200, article);
+        }));
+        server.Put(R"(/api/articles/(.+))", api([this](const httplib::Request& req, httplib::Response& res) {
+            require_writer(req, res);
+            const std::string id = req.matches[1];
+            const WriteOutcome outcome = writer->put(id, req.body);
+            if (outcome.indexed == 0) {
+                throw HttpError{400, outcome.errors.empty() ? std::string("the article was not indexed") : outcome.errors.front()};
+            }
+            readers.index_changed();
+            send_json(res, 200, {{"indexed", outcome.indexed}, {"id", id}, {"messages", outcome.errors}});
+        }));
+        server.Delete(R"(/api/articles/(.+))", api([this](const httplib::Request& req, httplib::Response& res) {
+            require_writer(req, res);
+            const std::string id = req.matches[1];
+            if (!writer->remove(id)) throw HttpError{404, "no article with id '" + shown(id) + "'"};
+            readers.index_changed();
+            send_json(res, 200, {{"deleted", id}});
+        }));
+        server.Post("/api/articles", api([this](const httplib::Request& req, httplib::Response& res) {
+            require_writer(req, res);
+            if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+                throw HttpError{400, "empty request body; expected JSON Lines, one article object per line"};
+            }
+            const WriteOutcome outcome = writer->put_lines(req.body);
+            if (outcome.indexed == 0) {
+                const std::string first = outcome.errors.empty() ? std::string("no article in the body") : outcome.errors.front();
+                send_json(res, 400, {{"error", {{"status", 400}, {"message", "no article was indexed: " + first}, {"details", outcome.errors}}}});
+                return;
+            }
+            readers.index_changed();
+            send_json(res, 200, {{"indexed", outcome.indexed}, {"messages", outcome.errors}});
+        }));
+        server.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) { preflight(req, res); });
+
+        server.Get("/opensearch.xml", [this](const httplib::Request& req, httplib::Response& res) {
+            res.set_content(render_opensearch(config.site_name, base_url(req)), "application/opensearchdescription+xml");
+        });
+        server.Get("/", [this](const httplib::Request& req, httplib::Response& res) { search_page(req, res); });
+        server.Get("/article", [this](const httplib::Request& req, httplib::Response& res) { article_page(req, res); });
+        server.Get(R"(/.+)", [this](const httplib::Request& req, httplib::Response& res) { static_file(req, res); });
+        // Known paths with a method they do not take: 405 with the methods they do take.
+        for (const char* method : {"POST", "PUT", "DELETE", "PATCH"}) {
+            const auto handler = [this, method](const httplib::Request& req, httplib::Response& res) {
+                const bool articles = req.path.rfind("/api/articles", 0) == 0;
+                const std::string allowed = articles ? (req.path == "/api/articles" ? "POST, OPTIONS" : "GET, PUT, DELETE, OPTIONS") : "GET, HEAD";
+                res.set_header("Allow", allowed);
+                send_error(res, 405, std::string("method ") + method + " is not allowed on " + loggable_path(req.path) + "; allowed: " + allowed);
+            };
+            if (std::string_view(method) == "POST") server.Post(R"(/.*)", handler);
+            if (std::string_view(method) == "PUT") server.Put(R"(/.*)", handler);
+            if (std::string_view(method) == "DELETE") server.Delete(R"(/.*)", handler);
+            if (std::string_view(method) == "PATCH") server.Patch(R"(/.*)", handler);
+        }
+    }
+
+    void suggest(const httplib::Request& req, httplib::Response& res) {
+        SuggestRequest request;
+        bool opensearch = false;
+        for (const auto& [name, value] : req.params) {
+            if (name == "q") {
+                if (value.size() > config.limits.max_query_bytes) {
+                    throw HttpError{400, "query is " + std::to_string(value.size()) + " bytes long; at most " +
+                                             std::to_string(config.limits.max_query_bytes) + " are accepted"};
+                }
+                request.prefix = value;
+            } else if (name == "size") {
+                request.limit = parse_count("size", value, 1, 20);
+            } else if (name == "ui") {
+                if (value != "en" && value != "fr") throw HttpError{400, "bad ui '" + shown(value) + "'; expected one of: en, fr"};
+                request.ui_lang = value == "fr" ? common::Lang::fr : common::Lang::en;
+            } else if (name == "format") {
+                if (value != "json" && value != "opensearch") throw HttpError{400, "bad format '" + shown(value) + "'; expected one of: json, opensearch"};
+                opensearch = value == "opensearch";
+            } else {
+                throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected one of: format, q, size, ui"};
+            }
+        }
+        if (opensearch) {
+            const SuggestResponse response = with_searcher([&](Searcher& s) { return s.suggest(request); });
+            json texts = json::array();
+            for (const Completion& c : response.completions) texts.push_back(c.text);
+            res.set_content(dump(json::array({request.prefix, texts})), "application/x-suggestions+json");
+            return;
+        }
+        cached_json(req, res, [&](Searcher& s) { return to_json(request, s.suggest(request)); });
+    }
+
+    void preflight(const httplib::Request& req, httplib::Response& res) {
+        const std::string origin = req.get_header_value("Origin");
+        const std::string method = req.get_header_value("Access-Control-Request-Method");
+        const bool write = is_write_method(method);
+        const bool allowed = !origin.empty() && ((origin_listed(origin) && origin != "*") || (!write && any_origin_for_reads()));
+        if (!allowed) {
+            send_error(res, 403, "origin '" + shown(origin) + "' may not call " + (method.empty() ? std::string("this route") : method + " " + loggable_path(req.path)) +
+                                     "; allowed origins are set with --allow-origin");
+            return;
+        }
+        res.status = 204;
+        res.set_header("Access-Control-Allow-Methods", req.path.rfind("/api/articles", 0) == 0 ? "GET, PUT, DELETE, POST" : "GET");
+        res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        res.set_header("Access-Control-Max-Age", "600");
+    }
+
+    void search_page(const httplib::Request& req, httplib::Response& res) {
+        PageContext ctx;
+        ctx.site_name = config.site_name;
+        SearchPageData data;
+        ctx.params = page_params(req, data.error);
+        ctx.ui = ui_language(req, ctx.params);
+        int status = data.error.empty() ? 200 : 400;
+        if (data.error.empty()) {
+            try {
+                const SearchRequest request = to_search_request(ctx.params, ctx.ui);
+                data.response = with_searcher([&](Searcher& s) { return to_json(request, s.search(request)); });
+            } catch (...) {
+                const HttpError e = error_from_current_exception();
+                status = e.status;
+                data.error = e.message;
+                data.response = nullptr;
+            }
+        }
+        send_page(res, status, render_search_page(ctx, data));
+    }
+
+    void article_page(const httplib::Request& req, httplib::Response& res) {
+        PageContext ctx;
+        ctx.site_name = config.site_name;
+        std::string error;
+        ctx.params = page_params(req, error);
+        ctx.ui = ui_language(req, ctx.params);
+        const std::string id = first_param(req, "id");
+        const bool fr = ctx.ui == common::Lang::fr;
+        try {
+            std::vector<std::string> labels;
+            const auto article = with_searcher([&](Searcher& s) {
+                auto found = s.find_article(id);
+                if (found) labels = place_labels(s, *found, ctx.ui);
+                return found;
+            });
+            if (!article) {
+                send_page(res, 404, render_message_page(ctx, fr ? "Article introuvable" : "Article not found",
+                                                        (fr ? "Aucun article n’a l’identifiant « " : "No article has the id '") + shown(id) +
+                                                            (fr ? " »." : "'.")));
+                return;
+            }
+            json related;
+            try {
+                RelatedRequest related_request;
+                related_request.id = id;
+                related_request.ui_lang = ctx.ui;
+                const auto r = with_searcher([&](Searcher& s) { return s.related(related_request); });
+                if (r) related = to_json(related_request, *r);
+            } catch (const Xapian::Error&) {
+                // Related articles are a bonus: the article is shown without them.
+            }
+            send_page(res, 200, render_article_page(ctx, *article, labels, related));
+        } catch (...) {
+            const HttpError e = error_from_current_exception();
+            send_page(res, e.status, render_message_page(ctx, fr ? "Erreur" : "Error", e.message));
+        }
+    }
+
+    void static_file(const httplib::Request& req, httplib::Response& res) {
+        if (req.path.rfind("/api/", 0) == 0 || req.path == "/api") {
+            send_error(res, 404, "no API route " + req.method + " " + loggable_path(req.path) +
+                                     "; routes: /api/search, /api/suggest, /api/articles/ID, /api/articles/ID/related, /api/stats, /api/health");
+            return;
+        }
+        auto file = files.find(req.path);
+        if (!file) {
+            send_error(res, 404, "no such file: " + loggable_path(req.path));
+            return;
+        }
+        if (file->content_type.rfind("text/html", 0) == 0) res.set_header("Content-Security-Policy", k_static_csp);
+        res.set_header("Cache-Control", "public, max-age=300");
+        res.set_content(std::move(file->content), file->content_type);
+    }
+};
+
+HttpServer::HttpServer(ServerConfig config) : m_impl(std::make_unique<Impl>(std::move(config))) {}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::bind() {
+    ServerConfig& c = m_impl->config;
+    if (c.port == 0) {
+        const int port = m_impl->server.bind_to_any_port(c.host);
+        if (port <= 0) throw common::EnvironmentError("cannot listen on " + c.host + " (any port)");
+        c.port = port;
+    } else if (!m_impl->server.bind_to_port(c.host, c.port)) {
+        throw common::EnvironmentError("cannot listen on " + c.host + ":" + std::to_string(c.port) +
+                                       " (address in use, or not an address of this machine?)");
+    }
+    return c.port;
+}
+
+void HttpServer::serve() { m_impl->server.listen_after_bind(); }
+
+void HttpServer::stop() { m_impl->server.stop(); }
+
+}  // namespace dateline::searcher::http

@@ -1,0 +1,767 @@
+// Query building: two QueryParser readings on the shared analysis, field processors, relaxation and boosts.
+#include "query_builder.hpp"
+
+#include "common/errors.hpp"
+#include "common/schema.hpp"
+#include "common/stopwords.hpp"
+#include "common/text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+
+namespace dateline::searcher {
+
+namespace schema = common::schema;
+using common::Lang;
+
+namespace {
+
+using QP = Xapian::QueryParser;
+
+/// Full syntax first; on a syntax error, the same without boolean operators; then no syntax at all.
+constexpr std::array<unsigned, 3> k_flag_levels = {
+    QP::FLAG_BOOLEAN | QP::FLAG_PHRASE | QP::FLAG_LOVEHATE | QP::FLAG_WILDCARD | QP::FLAG_PURE_NOT,
+    QP::FLAG_PHRASE | QP::FLAG_LOVEHATE | QP::FLAG_WILDCARD,
+    0,
+};
+
+constexpr auto k_operators = std::to_array<std::string_view>({"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"});
+
+/// Field names of the query syntax, as typed before ':' (English and French).
+constexpr auto k_text_fields = std::to_array<std::string_view>({"title", "titre"});
+constexpr auto k_filter_fields = std::to_array<std::string_view>({"date", "lang", "langue", "source", "place", "lieu"});
+
+/// Longest place name tried in query words, in words ("Democratic Republic of Congo").
+constexpr std::size_t k_max_place_words = 5;
+/// Most words of a run between two phrase-boosted words (stopwords in between: "Corée du Nord").
+constexpr std::size_t k_max_phrase_gap = 3;
+/// "At least all but one word" is expressed as an OR of ANDs: only for this many words or fewer.
+constexpr std::size_t k_max_most_words = 8;
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& list, std::string_view s) {
+    return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+bool is_stopword_in(std::string_view folded, Lang lang) {
+    return lang == Lang::fr ? common::is_french_stopword(folded) : common::is_english_stopword(folded);
+}
+
+Xapian::Query scaled(Xapian::Query q, double factor) {
+    if (q.empty() || factor == 1.0) return q;
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, factor);
+}
+
+Xapian::Query any_of(const std::vector<Xapian::Query>& parts) {
+    if (parts.empty()) return {};
+    if (parts.size() == 1) return parts.front();
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+}
+
+/// A filter no article passes. Not Query::MatchNothing: that is the empty query, which the QueryParser
+/// and OP_AND drop as if there were no filter at all.
+Xapian::Query no_article() { return Xapian::Query(std::string(schema::k_prefix_place) + "\x7f"); }
+
+Xapian::Query value_range(std::string_view lo, std::string_view hi) {
+    if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::k_slot_date, std::string(hi));
+    if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::k_slot_date, std::string(lo));
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::k_slot_date, std::string(lo), std::string(hi));
+}
+
+/// Problems the field processors meet while the QueryParser runs. They are collected, not thrown, so
+/// that no exception unwinds through Xapian's parser; build() throws the first error afterwards.
+struct ParseState {
+    std::vector<std::string> errors;
+    std::vector<std::string> warnings;
+    /// Places of place:/lieu: filters, for highlighting and the salience boost.
+    std::vector<PlaceRef> places;
+    void clear() {
+        errors.clear();
+        warnings.clear();
+        places.clear();
+    }
+    void warn(std::string message) {
+        if (std::find(warnings.begin(), warnings.end(), message) == warnings.end()) warnings.push_back(std::move(message));
+    }
+};
+
+constexpr std::string_view k_date_forms = "expected YYYY, YYYY-MM or YYYY-MM-DD, or a range FROM..TO";
+
+/// date:2024, date:2024-06, date:2024-06-15 → the year, month or day filter term.
+class DateField : public Xapian::FieldProcessor {
+  public:
+    explicit DateField(ParseState& state) : m_state(state) {}
+    Xapian::Query operator()(const std::string& value) override {
+        try {
+            const std::string ymd = date_bound(value, false, "date");
+            const std::size_t digits = std::count_if(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (digits == 4) return Xapian::Query(std::string(schema::k_prefix_year) + ymd.substr(0, 4));
+            if (digits == 6) return Xapian::Query(std::string(schema::k_prefix_month) + ymd.substr(0, 6));
+            return Xapian::Query(std::string(schema::k_prefix_day) + ymd);
+        } catch (const common::UsageError&) {
+            m_state.errors.push_back("bad date '" + value + "' in 'date:" + value + "'; " + std::string(k_date_forms));
+            return Xapian::Query::MatchNothing;
+        }
+    }
+
+  private:
+    ParseState& m_state;
+};
+
+/// date:2019..2024, date:2024-06..2024-07, date:..2024, date:2019.. → a range of the date value slot.
+class DateRange : public Xapian::RangeProcessor {
+  public:
+    explicit DateRange(ParseState& state) : Xapian::RangeProcessor(schema::k_slot_date, "date:"), m_state(state) {}
+    Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+        const std::string whole = "date:" + begin + ".." + end;
+        if (begin.empty() && end.empty()) {
+            m_state.errors.push_back("empty date range in '" + whole + "'; " + std::string(k_date_forms));
+            return Xapian::Query::MatchNothing;
+        }
+        std::string lo;
+        std::string hi;
+        for (const auto& [text, upper, out] : {std::tuple{&begin, false, &lo}, std::tuple{&end, true, &hi}}) {
+            if (text->empty()) continue;
+            try {
+                *out = date_bound(*text, upper, "date");
+            } catch (const common::UsageError&) {
+                m_state.errors.push_back("bad date '" + *text + "' in '" + whole + "'; " + std::string(k_date_forms));
+                return Xapian::Query::MatchNothing;
+            }
+        }
+        if (!lo.empty() && !hi.empty() && lo > hi) {
+            m_state.errors.push_back("date range '" + whole + "' ends before it starts");
+            return Xapian::Query::MatchNothing;
+        }
+        return value_range(lo, hi);
+    }
+
+  private:
+    ParseState& m_state;
+};
+
+/// lang:fr, langue:en → the language filter term.
+class LangField : public Xapian::FieldProcessor {
+  public:
+    LangField(ParseState& state, std::string field) : m_state(state), m_field(std::move(field)) {}
+    Xapian::Query operator()(const std::string& value) override {
+        const auto lang = common::parse_lang(value);
+        if (!lang) {
+            m_state.errors.push_back("unknown language '" + value + "' in '" + m_field + ":" + value + "'; expected one of: en, fr");
+            return Xapian::Query::MatchNothing;
+        }
+        return Xapian::Query(std::string(schema::k_prefix_lang) + std::string(common::lang_code(*lang)));
+    }
+
+  private:
+    ParseState& m_state;
+    std::string m_field;
+};
+
+/// The source filter term of a source name, folded as the indexer folds it.
+std::string source_term(std::string_view name) {
+    return std::string(schema::k_prefix_source) + std::string(common::truncate_utf8(common::fold_for_match(name), 200));
+}
+
+/// source:NAME → the source filter term.
+class SourceField : public Xapian::FieldProcessor {
+  public:
+    Xapian::Query operator()(const std::string& value) override { return Xapian::Query(source_term(value)); }
+};
+
+/// place:"North Korea", lieu:Corée, place:KP, place:gn2013348 → the place's filter term.
+class PlaceField : public Xapian::FieldProcessor {
+  public:
+    PlaceField(ParseState& state, const PlaceDirectory& places, std::string field)
+        : m_state(state), m_places(places), m_field(std::move(field)) {}
+    Xapian::Query operator()(const std::string& value) override {
+        const std::vector<PlaceRef> refs = m_places.resolve(value);
+        if (refs.empty()) {
+            m_state.warn("unknown place '" + value + "' in '" + m_field + ":" + value + "': no article matches it");
+            return no_article();
+        }
+        m_state.places.push_back(refs.front());
+        return Xapian::Query(refs.front().filter_term());
+    }
+
+  private:
+    ParseState& m_state;
+    const PlaceDirectory& m_places;
+    std::string m_field;
+};
+
+/// A reference-counted stopper for one language, owned by the QueryParser it is given to.
+const Xapian::Stopper* make_stopper(Lang lang) {
+    auto* stopper = new Xapian::SimpleStopper;
+    const auto words = lang == Lang::fr ? common::french_stopwords() : common::english_stopwords();
+    for (const auto& w : words) stopper->add(std::string(w));
+    return stopper->release();
+}
+
+// ---- Lexing: the query's plain words, as typed, for boosts, place names, spelling and highlighting.
+
+struct LexWord {
+    std::string folded;
+    bool capitalized = false;
+    bool accented = false;
+    bool stop = false;
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+struct Lexed {
+    /// Runs of plain words not separated by syntax (operators, brackets, quotes, fields, excluded words).
+    std::vector<std::vector<LexWord>> runs;
+    std::vector<std::string> wildcard_prefixes;
+    bool has_text = false;
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+Lexed lex(const common::Analyzer& analyzer, std::string_view s) {
+    Lexed out;
+    std::vector<LexWord> run;
+    auto end_run = [&] {
+        if (!run.empty()) out.runs.push_back(std::move(run));
+        run.clear();
+    };
+    auto skip_quoted = [&](std::size_t open) {
+        const std::size_t close = s.find('"', open + 1);
+        return close == std::string_view::npos ? s.size() : close + 1;
+    };
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const char c = s[i];
+        if (is_space(c)) {
+            ++i;
+            continue;
+        }
+        if (c == '"') {
+            end_run();
+            const std::size_t next = skip_quoted(i);
+            for (const auto& t : analyzer.tokenize(s.substr(i + 1, next - i - 1))) {
+                if (t.kind != common::TokenKind::compound) out.has_text = true;
+            }
+            i = next;
+            continue;
+        }
+        if (c == '(' || c == ')') {
+            end_run();
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < s.size() && !is_space(s[j]) && s[j] != '(' && s[j] != ')' && s[j] != '"') ++j;
+        std::string_view chunk = s.substr(i, j - i);
+        std::size_t offset = i;
+        if (const std::size_t colon = chunk.find(':'); colon != std::string_view::npos && colon > 0) {
+            const std::string field = ascii_lower(chunk.substr(0, colon));
+            if (contains(k_text_fields, field) || contains(k_filter_fields, field)) {
+                end_run();
+                if (contains(k_text_fields, field)) out.has_text = true;
+                if (colon + 1 == chunk.size() && j < s.size() && s[j] == '"') j = skip_quoted(j);
+                i = j;
+                continue;
+            }
+        }
+        if (contains(k_operators, chunk) || chunk.starts_with("NEAR/") || chunk.starts_with("ADJ/") || chunk[0] == '-') {
+            end_run();
+            i = j;
+            continue;
+        }
+        if (chunk[0] == '+') {
+            chunk.remove_prefix(1);
+            ++offset;
+        }
+        if (!chunk.empty() && chunk.back() == '*') {
+            end_run();
+            while (!chunk.empty() && chunk.back() == '*') chunk.remove_suffix(1);
+            const auto tokens = analyzer.tokenize(chunk);
+            if (!tokens.empty()) {
+                out.wildcard_prefixes.push_back(tokens.back().folded);
+                out.has_text = true;
+            }
+            i = j;
+            continue;
+        }
+        for (const auto& t : analyzer.tokenize(chunk)) {
+            if (t.kind == common::TokenKind::compound) continue;  // its parts follow
+            LexWord w;
+            w.folded = t.folded;
+            w.capitalized = t.capitalized;
+            w.accented = t.lower != t.folded;
+            w.stop = common::is_stopword(t.folded);
+            w.begin = offset + t.begin;
+            w.end = offset + t.end;
+            run.push_back(std::move(w));
+            out.has_text = true;
+        }
+        i = j;
+    }
+    end_run();
+    return out;
+}
+
+// ---- Rewriting parsed queries.
+
+/// The term of a single-term query, or "".
+std::string leaf_term(const Xapian::Query& q) {
+    if (q.get_type() != Xapian::Query::LEAF_TERM) return {};
+    const auto it = q.get_unique_terms_begin();
+    return it == q.get_unique_terms_end() ? std::string() : *it;
+}
+
+std::vector<Xapian::Query> subqueries(const Xapian::Query& q) {
+    std::vector<Xapian::Query> out;
+    out.reserve(q.get_num_subqueries());
+    for (std::size_t k = 0; k < q.get_num_subqueries(); ++k) out.push_back(q.get_subquery(k));
+    return out;
+}
+
+/// Operators whose first subquery is the part that decides what matches (the rest filters or boosts).
+bool is_positive_chain(Xapian::Query::op op) {
+    return op == Xapian::Query::OP_AND_NOT || op == Xapian::Query::OP_FILTER || op == Xapian::Query::OP_AND_MAYBE;
+}
+
+/// Applies `f` to the conjunction (or disjunction) of plain words of a parsed reading: the query itself,
+/// or the first subquery of AND_NOT / FILTER / AND_MAYBE chains.
+template <typename F>
+Xapian::Query rewrite_words(const Xapian::Query& q, const F& f) {
+    const auto op = q.get_type();
+    if (is_positive_chain(op) && q.get_num_subqueries() == 2) {
+        Xapian::Query first = rewrite_words(q.get_subquery(0), f);
+        return Xapian::Query(op, first, q.get_subquery(1));
+    }
+    return f(q);
+}
+
+/// A place named by query words, with the stem terms those words give in each reading.
+struct PlaceSpan {
+    std::vector<std::string> folded_words;
+    PlaceRef place;
+};
+
+/// In one reading, lets the words naming a place also match articles about the place, whatever their
+/// language: (north AND korea AND russia) → ((north AND korea) OR XCKP) AND (russia OR XCRU).
+Xapian::Query expand_places(const Xapian::Query& reading, Lang lang, const std::vector<PlaceSpan>& spans,
+                            const common::Analyzer& analyzer) {
+    if (spans.empty()) return reading;
+    return rewrite_words(reading, [&](const Xapian::Query& q) {
+        const auto op = q.get_type();
+        std::vector<Xapian::Query> children;
+        if (op == Xapian::Query::OP_AND || op == Xapian::Query::OP_OR) {
+            children = subqueries(q);
+        } else if (op == Xapian::Query::LEAF_TERM) {
+            children = {q};
+        } else {
+            return q;
+        }
+        for (const PlaceSpan& span : spans) {
+            std::vector<std::string> terms;
+            for (const auto& w : span.folded_words) {
+                if (is_stopword_in(w, lang)) continue;
+                std::string term = std::string(schema::k_prefix_stem) + analyzer.stem_folded(w, lang);
+                if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(std::move(term));
+            }
+            if (terms.empty()) continue;
+            std::vector<std::size_t> at;
+            for (const auto& term : terms) {
+                const auto it = std::find_if(children.begin(), children.end(), [&](const Xapian::Query& c) { return leaf_term(c) == term; });
+                if (it == children.end()) break;
+                at.push_back(static_cast<std::size_t>(it - children.begin()));
+            }
+            if (at.size() != terms.size()) continue;
+            std::sort(at.begin(), at.end());
+            std::vector<Xapian::Query> group;
+            for (const std::size_t k : at) group.push_back(children[k]);
+            const Xapian::Query words = group.size() == 1 ? group.front() : Xapian::Query(op == Xapian::Query::OP_OR ? Xapian::Query::OP_OR : Xapian::Query::OP_AND, group.begin(), group.end());
+            const Xapian::Query place(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(span.place.filter_term()), 0.0);
+            const Xapian::Query either(Xapian::Query::OP_OR, words, place);
+            for (auto k = at.rbegin(); k != at.rend(); ++k) children.erase(children.begin() + static_cast<std::ptrdiff_t>(*k));
+            children.insert(children.begin() + static_cast<std::ptrdiff_t>(at.front()), either);
+        }
+        if (children.size() == 1) return children.front();
+        return Xapian::Query(op == Xapian::Query::LEAF_TERM ? Xapian::Query::OP_AND : op, children.begin(), children.end());
+    });
+}
+
+/// Loosens the conjunction of plain words of a reading to `mode`.
+Xapian::Query relax(const Xapian::Query& reading, MatchMode mode) {
+    if (mode == MatchMode::all_words) return reading;
+    return rewrite_words(reading, [&](const Xapian::Query& q) {
+        if (q.get_type() != Xapian::Query::OP_AND || q.get_num_subqueries() < 2) return q;
+        const std::vector<Xapian::Query> children = subqueries(q);
+        if (mode == MatchMode::any_word) return Xapian::Query(Xapian::Query::OP_OR, children.begin(), children.end());
+        if (children.size() < 3 || children.size() > k_max_most_words) return q;
+        std::vector<Xapian::Query> alternatives;
+        for (std::size_t skip = 0; skip < children.size(); ++skip) {
+            std::vector<Xapian::Query> rest;
+            for (std::size_t k = 0; k < children.size(); ++k) {
+                if (k != skip) rest.push_back(children[k]);
+            }
+            alternatives.emplace_back(Xapian::Query::OP_AND, rest.begin(), rest.end());
+        }
+        return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+    });
+}
+
+void collect_highlight(const Xapian::Query& q, const common::Analyzer& analyzer, HighlightTerms& out) {
+    const std::string stem_prefix(schema::k_prefix_stem);
+    const std::string title_stem_prefix(schema::k_prefix_title_stem);
+    const std::string title_prefix(schema::k_prefix_title);
+    const std::string exact_prefix(schema::k_prefix_exact);
+    for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it) {
+        const std::string& term = *it;
+        if (term.empty()) continue;
+        const char c = term[0];
+        if (c < 'A' || c > 'Z') {
+            // A word of a phrase matched exactly; its inflections are marked too ("nord-coréens").
+            out.words.insert(term);
+            out.stems.insert(analyzer.stem_folded(term, Lang::en));
+            out.stems.insert(analyzer.stem_folded(term, Lang::fr));
+        } else if (term.starts_with(title_stem_prefix)) {
+            out.stems.insert(term.substr(title_stem_prefix.size()));
+        } else if (term.starts_with(stem_prefix)) {
+            out.stems.insert(term.substr(stem_prefix.size()));
+        } else if (term.starts_with(exact_prefix)) {
+            out.exact.insert(term.substr(exact_prefix.size()));
+        } else if (term.starts_with(title_prefix) && term.size() > 1 && (term[1] < 'A' || term[1] > 'Z')) {
+            out.words.insert(term.substr(title_prefix.size()));
+        }
+    }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+
+std::string_view match_mode_name(MatchMode mode) noexcept {
+    switch (mode) {
+        case MatchMode::all_words: return "all";
+        case MatchMode::most_words: return "most";
+        case MatchMode::any_word: return "any";
+    }
+    return "all";
+}
+
+std::string date_bound(std::string_view text, bool upper, std::string_view what) {
+    auto bad = [&]() -> std::string {
+        throw common::UsageError("bad " + std::string(what) + " '" + std::string(text) + "'; expected YYYY, YYYY-MM or YYYY-MM-DD");
+    };
+    auto number = [&](std::size_t at, std::size_t len) {
+        int v = 0;
+        for (std::size_t k = at; k < at + len; ++k) {
+            if (text[k] < '0' || text[k] > '9') return -1;
+            v = v * 10 + (text[k] - '0');
+        }
+        return v;
+    };
+    if (text.size() != 4 && text.size() != 7 && text.size() != 10) return bad();
+    const int year = number(0, 4);
+    if (year < 1000) return bad();
+    std::string out(text.substr(0, 4));
+    if (text.size() == 4) return out + (upper ? "1231" : "0101");
+    const int month = text[4] == '-' ? number(5, 2) : -1;
+    if (month < 1 || month > 12) return bad();
+    out += text.substr(5, 2);
+    static constexpr std::array<int, 12> k_days = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    const int month_days = month == 2 && !leap ? 28 : k_days[static_cast<std::size_t>(month - 1)];
+    if (text.size() == 7) return out + (upper ? std::to_string(month_days) : std::string("01"));
+    const int day = text[7] == '-' ? number(8, 2) : -1;
+    if (day < 1 || day > month_days) return bad();
+    return out + std::string(text.substr(8, 2));
+}
+
+std::string sanitize_query(std::string_view raw, std::size_t max_bytes, std::vector<std::string>& warnings) {
+    common::Utf8Repair repaired = common::repair_utf8(raw);
+    if (repaired.decoded_as_latin1) {
+        warnings.emplace_back("the query was not UTF-8; it was read as Latin-1");
+    } else if (repaired.replaced > 0) {
+        warnings.push_back("the query was not valid UTF-8; " + std::to_string(repaired.replaced) +
+                           " invalid byte sequence(s) were ignored");
+    }
+    std::string text = std::move(repaired.text);
+    for (char& c : text) {
+        if ((static_cast<unsigned char>(c) < 0x20) || c == 0x7f) c = ' ';
+    }
+    if (text.size() > max_bytes) {
+        std::string_view cut = common::truncate_utf8(text, max_bytes);
+        if (const std::size_t space = cut.rfind(' '); space != std::string_view::npos && space > max_bytes / 2) {
+            cut = cut.substr(0, space);
+        }
+        warnings.push_back("the query is longer than " + std::to_string(max_bytes) + " bytes; only its first " +
+                           std::to_string(cut.size()) + " bytes were searched");
+        text.resize(cut.size());
+    }
+    return text;
+}
+
+Xapian::Query BuiltQuery::full() const {
+    Xapian::Query q = text.empty() ? Xapian::Query::MatchAll : text;
+    if (has_text && !boost.empty()) q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, boost);
+    if (!filter.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+    return q;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+struct QueryBuilder::Impl {
+    struct Reading {
+        Lang lang;
+        Xapian::QueryParser parser;
+    };
+
+    const OpenIndex& index;
+    ParseState state;
+    std::vector<Reading> readings;
+
+    Impl(const OpenIndex& idx, const QueryOptions& options) : index(idx) {
+        for (const Lang lang : {Lang::en, Lang::fr}) {
+            Reading r{lang, Xapian::QueryParser()};
+            Xapian::QueryParser& qp = r.parser;
+            qp.set_database(index.database);
+            qp.set_default_op(Xapian::Query::OP_AND);
+            qp.set_stemmer(Xapian::Stem(new common::QueryStemmer(index.analyzer, lang)));
+            // STEM_SOME: free words match stems (Z), phrases match the positional folded words. The query is
+            // lower-cased by normalize_query, so no word escapes stemming for being capitalised.
+            qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+            qp.set_stopper(make_stopper(lang));
+            qp.set_max_expansion(options.max_wildcard_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                                 QP::FLAG_WILDCARD | QP::FLAG_PARTIAL);
+            for (const auto field : k_text_fields) qp.add_prefix(std::string(field), std::string(schema::k_prefix_title));
+            qp.add_rangeprocessor((new DateRange(state))->release());
+            qp.add_boolean_prefix("date", (new DateField(state))->release());
+            for (const char* field : {"lang", "langue"}) qp.add_boolean_prefix(field, (new LangField(state, field))->release());
+            qp.add_boolean_prefix("source", (new SourceField)->release());
+            for (const char* field : {"place", "lieu"}) {
+                qp.add_boolean_prefix(field, (new PlaceField(state, *index.places, field))->release(), "place");
+            }
+            readings.push_back(std::move(r));
+        }
+    }
+
+    /// Parses with the most syntax the text allows; `degraded` is set when syntax had to be dropped.
+    Xapian::Query parse(Reading& r, const std::string& normalized, const Lexed& lexed, std::string& syntax_error) {
+        for (const unsigned flags : k_flag_levels) {
+            try {
+                return r.parser.parse_query(normalized, flags);
+            } catch (const Xapian::QueryParserError& e) {
+                if (syntax_error.empty()) syntax_error = e.get_msg();
+            }
+        }
+        // Even without syntax the parser refused: search for the plain words.
+        std::vector<Xapian::Query> words;
+        for (const auto& run : lexed.runs) {
+            for (const auto& w : run) {
+                if (!w.stop) words.emplace_back(std::string(schema::k_prefix_stem) + index.analyzer->stem_folded(w.folded, r.lang));
+            }
+        }
+        if (words.empty()) return {};
+        return Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
+    }
+};
+
+QueryBuilder::QueryBuilder(const OpenIndex& index, QueryOptions options)
+    : m_impl(std::make_unique<Impl>(index, options)), m_options(options) {}
+
+QueryBuilder::~QueryBuilder() = default;
+
+Xapian::Query QueryBuilder::place_filter(std::string_view name, std::vector<std::string>& warnings) const {
+    const std::vector<PlaceRef> refs = m_impl->index.places->resolve(name);
+    if (refs.empty()) {
+        warnings.push_back("unknown place '" + std::string(name) + "': no article matches it");
+        return no_article();
+    }
+    return Xapian::Query(refs.front().filter_term());
+}
+
+Xapian::Query QueryBuilder::place_boost(const std::vector<std::string>& place_ids) const {
+    if (place_ids.empty() || m_options.place_boost <= 0) return {};
+    std::vector<Xapian::Query> sources;
+    for (std::size_t k = 0; k < schema::k_place_slot_count; ++k) {
+        // The indexer writes an article's places most salient first, one per slot.
+        const double weight = m_options.place_boost *
+                              (1.0 - (2.0 / 3.0) * static_cast<double>(k) / static_cast<double>(schema::k_place_slot_count - 1));
+        auto* source = new Xapian::ValueMapPostingSource(schema::k_slot_place_first + static_cast<Xapian::valueno>(k));
+        for (const auto& id : place_ids) source->add_mapping(id, weight);
+        source->set_default_weight(0.0);
+        sources.emplace_back(source->release());
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, sources.begin(), sources.end());
+}
+
+BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filters, MatchMode mode) {
+    const common::Analyzer& analyzer = *m_impl->index.analyzer;
+    const PlaceDirectory& directory = *m_impl->index.places;
+    BuiltQuery out;
+    out.mode = mode;
+    out.sanitized = sanitize_query(text, m_options.max_query_bytes, out.warnings);
+    const Lexed lexed = lex(analyzer, out.sanitized);
+    out.has_text = lexed.has_text;
+    out.highlight.prefixes = lexed.wildcard_prefixes;
+    out.normalized = analyzer.normalize_query(out.sanitized, {k_filter_fields.begin(), k_filter_fields.end()});
+
+    // Plain words: for spelling, and (the first max_boost_words) for boosts and place names.
+    std::vector<std::vector<LexWord>> runs;
+    std::size_t budget = m_options.max_boost_words;
+    for (const auto& run : lexed.runs) {
+        for (const auto& w : run) {
+            const bool numeric = std::all_of(w.folded.begin(), w.folded.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+            if (!w.stop && !numeric) out.words.push_back({w.folded, w.begin, w.end, w.capitalized, w.accented});
+        }
+        if (budget == 0) continue;
+        const std::size_t n = std::min(budget, run.size());
+        runs.emplace_back(run.begin(), run.begin() + static_cast<std::ptrdiff_t>(n));
+        budget -= n;
+    }
+
+    // Places named by query words: the longest name first.
+    std::vector<PlaceSpan> spans;
+    for (const auto& run : runs) {
+        std::size_t i = 0;
+        while (i < run.size()) {
+            bool found = false;
+            for (std::size_t len = std::min(k_max_place_words, run.size() - i); len >= 1 && !found; --len) {
+                if (run[i].stop || run[i + len - 1].stop) continue;
+                const std::string_view words = std::string_view(out.sanitized).substr(run[i].begin, run[i + len - 1].end - run[i].begin);
+                const auto place = directory.named_in_query(words, run[i].capitalized);
+                if (!place) continue;
+                PlaceSpan span;
+                for (std::size_t k = i; k < i + len; ++k) span.folded_words.push_back(run[k].folded);
+                span.place = *place;
+                const bool seen = std::any_of(out.places.begin(), out.places.end(), [&](const QueryPlace& p) { return p.place == *place; });
+                if (!seen) out.places.push_back({std::string(words), *place, {}});
+                spans.push_back(std::move(span));
+                i += len;
+                found = true;
+            }
+            if (!found) ++i;
+        }
+    }
+
+    // The readings.
+    m_impl->state.clear();
+    std::string syntax_error;
+    std::vector<Xapian::Query> readings;
+    std::vector<std::string> seen;
+    for (auto& reading : m_impl->readings) {
+        Xapian::Query q = m_impl->parse(reading, out.normalized, lexed, syntax_error);
+        if (q.empty()) continue;
+        q = relax(expand_places(q, reading.lang, spans, analyzer), mode);
+        std::string description = q.get_description();
+        if (std::find(seen.begin(), seen.end(), description) != seen.end()) continue;
+        seen.push_back(std::move(description));
+        readings.push_back(std::move(q));
+    }
+    ParseState& state = m_impl->state;
+    if (!state.errors.empty()) throw common::UsageError(state.errors.front());
+    if (!syntax_error.empty()) {
+        out.warnings.push_back("query syntax error (" + syntax_error + "); searched for the words without the operators");
+    }
+    for (auto& w : state.warnings) out.warnings.push_back(std::move(w));
+    out.text = any_of(readings);
+    collect_highlight(out.text, analyzer, out.highlight);
+
+    // Boosts: phrases and proximity of the words of each run, exact accented forms, named places.
+    std::vector<Xapian::Query> phrases;
+    std::vector<Xapian::Query> near;
+    for (const auto& run : runs) {
+        std::vector<std::size_t> content;
+        for (std::size_t k = 0; k < run.size(); ++k) {
+            if (!run[k].stop) content.push_back(k);
+        }
+        for (std::size_t c = 0; c + 1 < content.size(); ++c) {
+            const std::size_t a = content[c];
+            const std::size_t b = content[c + 1];
+            if (b - a > k_max_phrase_gap) continue;
+            std::vector<Xapian::Query> terms;
+            for (std::size_t k = a; k <= b; ++k) terms.emplace_back(run[k].folded);
+            phrases.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size()));
+        }
+        if (content.size() >= 2) {
+            std::vector<Xapian::Query> terms;
+            for (const std::size_t k : content) terms.emplace_back(run[k].folded);
+            const auto window = static_cast<Xapian::termcount>(std::max<std::size_t>(8, 2 * content.size() + 2));
+            near.emplace_back(Xapian::Query::OP_NEAR, terms.begin(), terms.end(), window);
+        }
+    }
+    auto& boosts = out.boost_parts;
+    if (!phrases.empty()) boosts.emplace_back("phrase", scaled(any_of(phrases), m_options.phrase_boost));
+    if (!near.empty()) boosts.emplace_back("proximity", scaled(any_of(near), m_options.proximity_boost));
+    if (out.has_text) {
+        const std::vector<std::string> exact = analyzer.exact_terms(out.sanitized);
+        if (!exact.empty()) {
+            boosts.emplace_back("exact forms",
+                                scaled(Xapian::Query(Xapian::Query::OP_OR, exact.begin(), exact.end()), m_options.exact_form_boost));
+            for (const auto& e : exact) out.highlight.exact.insert(e.substr(schema::k_prefix_exact.size()));
+        }
+    }
+
+    // Filters given beside the text.
+    std::vector<Xapian::Query> filter_parts;
+    std::vector<PlaceRef> filter_places = state.places;
+    if (!filters.from.empty() || !filters.to.empty()) {
+        const std::string lo = filters.from.empty() ? std::string() : date_bound(filters.from, false, "from date");
+        const std::string hi = filters.to.empty() ? std::string() : date_bound(filters.to, true, "to date");
+        if (!lo.empty() && !hi.empty() && lo > hi) {
+            throw common::UsageError("the from date '" + filters.from + "' is after the to date '" + filters.to + "'");
+        }
+        filter_parts.push_back(value_range(lo, hi));
+    }
+    if (!filters.places.empty()) {
+        std::vector<Xapian::Query> any_place;
+        for (const auto& name : filters.places) {
+            const std::vector<PlaceRef> refs = directory.resolve(name);
+            if (refs.empty()) {
+                out.warnings.push_back("unknown place '" + name + "': no article matches it");
+                continue;
+            }
+            any_place.emplace_back(refs.front().filter_term());
+            filter_places.push_back(refs.front());
+        }
+        filter_parts.push_back(any_place.empty() ? no_article() : any_of(any_place));
+    }
+    if (!filters.lang.empty()) {
+        const auto lang = common::parse_lang(filters.lang);
+        if (!lang) throw common::UsageError("unknown language '" + filters.lang + "'; expected one of: en, fr");
+        filter_parts.emplace_back(std::string(schema::k_prefix_lang) + std::string(common::lang_code(*lang)));
+    }
+    if (!filters.source.empty()) filter_parts.emplace_back(source_term(filters.source));
+    if (!filter_parts.empty()) {
+        out.filter = filter_parts.size() == 1 ? filter_parts.front()
+                                               : Xapian::Query(Xapian::Query::OP_AND, filter_parts.begin(), filter_parts.end());
+    }
+
+    // Places named in words or filters weigh by how central they are to each article.
+    std::vector<std::string> boost_ids;
+    auto add_place = [&](const PlaceRef& p) {
+        if (std::find(boost_ids.begin(), boost_ids.end(), p.id) == boost_ids.end()) boost_ids.push_back(p.id);
+        for (const auto& name : directory.names(p.id)) {
+            std::vector<std::string> words;
+            for (const auto& t : analyzer.tokenize(name)) {
+                if (t.kind != common::TokenKind::compound) words.push_back(t.folded);
+            }
+            auto& names = out.highlight.phrases;
+            if (!words.empty() && std::find(names.begin(), names.end(), words) == names.end()) names.push_back(std::move(words));
+        }
+    };
+    for (const auto& p : out.places) add_place(p.place);
+    for (const auto& p : filter_places) add_place(p);
+    if (Xapian::Query places = place_boost(boost_ids); !places.empty()) boosts.emplace_back("places", std::move(places));
+    std::vector<Xapian::Query> parts;
+    for (const auto& [name, q] : boosts) parts.push_back(q);
+    out.boost = any_of(parts);
+    return out;
+}
+
+}  // namespace dateline::searcher

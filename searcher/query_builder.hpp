@@ -1,0 +1,161 @@
+// Query text → Xapian::Query: the shared analysis, Xapian's query syntax read in English and in French,
+// field prefixes (title:, place:/lieu:, lang:, source:, date:), filters, and the ranking boosts
+// (phrase and proximity of adjacent words, exact accented forms, places named in the query).
+#pragma once
+
+#include "index_reader.hpp"
+#include "place_directory.hpp"
+
+#include <xapian.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace dateline::searcher {
+
+/// How many of the query's words an article must contain. Plain words are first all required; when
+/// nothing matches, the searcher retries with all but one (queries of 3 to 8 words), then any word.
+enum class MatchMode { all_words, most_words, any_word };
+
+/// "all", "most" or "any".
+std::string_view match_mode_name(MatchMode mode) noexcept;
+
+/// Ranking boosts and the limits that keep hostile queries cheap.
+struct QueryOptions {
+    /// Longer query text is cut (at a word boundary) to this many bytes, with a warning.
+    std::size_t max_query_bytes = 1024;
+    /// A trailing wildcard expands to at most this many terms, the most frequent ones.
+    Xapian::termcount max_wildcard_expansion = 200;
+    /// Weight multiplier of the phrase boost (adjacent query words found adjacent).
+    double phrase_boost = 1.0;
+    /// Weight multiplier of the proximity boost (all words of a run within a few positions).
+    double proximity_boost = 0.5;
+    /// Weight added when a place named by the query is the article's most salient place; it decreases
+    /// linearly to a third of it for the 8th place slot.
+    double place_boost = 2.0;
+    /// Weight multiplier of exact accented forms ("élection" typed, "élection" written).
+    double exact_form_boost = 1.0;
+    /// Plain words considered for boosts and place names (the rest still match normally).
+    std::size_t max_boost_words = 16;
+};
+
+/// Filters given beside the query text (command-line options, API parameters); all optional.
+struct QueryFilters {
+    /// Inclusive bounds: "YYYY", "YYYY-MM" or "YYYY-MM-DD".
+    std::string from;
+    std::string to;
+    /// Place names, ISO codes or ids; an article about any of them matches.
+    std::vector<std::string> places;
+    /// "en" or "fr" (also "english", "french"...).
+    std::string lang;
+    /// Source name, matched case- and accent-insensitively.
+    std::string source;
+};
+
+/// The forms a query matches, for highlighting.
+struct HighlightTerms {
+    /// Stems (accent-folded), from Z and ZS terms.
+    std::unordered_set<std::string> stems;
+    /// Folded words, from positional terms (phrases) and place names.
+    std::unordered_set<std::string> words;
+    /// Lower-case accented forms, from E terms.
+    std::unordered_set<std::string> exact;
+    /// Folded prefixes of trailing wildcards.
+    std::vector<std::string> prefixes;
+    /// Folded word sequences marked only whole: the names of places the query names ("coree du nord").
+    std::vector<std::vector<std::string>> phrases;
+
+    bool empty() const noexcept {
+        return stems.empty() && words.empty() && exact.empty() && prefixes.empty() && phrases.empty();
+    }
+};
+
+/// A place the words of a query name ("North Korea" → KP).
+struct QueryPlace {
+    /// The words as typed.
+    std::string words;
+    PlaceRef place;
+    /// The place's name (filled by the Searcher in the request's language).
+    std::string label;
+};
+
+/// A word of the query as typed, for spelling suggestions.
+struct QueryWord {
+    /// Folded form (the positional term).
+    std::string folded;
+    /// Byte range in the (sanitized) query text.
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    /// Written with a capital first letter.
+    bool capitalized = false;
+    /// Written with diacritics.
+    bool accented = false;
+};
+
+/// A query ready to run.
+struct BuiltQuery {
+    /// What an article must match: the English and the French reading, relaxed per `mode`. Empty for a
+    /// query without text (all articles, or only filters).
+    Xapian::Query text;
+    /// Weight-only part (OP_AND_MAYBE): phrase and proximity, exact forms, named places. May be empty.
+    Xapian::Query boost;
+    /// The parts of `boost`, named ("phrase", "proximity", "exact forms", "places"), for --explain.
+    std::vector<std::pair<std::string, Xapian::Query>> boost_parts;
+    /// Filters from QueryFilters (filters written in the text are inside `text`). May be empty.
+    Xapian::Query filter;
+    /// The query has words to rank by; otherwise every match weighs 0.
+    bool has_text = false;
+    MatchMode mode = MatchMode::all_words;
+    HighlightTerms highlight;
+    std::vector<QueryPlace> places;
+    std::vector<QueryWord> words;
+    /// Things the user should know: truncation, repaired UTF-8, an unknown place, a syntax error worked around.
+    std::vector<std::string> warnings;
+    /// The sanitized query text (what the words' byte ranges refer to).
+    std::string sanitized;
+    /// The text given to Xapian::QueryParser (after Analyzer::normalize_query).
+    std::string normalized;
+
+    /// text AND_MAYBE boost, FILTER filter; MatchAll when there is no text.
+    Xapian::Query full() const;
+};
+
+/// Builds queries for one index. Not thread-safe (it keeps two configured QueryParsers): one per Searcher.
+class QueryBuilder {
+  public:
+    explicit QueryBuilder(const OpenIndex& index, QueryOptions options = {});
+    ~QueryBuilder();
+    QueryBuilder(const QueryBuilder&) = delete;
+    QueryBuilder& operator=(const QueryBuilder&) = delete;
+
+    const QueryOptions& options() const noexcept { return m_options; }
+
+    /// Builds the query for `text` (any bytes: repaired, capped, never throws for syntax) and `filters`.
+    /// Throws common::UsageError naming the part for a bad date, language or filter value.
+    BuiltQuery build(std::string_view text, const QueryFilters& filters, MatchMode mode = MatchMode::all_words);
+
+    /// The boolean filter for a place name, code or id; when unknown, a filter no article passes and a warning.
+    Xapian::Query place_filter(std::string_view name, std::vector<std::string>& warnings) const;
+
+    /// A weight-only query favouring articles whose most salient places are `place_ids` (value slots).
+    Xapian::Query place_boost(const std::vector<std::string>& place_ids) const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+    QueryOptions m_options;
+};
+
+/// Makes `raw` usable as query text: valid UTF-8 (invalid bytes replaced), control characters as spaces,
+/// at most `max_bytes` bytes (cut at a space when possible). Appends a warning for each change.
+std::string sanitize_query(std::string_view raw, std::size_t max_bytes, std::vector<std::string>& warnings);
+
+/// "YYYY", "YYYY-MM" or "YYYY-MM-DD" → "YYYYMMDD", the first (or with `upper`, the last) day it covers.
+/// Throws common::UsageError "bad <what> 'x'; expected YYYY, YYYY-MM or YYYY-MM-DD".
+std::string date_bound(std::string_view text, bool upper, std::string_view what);
+
+}  // namespace dateline::searcher

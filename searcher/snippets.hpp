@@ -1,0 +1,88 @@
+// Snippets: passages of an article around the query's matches — stemmed, accent-folded and elided forms
+// included — and their rendering as escaped HTML with <mark>, as bold on a terminal, or as plain text.
+#pragma once
+
+#include "query_builder.hpp"
+
+#include "common/analysis.hpp"
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace dateline::searcher {
+
+/// A piece of text with the byte ranges that match the query.
+struct MarkedText {
+    std::string text;
+    /// Byte ranges [begin, end) in `text`, ascending, not overlapping.
+    std::vector<std::pair<std::size_t, std::size_t>> marks;
+    /// Text was cut before / after this piece (rendered as "…").
+    bool cut_before = false;
+    bool cut_after = false;
+};
+
+/// One or more passages of an article.
+struct Snippet {
+    std::vector<MarkedText> passages;
+    /// The number of matches found in the part of the text scanned.
+    std::size_t matches = 0;
+};
+
+/// Bounds on snippet making.
+struct SnippetOptions {
+    /// Only this many bytes of the body are scanned (bounded cost on a 1 MB article).
+    std::size_t max_scan_bytes = 64 * 1024;
+    /// Passages for a long article (one for a body shorter than `long_body_bytes`).
+    std::size_t max_passages = 3;
+    std::size_t long_body_bytes = 1500;
+    /// Approximate length of a passage, in bytes.
+    std::size_t passage_bytes = 200;
+};
+
+/// Finds the query's matches in texts. Cheap to construct; keeps a per-object stem cache.
+class Highlighter {
+  public:
+    Highlighter(const common::Analyzer& analyzer, const HighlightTerms& terms);
+
+    /// Byte ranges of the matches in `text` (valid UTF-8) written in `lang` (Lang::unknown: either).
+    std::vector<std::pair<std::size_t, std::size_t>> find(std::string_view text, common::Lang lang);
+
+    /// The best passages of `body`: those with the most distinct matches, in text order; the lead of the
+    /// body when nothing matches.
+    Snippet snippet(std::string_view body, common::Lang lang, const SnippetOptions& options = {});
+
+    /// The whole of `text` (a title) with its matches marked.
+    MarkedText mark_all(std::string_view text, common::Lang lang);
+
+  private:
+    /// A match: tokens [first_token, ...] covering bytes [begin, end).
+    struct Hit {
+        std::size_t token = 0;
+        std::size_t begin = 0;
+        std::size_t end = 0;
+        std::string key;  ///< what matched (folded form), to count distinct matches
+    };
+    std::vector<Hit> match(const std::vector<common::Token>& tokens, std::string_view text, common::Lang lang);
+    bool matches(const common::Token& token, common::Lang lang);
+    bool stem_matches(std::string_view lower, std::string_view folded, common::Lang lang);
+
+    const common::Analyzer& m_analyzer;
+    const HighlightTerms& m_terms;
+    /// First two bytes of every stem: most tokens are rejected without stemming.
+    std::vector<std::string> m_stem_heads;
+};
+
+/// HTML: the text escaped, matches in <mark>…</mark>, whitespace runs as one space.
+std::string render_html(const MarkedText& text);
+std::string render_html(const Snippet& snippet);
+
+/// Plain text (whitespace runs as one space); with `bold`, matches between ANSI bold and reset.
+std::string render_text(const MarkedText& text, bool bold);
+std::string render_text(const Snippet& snippet, bool bold);
+
+/// Escapes & < > " ' for HTML text and attribute values.
+void append_html_escaped(std::string& out, std::string_view text);
+
+}  // namespace dateline::searcher

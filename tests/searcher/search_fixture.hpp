@@ -1,0 +1,72 @@
+// Fixtures of the searcher tests: temporary directories, the sample corpus indexed once per test run,
+// small hand-made indexes, and xapian-tcpsrv processes serving shards on loopback ports.
+#pragma once
+
+#include "indexer/document_builder.hpp"
+#include "indexer/index_writer.hpp"
+#include "searcher/searcher.hpp"
+
+#include "common/article.hpp"
+#include "common/dates.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dateline::test {
+
+/// A fresh directory under the system temporary directory, removed with its contents on destruction.
+class TempDir {
+  public:
+    explicit TempDir(const std::string& stem = "dateline-search-test");
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const noexcept { return m_path; }
+    std::string operator/(const std::string& name) const { return (m_path / name).string(); }
+
+  private:
+    std::filesystem::path m_path;
+};
+
+/// Indexes `inputs` (files or directories) into a new database at `db` with dateline-index's pipeline.
+void index_files(const std::string& db, const std::vector<std::string>& inputs);
+
+/// Writes `articles` to a new database at `db` through the indexer's DocumentBuilder; a non-empty
+/// `collapse_keys[i]` replaces article i's near-duplicate key.
+void index_articles(const std::string& db, std::vector<common::Article> articles,
+                    const std::vector<std::string>& collapse_keys = {});
+
+/// The sample corpus (every format) indexed once for the whole test run.
+const std::string& sample_db();
+/// The sample corpus JSONL files, English and French, as two shards.
+const std::string& sample_en_db();
+const std::string& sample_fr_db();
+
+/// An article for hand-made indexes.
+common::Article make_article(std::string id, std::string title, std::string body, std::string date, common::Lang lang,
+                             std::string source = "test", std::vector<common::ArticlePlaceRef> places = {});
+
+/// A xapian-tcpsrv serving `db` read-only on a free loopback port; stopped on destruction.
+class TcpServer {
+  public:
+    explicit TcpServer(const std::string& db);
+    ~TcpServer();
+    TcpServer(const TcpServer&) = delete;
+    TcpServer& operator=(const TcpServer&) = delete;
+    /// "tcp:127.0.0.1:PORT"
+    std::string spec() const;
+
+  private:
+    int m_pid = -1;
+    int m_port = 0;
+};
+
+/// True when xapian-tcpsrv can be run (Debian package xapian-tools).
+bool have_tcpsrv();
+
+/// Ids of the hits, in order.
+std::vector<std::string> hit_ids(const searcher::SearchResponse& response);
+
+}  // namespace dateline::test

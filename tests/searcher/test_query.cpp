@@ -1,0 +1,297 @@
+// Query building: the query syntax on the shared analysis (input → Xapian query description), filters,
+// relaxation, and hostile input.
+#include "search_fixture.hpp"
+
+#include "common/errors.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dateline;
+
+namespace {
+
+searcher::Searcher& sample_searcher() {
+    static searcher::Searcher s(searcher::open_index({test::sample_db()}));
+    return s;
+}
+
+searcher::BuiltQuery build(const std::string& text, searcher::MatchMode mode = searcher::MatchMode::all_words) {
+    searcher::SearchRequest request;
+    request.query = text;
+    return sample_searcher().build_query(request, mode);
+}
+
+struct Row {
+    const char* input;
+    const char* expected;
+};
+
+}  // namespace
+
+TEST_CASE("query text → Xapian query", "[query]") {
+    // The English and the French reading are OR-ed when they differ; words naming a place also match
+    // the place's term (weight 0), so that "North Korea" finds "la Corée du Nord".
+    const Row rows[] = {
+        // English and French stems differ: either matches.
+        {"summit", "Query((Zsummit@1 OR Zsumm@1))"},
+        {"Summits", "Query(Zsummit@1)"},
+        {"kim", "Query(Zkim@1)"},
+        {"élections", "Query(Zelect@1)"},
+        {"elections", "Query(Zelect@1)"},
+        {"l'armée", "Query(Zarme@1)"},
+        // Words naming a place also match articles about it, whatever their language.
+        {"d’Ukraine", "Query((Zukraine@1 OR 0 * XCUA))"},
+        {"Russia's", "Query((Zrussia@1 OR 0 * XCRU))"},
+        {"U.S.", "Query((Zus@1 OR 0 * XCUS))"},
+        {"\"north korea\"", "Query((north@1 PHRASE 2 korea@2))"},
+        {"\"Corée du Nord\"", "Query((coree@1 PHRASE 3 du@2 PHRASE 3 nord@3))"},
+        {"north korea", "Query(((Znorth@1 AND Zkorea@2) OR 0 * XCKP))"},
+        {"kim OR putin", "Query((Zkim@1 OR Zputin@2))"},
+        {"kim -putin", "Query((Zkim@1 AND_NOT Zputin@2))"},
+        {"kim NOT putin", "Query((Zkim@1 AND_NOT Zputin@2))"},
+        {"kim NEAR putin", "Query((kim@1 NEAR 11 putin@2))"},
+        {"kor*", "Query(WILDCARD SYNONYM kor)"},
+        {"title:kim", "Query(ZSkim@1)"},
+        {"titre:sommet", "Query(ZSsommet@1)"},
+        {"kim lang:fr", "Query((Zkim@1 FILTER Lfr))"},
+        {"kim langue:english", "Query((Zkim@1 FILTER Len))"},
+        {"kim source:Le-Quotidien", "Query((Zkim@1 FILTER XSRCle-quotidien))"},
+        {"kim date:2024", "Query((Zkim@1 FILTER Y2024))"},
+        {"kim date:2024-06", "Query((Zkim@1 FILTER M202406))"},
+        {"kim date:2024-06-15", "Query((Zkim@1 FILTER D20240615))"},
+        {"kim date:2019..2024", "Query((Zkim@1 FILTER VALUE_RANGE 0 20190101 20241231))"},
+        {"kim date:2024-06..2024-07", "Query((Zkim@1 FILTER VALUE_RANGE 0 20240601 20240731))"},
+        {"kim date:2024-02..2024-02", "Query((Zkim@1 FILTER VALUE_RANGE 0 20240201 20240229))"},
+        {"kim date:..2020", "Query((Zkim@1 FILTER VALUE_LE 0 20201231))"},
+        {"kim date:2021..", "Query((Zkim@1 FILTER VALUE_GE 0 20210101))"},
+        {"kim place:KP", "Query((Zkim@1 FILTER XCKP))"},
+        {"kim lieu:\"Corée du Nord\"", "Query((Zkim@1 FILTER XCKP))"},
+        {"kim place:\"North Korea\"", "Query((Zkim@1 FILTER XCKP))"},
+        {"kim place:DPRK", "Query((Zkim@1 FILTER XCKP))"},
+        {"kim place:kp", "Query((Zkim@1 FILTER XCKP))"},
+    };
+    for (const auto& row : rows) {
+        INFO("query: " << row.input);
+        CHECK(build(row.input).text.get_description() == row.expected);
+    }
+}
+
+TEST_CASE("a city filter uses its place term, a country its country term", "[query][places]") {
+    CHECK(build("kim place:Vladivostok").text.get_description() == "Query((Zkim@1 FILTER XPgn2013348))");
+    CHECK(build("kim place:RU").text.get_description() == "Query((Zkim@1 FILTER XCRU))");
+}
+
+TEST_CASE("filters beside the text", "[query]") {
+    searcher::SearchRequest request;
+    request.query = "kim";
+    request.from = "2019";
+    request.to = "2020-06";
+    request.lang = "fr";
+    request.source = "Wire";
+    request.places = {"Corée du Nord", "RU"};
+    const auto built = sample_searcher().build_query(request);
+    CHECK(built.filter.get_description() ==
+          "Query((VALUE_RANGE 0 20190101 20200630 AND (XCKP OR XCRU) AND Lfr AND XSRCwire))");
+    const std::string full = built.full().get_description();
+    CHECK_THAT(full, Catch::StartsWith("Query(((Zkim@1 AND_MAYBE "));
+    CHECK_THAT(full, Catch::EndsWith(" FILTER (VALUE_RANGE 0 20190101 20200630 AND (XCKP OR XCRU) AND Lfr AND XSRCwire)))"));
+
+    request = {};
+    request.from = "2024-06-15";
+    CHECK(sample_searcher().build_query(request).filter.get_description() == "Query(VALUE_GE 0 20240615)");
+    request = {};
+    request.to = "2019";
+    CHECK(sample_searcher().build_query(request).filter.get_description() == "Query(VALUE_LE 0 20191231)");
+}
+
+TEST_CASE("bad filter values are usage errors naming the part", "[query][errors]") {
+    struct ErrorRow {
+        const char* query;
+        std::string from;
+        std::string lang;
+        const char* message;
+    };
+    const ErrorRow rows[] = {
+        {"date:abc", "", "", "bad date 'abc' in 'date:abc'; expected YYYY, YYYY-MM or YYYY-MM-DD, or a range FROM..TO"},
+        {"summit date:2024-13", "", "", "bad date '2024-13' in 'date:2024-13'; expected YYYY, YYYY-MM or YYYY-MM-DD, or a range FROM..TO"},
+        {"date:2024-02-30", "", "", "bad date '2024-02-30' in 'date:2024-02-30'"},
+        {"date:2019..soon", "", "", "bad date 'soon' in 'date:2019..soon'"},
+        {"date:2024..2019", "", "", "date range 'date:2024..2019' ends before it starts"},
+        {"lang:xx", "", "", "unknown language 'xx' in 'lang:xx'; expected one of: en, fr"},
+        {"summit", "June", "", "bad from date 'June'; expected YYYY, YYYY-MM or YYYY-MM-DD"},
+        {"summit", "", "de", "unknown language 'de'; expected one of: en, fr"},
+    };
+    for (const auto& row : rows) {
+        INFO("query: " << row.query << " from: " << row.from << " lang: " << row.lang);
+        searcher::SearchRequest request;
+        request.query = row.query;
+        request.from = row.from;
+        request.lang = row.lang;
+        CHECK_THROWS_AS(sample_searcher().search(request), common::UsageError);
+        CHECK_THROWS_WITH(sample_searcher().search(request), Catch::Contains(row.message));
+    }
+    searcher::SearchRequest reversed;
+    reversed.from = "2024";
+    reversed.to = "2019";
+    CHECK_THROWS_WITH(sample_searcher().search(reversed), "the from date '2024' is after the to date '2019'");
+    CHECK_THROWS_WITH(searcher::parse_sort_order("sideways"), "unknown sort order 'sideways'; expected one of: relevance, date, recent");
+    searcher::SearchRequest half_life;
+    half_life.sort = searcher::SortOrder::recent;
+    half_life.half_life_days = 0;
+    CHECK_THROWS_WITH(sample_searcher().search(half_life), "half-life 0.000000 is not a positive number of days");
+}
+
+TEST_CASE("an unknown place is a warning, and matches nothing", "[query][places]") {
+    searcher::SearchRequest request;
+    request.query = "summit place:Xyzzyland";
+    const auto in_text = sample_searcher().search(request);
+    CHECK(in_text.total == 0);
+    REQUIRE(in_text.warnings.size() == 1);
+    CHECK(in_text.warnings[0] == "unknown place 'Xyzzyland' in 'place:Xyzzyland': no article matches it");
+
+    request.query = "summit";
+    request.places = {"Xyzzyland"};
+    const auto option = sample_searcher().search(request);
+    CHECK(option.total == 0);
+    CHECK_THAT(option.warnings, Catch::VectorContains(std::string("unknown place 'Xyzzyland': no article matches it")));
+}
+
+TEST_CASE("relaxation: all words, then all but one, then any", "[query]") {
+    CHECK(build("kim putin jong", searcher::MatchMode::all_words).text.get_description() ==
+          "Query((Zkim@1 AND Zputin@2 AND Zjong@3))");
+    CHECK(build("kim putin jong", searcher::MatchMode::most_words).text.get_description() ==
+          "Query(((Zputin@2 AND Zjong@3) OR (Zkim@1 AND Zjong@3) OR (Zkim@1 AND Zputin@2)))");
+    CHECK(build("kim putin jong", searcher::MatchMode::any_word).text.get_description() ==
+          "Query((Zkim@1 OR Zputin@2 OR Zjong@3))");
+    // Filters and exclusions stay whatever the relaxation.
+    CHECK(build("kim putin jong -trump lang:en", searcher::MatchMode::any_word).text.get_description() ==
+          "Query((((Zkim@1 OR Zputin@2 OR Zjong@3) FILTER Len) AND_NOT Ztrump@4))");
+
+    searcher::SearchRequest request;
+    request.query = "Kim Putin Vladivostok xyzzyq";
+    request.facets = false;
+    const auto response = sample_searcher().search(request);
+    CHECK(response.relaxed);
+    CHECK(response.match == searcher::MatchMode::most_words);
+    CHECK(test::hit_ids(response).front() == "en-2019-kim-putin-vladivostok");
+}
+
+TEST_CASE("boosts: phrases of adjacent words, proximity, exact forms", "[query][ranking]") {
+    const auto built = build("Corée du Nord sanctions");
+    std::vector<std::string> names;
+    for (const auto& [name, q] : built.boost_parts) names.push_back(name);
+    CHECK_THAT(names, Catch::VectorContains(std::string("phrase")));
+    CHECK_THAT(names, Catch::VectorContains(std::string("proximity")));
+    CHECK_THAT(names, Catch::VectorContains(std::string("exact forms")));
+    const std::string boost = built.boost.get_description();
+    CHECK_THAT(boost, Catch::Contains("(coree PHRASE 3 du PHRASE 3 nord)"));
+    CHECK_THAT(boost, Catch::Contains("(nord PHRASE 2 sanctions)"));
+    CHECK_THAT(boost, Catch::Contains("Ecorée"));
+    // A query without words has no boosts to apply.
+    CHECK(build("lang:fr").has_text == false);
+    CHECK(build("").full().get_description() == "Query(<alldocuments>)");
+}
+
+TEST_CASE("hostile queries never crash and stay bounded", "[query][hostile]") {
+    const std::string long_query = [] {
+        std::string q;
+        while (q.size() < 10000) q += "korea ";
+        return q;
+    }();
+    const std::string deep = std::string(600, '(') + "korea";
+    const std::string latin1 = "caf\xe9 korea";
+    const std::string invalid = "korea \xff\xfe\x80 north";
+    struct HostileRow {
+        std::string query;
+        const char* warning;  ///< expected warning prefix, or "" for none
+    };
+    const HostileRow rows[] = {
+        {"\"north korea", ""},
+        {"north (korea", ""},
+        {"north korea)", ""},
+        {"AND", "query syntax error"},
+        {"OR OR", "query syntax error"},
+        {"NOT", "query syntax error"},
+        {"korea AND", "query syntax error"},
+        {"NEAR", ""},
+        {"))((", ""},
+        {"*", ""},
+        {"a*", ""},
+        {"-", ""},
+        {"+", ""},
+        {"\"", ""},
+        {"title:", ""},
+        {"place:", ""},
+        {"date:", ""},
+        {"::::", ""},
+        {std::string("korea\0north", 11), ""},
+        {long_query, "the query is longer than 1024 bytes; only its first "},
+        {deep, ""},
+        {latin1, "the query was not UTF-8; it was read as Latin-1"},
+        {invalid, "the query was not "},
+    };
+    for (const auto& row : rows) {
+        INFO("query: " << row.query.substr(0, 60));
+        searcher::SearchRequest request;
+        request.query = row.query;
+        searcher::SearchResponse response;
+        REQUIRE_NOTHROW(response = sample_searcher().search(request));
+        if (*row.warning) {
+            REQUIRE_FALSE(response.warnings.empty());
+            CHECK_THAT(response.warnings.front(), Catch::StartsWith(row.warning));
+        }
+    }
+}
+
+TEST_CASE("a wildcard matching every word expands to a bounded set", "[query][hostile]") {
+    // 200 most frequent terms at most, whatever the vocabulary.
+    searcher::SearchRequest request;
+    request.query = "a*";
+    const auto response = sample_searcher().search(request);
+    CHECK(response.total > 0);
+}
+
+TEST_CASE("place directories: codes and ids without a gazetteer; names with one", "[query][places]") {
+    const auto codes = searcher::make_code_directory();
+    struct Row {
+        const char* input;
+        const char* id;
+        const char* country;
+        bool is_country;
+    };
+    const Row rows[] = {
+        {"KP", "KP", "KP", true},
+        {"kp", "KP", "KP", true},
+        {"gn2013348", "gn2013348", "", false},
+        {"x-chagos", "x-chagos", "", false},
+        {"RU.48", "RU.48", "RU", false},
+    };
+    for (const auto& row : rows) {
+        INFO(row.input);
+        const auto refs = codes->resolve(row.input);
+        REQUIRE(refs.size() == 1);
+        CHECK(refs[0].id == row.id);
+        CHECK(refs[0].country == row.country);
+        CHECK(refs[0].is_country == row.is_country);
+    }
+    CHECK(codes->resolve("North Korea").empty());
+    CHECK(codes->resolve("gn12x").empty());
+    CHECK_FALSE(codes->named_in_query("North Korea", true));
+    CHECK(codes->label("KP", common::Lang::fr) == "KP");
+    CHECK(codes->resolve("KP")[0].filter_term() == "XCKP");
+    CHECK(codes->resolve("gn2013348")[0].filter_term() == "XPgn2013348");
+
+    const auto& places = *sample_searcher().index().places;
+    if (places.kind() != "gazetteer") {
+        WARN("no gazetteer installed");
+        return;
+    }
+    CHECK(places.resolve("Corée du Nord").at(0).id == "KP");
+    CHECK(places.resolve("DPRK").at(0).id == "KP");
+    CHECK(places.label("KP", common::Lang::fr) == "Corée du Nord");
+    // Ordinary words name places only when capitalized.
+    CHECK_FALSE(places.named_in_query("nice", false));
+    CHECK(places.named_in_query("Nice", true));
+    CHECK_FALSE(places.named_in_query("us", false));
+    CHECK(places.named_in_query("russie", false).value().id == "RU");
+}

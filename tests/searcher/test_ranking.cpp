@@ -1,0 +1,253 @@
+// Ranking: phrase and proximity, exact forms, places named in the query, recency, near-duplicate collapse.
+#include "search_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace dateline;
+using common::Lang;
+
+namespace {
+
+std::size_t rank_of(const searcher::SearchResponse& r, const std::string& id) {
+    for (const auto& hit : r.hits) {
+        if (hit.article.id == id) return hit.rank;
+    }
+    return 0;
+}
+
+searcher::SearchResponse run(searcher::Searcher& s, const std::string& query, std::size_t limit = 100) {
+    searcher::SearchRequest request;
+    request.query = query;
+    request.limit = limit;
+    request.facets = false;
+    return s.search(request);
+}
+
+/// Articles about places, hand-made so that places do not depend on the extractor.
+const std::string& places_db() {
+    static test::TempDir dir("dateline-search-places");
+    static const std::string db = [] {
+        const std::string path = dir / "db";
+        const std::string text = "Diplomats met on Monday. Talks about North Korea continued with envoys from several countries.";
+        test::index_articles(path, {
+            test::make_article("central", "Envoys meet", text, "2024-03-01", Lang::en, "test", {{"KP", "KP", 1.0}, {"RU", "RU", 0.5}}),
+            test::make_article("peripheral", "Envoys meet", text, "2024-03-01", Lang::en, "test",
+                               {{"FR", "FR", 1.0}, {"GB", "GB", 0.9}, {"DE", "DE", 0.8}, {"IT", "IT", 0.7}, {"KP", "KP", 0.2}}),
+            test::make_article("none", "Envoys meet", text, "2024-03-01", Lang::en, "test", {{"FR", "FR", 1.0}}),
+            test::make_article("fr-only", "Les émissaires se réunissent",
+                               "Les diplomates se sont réunis lundi. Les discussions sur la Corée du Nord se poursuivent.",
+                               "2024-03-02", Lang::fr, "test", {{"KP", "KP", 1.0}}),
+        });
+        return path;
+    }();
+    return db;
+}
+
+}  // namespace
+
+TEST_CASE("an article with the phrase outranks one with the words scattered", "[ranking]") {
+    searcher::Searcher s(searcher::open_index({test::sample_db()}));
+    const auto r = run(s, "North Korea");
+    const std::size_t phrase = rank_of(r, "en-2019-kim-putin-vladivostok");
+    const std::size_t scattered = rank_of(r, "en-2018-curepipe-football-new-coach");
+    REQUIRE(phrase > 0);
+    REQUIRE(scattered > 0);
+    CHECK(phrase < scattered);
+}
+
+TEST_CASE("the exact accented form ranks first", "[ranking]") {
+    test::TempDir dir;
+    const std::string db = dir / "db";
+    test::index_articles(db, {
+        test::make_article("plain", "Vote", "Le resultat de l'election est tombe hier soir, dit le depute.", "2024-01-01", Lang::fr),
+        test::make_article("accented", "Vote", "Le résultat de l'élection est tombé hier soir, dit le député.", "2024-01-01", Lang::fr),
+    });
+    searcher::Searcher s(searcher::open_index({db}));
+    const auto accented = run(s, "élection");
+    REQUIRE(accented.hits.size() == 2);
+    CHECK(accented.hits[0].article.id == "accented");
+}
+
+TEST_CASE("articles whose central place the query names rank higher; words naming a place match it in any language",
+          "[ranking][places]") {
+    searcher::Searcher s(searcher::open_index({places_db()}));
+    if (s.index().places->kind() != "gazetteer") {
+        WARN("no gazetteer installed: place names in queries are not recognized");
+        return;
+    }
+    const auto r = run(s, "North Korea");
+    REQUIRE(r.places.size() == 1);
+    CHECK(r.places[0].place.id == "KP");
+    const auto ids = test::hit_ids(r);
+    // Same text: the article about North Korea first, then the one mentioning it among other places, then none.
+    REQUIRE(ids.size() == 4);
+    CHECK(rank_of(r, "central") < rank_of(r, "peripheral"));
+    CHECK(rank_of(r, "peripheral") < rank_of(r, "none"));
+    // The French article matches the English name through its place.
+    CHECK(rank_of(r, "fr-only") > 0);
+    // And the French name finds the English articles.
+    const auto fr = run(s, "Corée du Nord");
+    CHECK(rank_of(fr, "central") > 0);
+    CHECK(rank_of(fr, "fr-only") > 0);
+}
+
+TEST_CASE("sort by date, and recency blended with relevance", "[ranking][recency]") {
+    searcher::Searcher s(searcher::open_index({test::sample_db()}));
+    searcher::SearchRequest request;
+    request.query = "Kim Putin";
+    request.facets = false;
+    request.limit = 20;
+
+    request.sort = searcher::SortOrder::date;
+    const auto by_date = s.search(request);
+    REQUIRE(by_date.hits.size() >= 3);
+    for (std::size_t k = 1; k < by_date.hits.size(); ++k) {
+        CHECK(by_date.hits[k - 1].article.date->yyyymmdd() >= by_date.hits[k].article.date->yyyymmdd());
+    }
+
+    request.sort = searcher::SortOrder::relevance;
+    const auto by_relevance = s.search(request);
+
+    // A tiny half-life: freshness decides; a huge one: relevance decides.
+    request.sort = searcher::SortOrder::recent;
+    request.half_life_days = 1;
+    const auto fresh = s.search(request);
+    CHECK(fresh.hits.front().article.date->yyyymmdd() == by_date.hits.front().article.date->yyyymmdd());
+    request.half_life_days = 1e9;
+    const auto relevant = s.search(request);
+    CHECK(test::hit_ids(relevant) == test::hit_ids(by_relevance));
+
+    // Ages from a reference date: from 2019-05-01, the April 2019 summit is the freshest.
+    request.half_life_days = 30;
+    request.reference_date = "2019-05-01";
+    const auto then = s.search(request);
+    CHECK(then.hits.front().article.id == "en-2019-kim-putin-vladivostok");
+    // Paging after reranking: page 2 continues page 1.
+    request.limit = 2;
+    request.offset = 2;
+    const auto page2 = s.search(request);
+    REQUIRE(page2.hits.size() == 2);
+    CHECK(page2.hits[0].article.id == then.hits[2].article.id);
+    CHECK(page2.hits[0].rank == 3);
+}
+
+TEST_CASE("a query without words lists the newest first", "[ranking]") {
+    searcher::Searcher s(searcher::open_index({test::sample_db()}));
+    searcher::SearchRequest request;
+    request.lang = "fr";
+    request.facets = false;
+    const auto r = s.search(request);
+    CHECK(r.sort == searcher::SortOrder::date);
+    REQUIRE(r.hits.size() >= 2);
+    CHECK(r.hits[0].article.date->yyyymmdd() >= r.hits[1].article.date->yyyymmdd());
+}
+
+TEST_CASE("near-duplicates collapse into one result with a count", "[ranking][collapse]") {
+    test::TempDir dir;
+    const std::string db = dir / "db";
+    const std::string body = "Officials signed the harbour agreement on Tuesday after long talks in the capital.";
+    std::vector<common::Article> articles = {
+        test::make_article("wire-1", "Harbour agreement signed", body, "2024-05-01", Lang::en),
+        test::make_article("wire-2", "Harbour agreement signed today", body, "2024-05-01", Lang::en),
+        test::make_article("wire-3", "Harbour agreement is signed", body, "2024-05-02", Lang::en),
+        test::make_article("other", "Harbour agreement criticised", "Critics said the harbour agreement was rushed.", "2024-05-03",
+                           Lang::en),
+    };
+    // Unrelated articles, so that the harbour words are distinctive.
+    for (int k = 0; k < 6; ++k) {
+        articles.push_back(test::make_article("filler-" + std::to_string(k), "Cricket scores", "The cricket team won its match by " +
+                                              std::to_string(k + 2) + " wickets.", "2024-04-01", Lang::en));
+    }
+    test::index_articles(db, std::move(articles), {"Qwire-1", "Qwire-1", "Qwire-1", ""});
+    searcher::Searcher s(searcher::open_index({db}));
+    searcher::SearchRequest request;
+    request.query = "harbour agreement";
+    request.facet_top = 20;
+    const auto collapsed = s.search(request);
+    CHECK(collapsed.total == 2);
+    CHECK(collapsed.total_exact);
+    REQUIRE(collapsed.hits.size() == 2);
+    const auto& group = collapsed.hits[0].article.id.starts_with("wire") ? collapsed.hits[0] : collapsed.hits[1];
+    CHECK(group.similar == 2);
+    // Facets count every article, near-duplicates included.
+    REQUIRE(collapsed.facets);
+    REQUIRE(collapsed.facets->languages.size() == 1);
+    CHECK(collapsed.facets->languages[0].count == 4);
+
+    request.collapse = false;
+    const auto all = s.search(request);
+    CHECK(all.total == 4);
+    CHECK(all.hits.size() == 4);
+
+    // Related articles exclude the article and its near-duplicates.
+    searcher::RelatedRequest related;
+    related.id = "wire-1";
+    const auto rel = s.related(related);
+    REQUIRE(rel);
+    CHECK(test::hit_ids(*rel) == std::vector<std::string>{"other"});
+    related.id = "no-such-article";
+    CHECK_FALSE(s.related(related));
+}
+
+TEST_CASE("related articles of a sample article", "[related]") {
+    searcher::Searcher s(searcher::open_index({test::sample_db()}));
+    searcher::RelatedRequest request;
+    request.id = "en-2019-kim-putin-vladivostok";
+    request.limit = 3;
+    const auto r = s.related(request);
+    REQUIRE(r);
+    const auto ids = test::hit_ids(*r);
+    CHECK(ids.size() == 3);
+    CHECK(std::find(ids.begin(), ids.end(), request.id) == ids.end());
+    CHECK(ids.front() == "en-2023-kim-putin-vostochny");
+}
+
+TEST_CASE("explain lists term and boost weights", "[ranking][explain]") {
+    searcher::Searcher s(searcher::open_index({test::sample_db()}));
+    searcher::SearchRequest request;
+    request.query = "North Korea";
+    request.limit = 1;
+    request.explain = true;
+    const auto r = s.search(request);
+    REQUIRE(r.hits.size() == 1);
+    std::vector<std::string> names;
+    double sum = 0;
+    for (const auto& part : r.hits[0].explanation) {
+        names.push_back(part.name);
+        sum += part.weight;
+    }
+    CHECK_THAT(names, Catch::VectorContains(std::string("Zkorea")));
+    CHECK_THAT(names, Catch::VectorContains(std::string("phrase")));
+    CHECK(sum == Approx(r.hits[0].weight).epsilon(0.05));
+}
+
+TEST_CASE("sample corpus: place words and filters work across languages", "[ranking][places]") {
+    searcher::Searcher s(searcher::open_index({test::sample_db()}));
+    if (s.index().places->kind() != "gazetteer") {
+        WARN("no gazetteer installed: place names in queries are not recognized");
+        return;
+    }
+    // "North Korea Russia" finds the French story of the Vostochny meeting, after the English ones.
+    const auto en = run(s, "North Korea Russia");
+    const std::size_t french = rank_of(en, "fr-2023-vostotchny-kim-poutine");
+    CHECK(french > 0);
+    CHECK(rank_of(en, "en-2023-kim-putin-vostochny") < french);
+    // "Russie" finds English articles about Russia.
+    CHECK(rank_of(run(s, "Russie"), "en-2019-kim-putin-vladivostok") > 0);
+    // The same filter, whatever the language of the name.
+    searcher::SearchRequest request;
+    request.facets = false;
+    request.limit = 100;
+    request.query = "place:\"North Korea\"";
+    const auto by_en = test::hit_ids(s.search(request));
+    request.query = "lieu:\"Corée du Nord\"";
+    const auto by_fr = test::hit_ids(s.search(request));
+    request.query = "";
+    request.places = {"KP"};
+    const auto by_code = test::hit_ids(s.search(request));
+    CHECK_FALSE(by_en.empty());
+    CHECK(by_fr == by_en);
+    CHECK(by_code == by_en);
+}

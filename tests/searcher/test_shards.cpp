@@ -1,0 +1,120 @@
+// Shards: two local databases, and two remote ones served by xapian-tcpsrv, answer as one database does.
+#include "search_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace dateline;
+
+namespace {
+
+/// The English and French JSONL files in one database: the reference.
+const std::string& combined_db() {
+    static test::TempDir dir("dateline-search-combined");
+    static const std::string db = [] {
+        const std::string path = dir / "db";
+        const std::string corpus = DATELINE_SAMPLE_CORPUS;
+        test::index_files(path, {corpus + "/articles_en.jsonl", corpus + "/articles_fr.jsonl"});
+        return path;
+    }();
+    return db;
+}
+
+/// (weight, id) pairs, so that results with equal weights compare whatever their docid order.
+std::vector<std::pair<long long, std::string>> ranked(const searcher::SearchResponse& r) {
+    std::vector<std::pair<long long, std::string>> out;
+    for (const auto& hit : r.hits) out.emplace_back(std::llround(hit.weight * 1e6), hit.article.id);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    return out;
+}
+
+std::vector<std::pair<std::string, std::size_t>> counts(const std::vector<searcher::FacetCount>& facet) {
+    std::vector<std::pair<std::string, std::size_t>> out;
+    for (const auto& f : facet) out.emplace_back(f.value, f.count);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+/// Runs the same requests on `shards` and on the combined database and compares everything.
+void compare_with_combined(const std::vector<std::string>& shards) {
+    searcher::Searcher one(searcher::open_index({combined_db()}));
+    searcher::Searcher many(searcher::open_index(shards));
+    REQUIRE(many.index().database.get_doccount() == one.index().database.get_doccount());
+    for (const std::string query : {"North Korea", "Kim Putin summit", "Corée du Nord", "élections", "\"Corée du Nord\"",
+                                    "title:kim", "kim -putin", "vladivostok date:2015..2020", "lang:fr", "", "Pyongyng"}) {
+        for (const auto sort : {searcher::SortOrder::relevance, searcher::SortOrder::date, searcher::SortOrder::recent}) {
+            INFO("query '" << query << "' sort " << searcher::sort_order_name(sort));
+            searcher::SearchRequest request;
+            request.query = query;
+            request.sort = sort;
+            request.limit = 50;
+            request.facet_year = "2024";
+            const auto a = one.search(request);
+            const auto b = many.search(request);
+            CHECK(b.total == a.total);
+            CHECK(b.total_exact == a.total_exact);
+            CHECK(b.match == a.match);
+            CHECK(b.did_you_mean == a.did_you_mean);
+            if (sort == searcher::SortOrder::date) {
+                CHECK(test::hit_ids(b).size() == test::hit_ids(a).size());
+            } else {
+                CHECK(ranked(b) == ranked(a));
+            }
+            REQUIRE(a.facets);
+            REQUIRE(b.facets);
+            CHECK(counts(b.facets->years) == counts(a.facets->years));
+            CHECK(counts(b.facets->months) == counts(a.facets->months));
+            CHECK(counts(b.facets->languages) == counts(a.facets->languages));
+            CHECK(counts(b.facets->sources) == counts(a.facets->sources));
+            CHECK(counts(b.facets->places) == counts(a.facets->places));
+            CHECK(counts(b.facets->countries) == counts(a.facets->countries));
+            CHECK(b.facets->undated == a.facets->undated);
+        }
+    }
+    searcher::SuggestRequest suggest;
+    for (const std::string prefix : {"pyo", "north k", "cor"}) {
+        suggest.prefix = prefix;
+        const auto a = one.suggest(suggest);
+        const auto b = many.suggest(suggest);
+        std::vector<std::string> ta;
+        std::vector<std::string> tb;
+        for (const auto& c : a.completions) ta.push_back(c.text + "/" + std::to_string(c.count));
+        for (const auto& c : b.completions) tb.push_back(c.text + "/" + std::to_string(c.count));
+        CHECK(tb == ta);
+    }
+    searcher::RelatedRequest related;
+    related.id = "en-2019-kim-putin-vladivostok";
+    const auto ra = one.related(related);
+    const auto rb = many.related(related);
+    REQUIRE(ra);
+    REQUIRE(rb);
+    CHECK(ranked(*rb) == ranked(*ra));
+}
+
+}  // namespace
+
+TEST_CASE("two local shards answer as one database", "[shards]") {
+    compare_with_combined({test::sample_en_db(), test::sample_fr_db()});
+    // A comma-separated list is the same.
+    compare_with_combined({test::sample_en_db() + "," + test::sample_fr_db()});
+}
+
+TEST_CASE("two remote shards (xapian-tcpsrv) answer as one database", "[shards][remote]") {
+    if (!test::have_tcpsrv()) {
+        WARN("xapian-tcpsrv not installed (apt-get install xapian-tools): remote shards not tested");
+        return;
+    }
+    test::TcpServer en(test::sample_en_db());
+    test::TcpServer fr(test::sample_fr_db());
+    compare_with_combined({en.spec(), fr.spec()});
+    // A local and a remote shard together.
+    compare_with_combined({test::sample_en_db(), fr.spec()});
+}
+
+TEST_CASE("a bad remote shard spec is a usage error, an unreachable one an environment error", "[shards]") {
+    CHECK_THROWS_WITH(searcher::open_index({"tcp:localhost"}), "bad remote shard 'tcp:localhost'; expected tcp:HOST:PORT");
+    CHECK_THROWS_WITH(searcher::open_index({"tcp:localhost:99999"}), "bad remote shard 'tcp:localhost:99999'; expected tcp:HOST:PORT");
+    CHECK_THROWS_WITH(searcher::open_index({}), Catch::Contains("no index given"));
+}

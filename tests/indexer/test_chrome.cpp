@@ -191,7 +191,7 @@ TEST_CASE("indexed scraped pages: template words are unsearchable, the weather c
     CHECK(db.get_termfreq("louis") == 1);
 }
 
-TEST_CASE("a single page alone is cleaned by shape rules; a page with no template keeps everything", "[chrome]") {
+TEST_CASE("a single page alone is cleaned by shape rules, a page with no template keeps everything", "[chrome]") {
     const auto brief = indexer::extract_scraped_page(
         "CUREPIPE – The municipal market will close for renovation from Monday, the town council said on Friday.\n", nullptr);
     CHECK(brief.title.empty());

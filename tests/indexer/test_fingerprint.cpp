@@ -94,7 +94,7 @@ TEST_CASE("fingerprint values and band terms", "[fingerprint]") {
     CHECK(none.termlist_count() == 0);
 }
 
-TEST_CASE("the sample corpus's wire copies share a collapse key; every other article is its own group", "[fingerprint]") {
+TEST_CASE("the sample corpus's wire copies share a collapse key, every other article is its own group", "[fingerprint]") {
     const TempDir dir;
     std::ostringstream messages;
     indexer::Diagnostics diagnostics(messages);

@@ -176,7 +176,7 @@ TEST_CASE("HTML title fallbacks and site-name suffixes", "[sources][html]") {
     CHECK(teasers.body == "The long main story text, longer than the teaser by far.");
 }
 
-TEST_CASE("feeds: item text from content:encoded, escaped HTML or plain text; guid and Atom id as ids", "[sources][feeds]") {
+TEST_CASE("feeds: item text from content:encoded, escaped HTML or plain text, guid and Atom id as ids", "[sources][feeds]") {
     std::ostringstream messages;
     indexer::Diagnostics diagnostics(messages);
     const auto articles = read_all({std::string(DATELINE_SAMPLE_CORPUS) + "/feeds"}, diagnostics);
@@ -252,7 +252,7 @@ TEST_CASE("re-running skips unchanged files, re-reads changed ones, replaces wit
     CHECK(messages.str().empty());
 }
 
-TEST_CASE("one-article files without an id take their path; records without one get a stable hash", "[sources]") {
+TEST_CASE("one-article files without an id take their path, records without one get a stable hash", "[sources]") {
     const TempDir dir;
     dir.write("export/parsed/10000.json", R"({"title": "Rennes : un accident", "heading": "Chapeau", "article": "Texte.", "date": "2017-11-18"})");
     dir.write("export/list.jsonl", R"({"title":"Brief","body":"Text.","date":"2020-01-01"})");

@@ -190,18 +190,16 @@ void NearDuplicateFinder::find_stored(const Fingerprint& fp, int& best, std::str
 }
 
 void NearDuplicateFinder::search_stored(const Fingerprint& fp, int& best, std::string& best_key) {
-    {
-        for (const std::string& term : band_terms(fp)) {
-            std::size_t seen = 0;
-            for (auto it = m_reader.postlist_begin(term); it != m_reader.postlist_end(term); ++it) {
-                if (*it >= m_memory_floor) break;  // postings come in docid order; the rest are in memory
-                if (++seen > k_max_stored_candidates_per_band) break;
-                const Xapian::Document doc = m_reader.get_document(*it, Xapian::DOC_ASSUME_VALID);
-                const int d = hamming_distance(fp.simhash, parse_fingerprint_hex(doc.get_value(schema::k_slot_simhash)));
-                if (d < best) {
-                    best = d;
-                    best_key = doc.get_value(schema::k_slot_collapse);
-                }
+    for (const std::string& term : band_terms(fp)) {
+        std::size_t seen = 0;
+        for (auto it = m_reader.postlist_begin(term); it != m_reader.postlist_end(term); ++it) {
+            if (*it >= m_memory_floor) break;  // postings come in docid order; the rest are in memory
+            if (++seen > k_max_stored_candidates_per_band) break;
+            const Xapian::Document doc = m_reader.get_document(*it, Xapian::DOC_ASSUME_VALID);
+            const int d = hamming_distance(fp.simhash, parse_fingerprint_hex(doc.get_value(schema::k_slot_simhash)));
+            if (d < best) {
+                best = d;
+                best_key = doc.get_value(schema::k_slot_collapse);
             }
         }
     }

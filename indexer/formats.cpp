@@ -86,17 +86,37 @@ class PrefixedStreamBuf : public std::streambuf {
   protected:
     int_type underflow() override {
         if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-        const std::streamsize n = m_rest->sgetn(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+        // Allocated on first use: a small file is read whole by the sniffing, and needs no buffer.
+        if (!m_buffer) m_buffer.reset(new char[k_buffer_bytes]);
+        const std::streamsize n = m_rest->sgetn(m_buffer.get(), k_buffer_bytes);
         if (n <= 0) return traits_type::eof();
-        setg(m_buffer.data(), m_buffer.data(), m_buffer.data() + n);
+        setg(m_buffer.get(), m_buffer.get(), m_buffer.get() + n);
         return traits_type::to_int_type(*gptr());
     }
 
   private:
+    static constexpr std::streamsize k_buffer_bytes = 64 * 1024;
     std::string m_head;
     std::streambuf* m_rest;
-    std::array<char, 64 * 1024> m_buffer{};
+    std::unique_ptr<char[]> m_buffer;
 };
+
+/// At most `limit` bytes of `in`, read straight into the string in chunks that grow with what was read
+/// (small files, the usual case, cost no large buffer).
+std::string read_up_to(std::istream& in, std::size_t limit) {
+    std::string content;
+    std::size_t chunk = 16 * 1024;
+    while (in && content.size() < limit) {
+        const std::size_t old_size = content.size();
+        const std::size_t want = std::min(chunk, limit - old_size);
+        content.resize(old_size + want);
+        in.read(content.data() + old_size, static_cast<std::streamsize>(want));
+        content.resize(old_size + static_cast<std::size_t>(in.gcount()));
+        if (content.size() == old_size) break;
+        chunk = std::min<std::size_t>(chunk * 2, 1024 * 1024);
+    }
+    return content;
+}
 
 bool ends_with_any(std::string_view name, std::initializer_list<std::string_view> suffixes) {
     std::string lower(name);
@@ -191,20 +211,12 @@ std::unique_ptr<Source> make_source(InputFormat format, const SourceOptions& opt
 }
 
 std::optional<std::string> read_document(std::istream& in, const InputFile& file, Diagnostics& diagnostics, bool repair_utf8) {
-    std::string content;
-    std::array<char, 64 * 1024> buffer{};
-    while (in) {
-        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        const auto got = static_cast<std::size_t>(in.gcount());
-        if (got == 0) break;
-        if (content.size() + got > k_max_document_bytes) {
-            content.append(buffer.data(), k_max_document_bytes - content.size());
-            diagnostics.warning(file.display_name, 0,
-                                "file is larger than " + std::to_string(k_max_document_bytes >> 20) +
-                                    " MiB; only its first " + std::to_string(k_max_document_bytes >> 20) + " MiB are read");
-            break;
-        }
-        content.append(buffer.data(), got);
+    std::string content = read_up_to(in, k_max_document_bytes + 1);
+    if (content.size() > k_max_document_bytes) {
+        content.resize(k_max_document_bytes);
+        diagnostics.warning(file.display_name, 0,
+                            "file is larger than " + std::to_string(k_max_document_bytes >> 20) + " MiB; only its first " +
+                                std::to_string(k_max_document_bytes >> 20) + " MiB are read");
     }
     if (content.starts_with("\xEF\xBB\xBF")) content.erase(0, 3);
     if (const std::string why = unreadable_content(content); !why.empty()) {
@@ -284,9 +296,7 @@ std::shared_ptr<const ChromeModels> learn_chrome(const std::vector<InputFile>& f
             ++opened;
             try {
                 auto in = open_input(*members[k]);
-                std::string page(k_max_page_bytes, '\0');
-                in->read(page.data(), static_cast<std::streamsize>(page.size()));
-                page.resize(static_cast<std::size_t>(in->gcount()));
+                std::string page = read_up_to(*in, k_max_page_bytes);
                 if (page.empty() || !unreadable_content(page).empty()) continue;
                 if (options.format == InputFormat::automatic && detect_format(page, members[k]->path) != InputFormat::scraped) continue;
                 if (!common::is_valid_utf8(page)) page = common::repair_utf8(page).text;

@@ -21,7 +21,7 @@ namespace dateline::indexer {
 /// Settings of one indexing run.
 struct IndexOptions {
     /// Articles per commit: a crash loses at most one batch, which a re-run restores.
-    std::size_t batch_size = 5000;
+    std::size_t batch_size = 1000;
     /// Analysis threads (0: one per core).
     unsigned threads = 0;
     /// Re-read files even when their size and modification time are unchanged.

@@ -73,7 +73,7 @@ int cmd_add(const std::vector<std::string>& args) {
         ("source,s", po::value(&source)->value_name("NAME"), "source (site) name for all inputs (default: the input's directory)")
         ("field", po::value(&fields)->value_name("A=B"), "map an article field to an input field, e.g. body=article (repeatable)")
         ("threads,j", po::value(&options.threads)->value_name("N"), "analysis threads (default: one per core)")
-        ("batch", po::value(&options.batch_size)->value_name("N"), "articles per commit (default: 5000)")
+        ("batch", po::value(&options.batch_size)->value_name("N"), "articles per commit (default: 1000)")
         ("force", po::bool_switch(&options.force), "re-read files even if unchanged since the last run")
         ("quiet,q", po::bool_switch(&options.quiet), "no progress and no warnings (errors are still shown)");
     po::options_description hidden;

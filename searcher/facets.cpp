@@ -8,6 +8,8 @@
 #include <array>
 #include <deque>
 #include <map>
+#include <mutex>
+#include <unordered_map>
 
 namespace dateline::searcher {
 
@@ -66,18 +68,122 @@ std::vector<FacetCount> top_of(const std::map<std::string, std::size_t>& counts,
 
 }  // namespace
 
+// ---- Columns: facet values in memory, for indexes whose shards are all local.
+
+/// The slots held as columns, in column order: year, language, source, the place slots, the country slots.
+constexpr std::size_t k_column_year = 0;
+constexpr std::size_t k_column_lang = 1;
+constexpr std::size_t k_column_source = 2;
+constexpr std::size_t k_column_place_first = 3;
+constexpr std::size_t k_column_country_first = k_column_place_first + schema::k_place_slot_count;
+constexpr std::size_t k_column_count = k_column_country_first + schema::k_country_slot_count;
+
+class FacetColumns {
+  public:
+    explicit FacetColumns(const Xapian::Database& db) : m_values(1) {
+        // Value 0 of the dictionary stands for "no value".
+        const std::size_t size = static_cast<std::size_t>(db.get_lastdocid()) + 1;
+        std::unordered_map<std::string, std::uint32_t> ids;
+        for (std::size_t c = 0; c < k_column_count; ++c) {
+            auto& column = m_columns[c];
+            column.assign(size, 0);
+            const Xapian::valueno slot = slot_of(c);
+            // One sequential walk of the slot's value stream: cheap, unlike a lookup per document.
+            for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
+                const std::string value = *it;
+                auto [pos, added] = ids.emplace(value, static_cast<std::uint32_t>(m_values.size()));
+                if (added) m_values.push_back(value);
+                if (it.get_docid() < size) column[it.get_docid()] = pos->second;
+            }
+        }
+    }
+
+    static Xapian::valueno slot_of(std::size_t column) {
+        if (column == k_column_year) return schema::k_slot_year;
+        if (column == k_column_lang) return schema::k_slot_lang;
+        if (column == k_column_source) return schema::k_slot_source;
+        if (column < k_column_country_first) return schema::k_slot_place_first + static_cast<Xapian::valueno>(column - k_column_place_first);
+        return schema::k_slot_country_first + static_cast<Xapian::valueno>(column - k_column_country_first);
+    }
+
+    /// Interned value of `docid` in `column` (0: none).
+    std::uint32_t at(std::size_t column, Xapian::docid docid) const {
+        const auto& c = m_columns[column];
+        return docid < c.size() ? c[docid] : 0;
+    }
+    const std::string& value(std::uint32_t id) const { return m_values[id]; }
+    std::size_t value_count() const noexcept { return m_values.size(); }
+
+  private:
+    std::vector<std::string> m_values;
+    std::array<std::vector<std::uint32_t>, k_column_count> m_columns;
+};
+
+namespace {
+
+/// Records the docid of every match (local databases only: a custom spy cannot run in xapian-tcpsrv).
+class MatchRecorder : public Xapian::MatchSpy {
+  public:
+    void operator()(const Xapian::Document& doc, double) override { docids.push_back(doc.get_docid()); }
+    std::vector<Xapian::docid> docids;
+};
+
+/// Columns built per index state (the shards and their revisions), a few kept for Searchers whose
+/// handles lag behind a commit.
+struct ColumnsRegistry {
+    std::mutex mutex;
+    std::map<std::string, std::shared_ptr<const FacetColumns>> by_state;
+    std::vector<std::string> order;  ///< least recently built first
+    std::map<std::string, std::size_t> requests;
+};
+
+constexpr std::size_t k_columns_kept = 4;
+
+}  // namespace
+
+std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index) {
+    // One local database only: with several, Xapian hands match spies each shard's own docids, which
+    // cannot be told apart.
+    if (index.local_shards.size() != 1 || index.shards.size() != 1) return nullptr;
+    std::string shards;
+    for (const auto& spec : index.shards) shards += spec + '\n';
+    std::string state = shards;
+    try {
+        for (const auto& shard : index.local_shards) state += std::to_string(shard.get_revision()) + ' ';
+    } catch (const Xapian::Error&) {
+        return nullptr;  // a backend without revisions: the spies will do
+    }
+    static ColumnsRegistry registry;
+    const std::lock_guard lock(registry.mutex);
+    if (const auto it = registry.by_state.find(state); it != registry.by_state.end()) return it->second;
+    if (++registry.requests[shards] < 2) return nullptr;
+    auto columns = std::make_shared<const FacetColumns>(index.database);
+    registry.by_state.emplace(state, columns);
+    registry.order.push_back(state);
+    if (registry.order.size() > k_columns_kept) {
+        registry.by_state.erase(registry.order.front());
+        registry.order.erase(registry.order.begin());
+    }
+    return columns;
+}
+
 struct FacetCounter::Spies {
-    Xapian::ValueCountMatchSpy years{schema::k_slot_year};
-    std::optional<Xapian::ValueCountMatchSpy> months;
-    std::optional<Xapian::ValueCountMatchSpy> days;
-    Xapian::ValueCountMatchSpy languages{schema::k_slot_lang};
-    Xapian::ValueCountMatchSpy sources{schema::k_slot_source};
+    /// With columns.
+    MatchRecorder recorder;
+    /// Without columns.
+    std::optional<Xapian::ValueCountMatchSpy> years;
+    std::optional<Xapian::ValueCountMatchSpy> languages;
+    std::optional<Xapian::ValueCountMatchSpy> sources;
     // Match spies cannot be copied or moved: a deque builds them in place and never moves them.
     std::deque<Xapian::ValueCountMatchSpy> places;
     std::deque<Xapian::ValueCountMatchSpy> countries;
+    /// Drill-downs, either way.
+    std::optional<Xapian::ValueCountMatchSpy> months;
+    std::optional<Xapian::ValueCountMatchSpy> days;
 };
 
-FacetCounter::FacetCounter(FacetRequest request) : m_request(std::move(request)), m_spies(std::make_unique<Spies>()) {
+FacetCounter::FacetCounter(FacetRequest request, std::shared_ptr<const FacetColumns> columns)
+    : m_request(std::move(request)), m_columns(std::move(columns)), m_spies(std::make_unique<Spies>()) {
     if (!m_request.year.empty()) {
         parse_year(m_request.year);
         m_spies->months.emplace(schema::k_slot_month);
@@ -86,6 +192,10 @@ FacetCounter::FacetCounter(FacetRequest request) : m_request(std::move(request))
         parse_month(m_request.month);
         m_spies->days.emplace(schema::k_slot_day);
     }
+    if (m_columns) return;
+    m_spies->years.emplace(schema::k_slot_year);
+    m_spies->languages.emplace(schema::k_slot_lang);
+    m_spies->sources.emplace(schema::k_slot_source);
     for (std::size_t k = 0; k < schema::k_place_slot_count; ++k) {
         m_spies->places.emplace_back(schema::k_slot_place_first + static_cast<Xapian::valueno>(k));
     }
@@ -98,19 +208,62 @@ FacetCounter::~FacetCounter() = default;
 
 void FacetCounter::attach(Xapian::Enquire& enquire) {
     // The spies stay owned here: Enquire keeps pointers, valid for the lifetime of this counter.
-    enquire.add_matchspy(&m_spies->years);
+    if (m_columns) {
+        enquire.add_matchspy(&m_spies->recorder);
+    } else {
+        enquire.add_matchspy(&*m_spies->years);
+        enquire.add_matchspy(&*m_spies->languages);
+        enquire.add_matchspy(&*m_spies->sources);
+        for (auto& spy : m_spies->places) enquire.add_matchspy(&spy);
+        for (auto& spy : m_spies->countries) enquire.add_matchspy(&spy);
+    }
     if (m_spies->months) enquire.add_matchspy(&*m_spies->months);
     if (m_spies->days) enquire.add_matchspy(&*m_spies->days);
-    enquire.add_matchspy(&m_spies->languages);
-    enquire.add_matchspy(&m_spies->sources);
-    for (auto& spy : m_spies->places) enquire.add_matchspy(&spy);
-    for (auto& spy : m_spies->countries) enquire.add_matchspy(&spy);
 }
 
 Facets FacetCounter::read(const PlaceDirectory& places) const {
+    // The counts per value of each facet, from the columns or from the spies.
+    std::size_t counted = 0;
+    std::map<std::string, std::size_t> years;
+    std::map<std::string, std::size_t> languages;
+    std::map<std::string, std::size_t> sources;
+    // An article's places are one per slot, so adding the slots' counts counts each article once per place.
+    std::map<std::string, std::size_t> place_counts;
+    std::map<std::string, std::size_t> country_counts;
+    if (m_columns) {
+        const FacetColumns& columns = *m_columns;
+        const std::vector<Xapian::docid>& docids = m_spies->recorder.docids;
+        counted = docids.size();
+        std::array<std::vector<std::uint32_t>, 5> by_id;  // year, language, source, places, countries
+        for (auto& v : by_id) v.assign(columns.value_count(), 0);
+        for (const Xapian::docid did : docids) {
+            ++by_id[0][columns.at(k_column_year, did)];
+            ++by_id[1][columns.at(k_column_lang, did)];
+            ++by_id[2][columns.at(k_column_source, did)];
+            for (std::size_t c = k_column_place_first; c < k_column_country_first; ++c) ++by_id[3][columns.at(c, did)];
+            for (std::size_t c = k_column_country_first; c < k_column_count; ++c) ++by_id[4][columns.at(c, did)];
+        }
+        std::array<std::map<std::string, std::size_t>*, 5> maps = {&years, &languages, &sources, &place_counts, &country_counts};
+        for (std::size_t f = 0; f < by_id.size(); ++f) {
+            for (std::uint32_t id = 1; id < by_id[f].size(); ++id) {
+                if (by_id[f][id] > 0) (*maps[f])[columns.value(id)] += by_id[f][id];
+            }
+        }
+    } else {
+        counted = static_cast<std::size_t>(m_spies->years->get_total());
+        years = counts_of(*m_spies->years);
+        languages = counts_of(*m_spies->languages);
+        sources = counts_of(*m_spies->sources);
+        for (const auto& spy : m_spies->places) {
+            for (const auto& [value, count] : counts_of(spy)) place_counts[value] += count;
+        }
+        for (const auto& spy : m_spies->countries) {
+            for (const auto& [value, count] : counts_of(spy)) country_counts[value] += count;
+        }
+    }
+
     Facets out;
-    out.counted = static_cast<std::size_t>(m_spies->years.get_total());
-    const auto years = counts_of(m_spies->years);
+    out.counted = counted;
     std::size_t dated = 0;
     int first = 0;
     int last = 0;
@@ -145,18 +298,9 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
     }
     auto no_label = [](const std::string&) { return std::string(); };
     auto place_label = [&](const std::string& id) { return places.label(id, m_request.label_lang); };
-    out.languages = top_of(counts_of(m_spies->languages), 10, no_label);
-    out.sources = top_of(counts_of(m_spies->sources), m_request.top, no_label);
-    // An article's places are one per slot, so adding the slots' counts counts each article once per place.
-    std::map<std::string, std::size_t> place_counts;
-    for (const auto& spy : m_spies->places) {
-        for (const auto& [value, count] : counts_of(spy)) place_counts[value] += count;
-    }
+    out.languages = top_of(languages, 10, no_label);
+    out.sources = top_of(sources, m_request.top, no_label);
     out.places = top_of(place_counts, m_request.top, place_label);
-    std::map<std::string, std::size_t> country_counts;
-    for (const auto& spy : m_spies->countries) {
-        for (const auto& [value, count] : counts_of(spy)) country_counts[value] += count;
-    }
     out.countries = top_of(country_counts, m_request.top, place_label);
     return out;
 }

@@ -600,7 +600,8 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
             w.open("a", {{"href", search_href(corrected)}});
             w.element("strong", {}, correction);
             w.close("a");
-            w.text(" ?");
+            // French puts a (narrow no-break) space before a question mark; English does not.
+            w.text(ctx.ui == Lang::fr ? "\u202f?" : "?");
             w.close("p");
         }
         if (r.value("relaxed", false)) w.element("p", {{"class", "dl-relaxed"}}, t.relaxed);

@@ -6,6 +6,7 @@
 #include "common/places.hpp"
 #include "common/schema.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <mutex>
@@ -101,7 +102,11 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
                                            "'; all shards must come from the same dateline version");
         }
         index.database.add_database(shard);
+        // add_database shares the shard's internals: reopening the combined handle reopens these too.
+        index.local_shards.push_back(shard);
     }
+    const bool any_remote = std::any_of(index.shards.begin(), index.shards.end(), [](const std::string& s) { return s.starts_with("tcp:"); });
+    if (any_remote) index.local_shards.clear();
     common::AnalyzerSettings settings = common::AnalyzerSettings::from_json(settings_json);
     if (settings.version != schema::k_index_version) {
         throw common::EnvironmentError("index analysis version " + std::to_string(settings.version) + " is not supported by this build (" +

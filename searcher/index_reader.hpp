@@ -24,6 +24,8 @@ struct OpenIndex {
     std::shared_ptr<const PlaceDirectory> places;
     /// The shard specs, as given.
     std::vector<std::string> shards;
+    /// Handles on each shard when all are local directories (for their revisions); empty otherwise.
+    std::vector<Xapian::Database> local_shards;
 };
 
 /// How open_index finds what it needs besides the shards.

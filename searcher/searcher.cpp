@@ -127,7 +127,7 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& query, Search
     if (m_tuning.time_limit_seconds > 0) enquire.set_time_limit(m_tuning.time_limit_seconds);
     std::optional<FacetCounter> counter;
     if (request.facets) {
-        counter.emplace(facet_request(request));
+        counter.emplace(facet_request(request), m_tuning.facet_columns ? facet_columns(m_index) : nullptr);
         counter->attach(enquire);
     }
     const bool rerank = response.sort == SortOrder::recent && request.limit > 0;
@@ -155,7 +155,8 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& query, Search
         double score = 0.0;
     };
     std::vector<Candidate> candidates;
-    if (request.limit > 0) mset.fetch();
+    // fetch() without arguments crashes in Xapian 1.4.22 when the MSet starts past 0: name the range.
+    if (request.limit > 0) mset.fetch(mset.begin(), mset.end());
     for (auto it = mset.begin(); it != mset.end(); ++it) candidates.push_back({it, it.get_weight()});
     std::size_t begin = 0;
     if (rerank) {
@@ -324,7 +325,7 @@ std::optional<SearchResponse> Searcher::related(const RelatedRequest& request) {
     enquire.set_collapse_key(schema::k_slot_collapse);
     if (m_tuning.time_limit_seconds > 0) enquire.set_time_limit(m_tuning.time_limit_seconds);
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
-    mset.fetch();
+    mset.fetch(mset.begin(), mset.end());
 
     response.total = mset.size();
     response.query_description = query.get_description();

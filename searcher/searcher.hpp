@@ -140,6 +140,9 @@ struct SearchTuning {
     double bm25_b = 0.5;
     /// Exact counting (facets) stops after this many seconds; results stay right, counts become estimates.
     double time_limit_seconds = 1.0;
+    /// Count facets from in-memory columns when every shard is local (see facet_columns); off: always
+    /// Xapian's built-in spies (the remote-shard path).
+    bool facet_columns = true;
     /// SortOrder::recent reranks at least this many of the best results.
     std::size_t recent_rerank = 200;
     /// Share of freshness in SortOrder::recent's score (the rest is relevance relative to the best result).

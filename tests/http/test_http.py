@@ -598,6 +598,15 @@ def page_tests(args, srv, ctx):
         check("<script>alert(1)</script>" not in html, "the sample article's <script> title is not escaped")
         check("&lt;script&gt;alert(1)&lt;/script&gt;" in html, "the escaped title is missing")
 
+    def did_you_mean_and_similar():
+        html = srv.get("/?" + qs(q="Pyongyng")).text
+        check(re.search(r'class="dl-didyoumean">Did you mean <a href="/\?q=pyongyang"', html), "no 'did you mean' link for Pyongyng")
+        html = srv.get("/?" + qs(q="mutual defence treaty")).text
+        m = re.search(r'<a class="dl-similar" href="([^"]+)">1 similar article</a>', html)
+        check(m and "collapse=false" in m.group(1), "no 'N similar' link for the wire pair")
+        html = srv.get(m.group(1).replace("&amp;", "&")).text
+        check("en-2024-wire-putin-kim-treaty-v2" in html and "id=en-2024-wire-putin-kim-treaty&" in html, "collapse=false does not list both")
+
     def article_page():
         r = srv.get("/article?" + qs(id="en-2019-kim-putin-vladivostok", q="Kim"))
         check(r.status == 200 and "dl-article-title" in r.text and "dl-related" in r.text, "article page %d" % r.status)
@@ -609,8 +618,8 @@ def page_tests(args, srv, ctx):
         r = srv.get("/?" + qs(q="Kim", page="x"))
         check(r.status == 400 and "dl-error" in r.text and "bad page" in r.text, "bad page param %d" % r.status)
 
-    return [home, results_and_paging, highlight, year_drill_and_filter, place_filter, french_ui, sample_xss_article, article_page,
-            bad_page_params]
+    return [home, results_and_paging, highlight, year_drill_and_filter, place_filter, french_ui, sample_xss_article,
+            did_you_mean_and_similar, article_page, bad_page_params]
 
 
 def cli_tests(args, work, ctx):

@@ -105,8 +105,12 @@ const std::string& places_db() {
 }  // namespace
 
 TEST_CASE("facet counts equal a brute-force count over all documents", "[facets]") {
+    // Both counting paths: in-memory columns (local shards) and Xapian's spies (as on remote shards).
+    for (const bool columns : {true, false}) {
     for (const auto* db : {&test::sample_db(), &places_db()}) {
-        searcher::Searcher s(searcher::open_index({*db}));
+        searcher::SearchTuning tuning;
+        tuning.facet_columns = columns;
+        searcher::Searcher s(searcher::open_index({*db}), tuning);
         for (const std::string query : {"", "summit", "Kim", "sommet OR summit", "lang:fr", "Corée du Nord"}) {
             INFO("db " << *db << " query '" << query << "'");
             searcher::SearchRequest request;
@@ -128,6 +132,29 @@ TEST_CASE("facet counts equal a brute-force count over all documents", "[facets]
             check_top(brute.countries, r.facets->countries, 5);
         }
     }
+    }
+}
+
+TEST_CASE("columns are built from the second request and rebuilt after a commit", "[facets]") {
+    test::TempDir dir;
+    const std::string db = dir / "db";
+    test::index_articles(db, {test::make_article("a", "Summit", "Leaders met.", "2020-01-01", Lang::en, "test", {{"KP", "KP", 1}})});
+    const searcher::OpenIndex index = searcher::open_index({db});
+    CHECK_FALSE(searcher::facet_columns(index));  // a one-shot command does not pay for them
+    const auto columns = searcher::facet_columns(index);
+    REQUIRE(columns);
+    CHECK(searcher::facet_columns(index) == columns);
+    test::index_articles(db, {test::make_article("b", "Summit", "Leaders met again.", "2021-01-01", Lang::fr, "test", {{"RU", "RU", 1}})});
+    searcher::Searcher s(searcher::open_index({db}));
+    searcher::SearchRequest request;
+    request.query = "summit";
+    for (int k = 0; k < 2; ++k) {
+        const auto r = s.search(request);
+        REQUIRE(r.facets);
+        CHECK(as_map(r.facets->years) == Counts{{"2020", 1}, {"2021", 1}});
+        CHECK(as_map(r.facets->places) == Counts{{"KP", 1}, {"RU", 1}});
+    }
+    CHECK(searcher::facet_columns(s.index()) != columns);
 }
 
 TEST_CASE("years list the empty years between the first and the last", "[facets]") {

@@ -600,7 +600,7 @@ def page_tests(args, srv, ctx):
 
     def did_you_mean_and_similar():
         html = srv.get("/?" + qs(q="Pyongyng")).text
-        check(re.search(r'class="dl-didyoumean">Did you mean <a href="/\?q=pyongyang"', html), "no 'did you mean' link for Pyongyng")
+        check(re.search(r'class="dl-didyoumean">Did you mean <a href="/\?q=pyongyang"', html, re.I), "no 'did you mean' link for Pyongyng")
         html = srv.get("/?" + qs(q="mutual defence treaty")).text
         m = re.search(r'<a class="dl-similar" href="([^"]+)">1 similar article</a>', html)
         check(m and "collapse=false" in m.group(1), "no 'N similar' link for the wire pair")

@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <array>
+#include <string>
 #include <string_view>
 
 namespace dateline::common::schema {
@@ -80,5 +81,9 @@ inline constexpr std::string_view k_meta_analysis = "dateline.analysis";
 inline constexpr std::string_view k_meta_file_prefix = "dateline.file:";
 /// Time of the last commit by dateline-index, ISO 8601 UTC.
 inline constexpr std::string_view k_meta_last_update = "dateline.last_update";
+
+/// The unique-id term of an article: "Q" + id, or, for ids too long for a Xapian term (over 239 bytes,
+/// e.g. long URLs), "Q" + "h" + a 64-bit hash of the id. Every lookup by id goes through this.
+std::string id_term(std::string_view id);
 
 }  // namespace dateline::common::schema

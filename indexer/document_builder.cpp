@@ -58,9 +58,7 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
 
     BuiltDocument built;
     Xapian::Document& doc = built.document;
-    built.id_term = std::string(schema::k_prefix_id) + article.id;
-    // Xapian terms are limited to 245 bytes; very long ids are hashed into the term.
-    if (built.id_term.size() > 240) built.id_term = std::string(schema::k_prefix_id) + "h" + hex64(fnv1a(article.id));
+    built.id_term = schema::id_term(article.id);
     doc.add_boolean_term(built.id_term);
 
     const std::vector<common::Token> title_tokens = m_analyzer->tokenize(article.title);

@@ -401,7 +401,7 @@ std::size_t delete_articles(const std::string& db_path, const std::vector<std::s
     Xapian::WritableDatabase db = open_writable_index(db_path);
     std::size_t deleted = 0;
     for (const std::string& id : ids) {
-        const std::string term = std::string(schema::k_prefix_id) + id;
+        const std::string term = schema::id_term(id);
         if (db.term_exists(term)) {
             db.delete_document(term);
             ++deleted;

@@ -52,14 +52,7 @@ const indexer::DocumentBuilder& shared_builder() {
 
 }  // namespace
 
-std::string article_id_term(const std::string& id) {
-    // Built by DocumentBuilder itself, so that long ids are hashed exactly as the indexer hashes them.
-    common::Article probe;
-    probe.id = id;
-    probe.title = "-";
-    probe.lang = common::Lang::en;
-    return shared_builder().build(probe).id_term;
-}
+std::string article_id_term(const std::string& id) { return common::schema::id_term(id); }
 
 ReaderPool::ReaderPool(std::vector<std::string> specs, SearchTuning tuning, std::chrono::milliseconds reopen_interval)
     : m_specs(std::move(specs)), m_tuning(std::move(tuning)), m_reopen_interval(reopen_interval), m_pool_id(g_next_pool_id++) {

@@ -26,7 +26,7 @@ constexpr std::size_t k_max_spelling_words = 8;
 /// Related articles: distinctive stems taken from the article.
 constexpr Xapian::termcount k_related_terms = 20;
 
-std::string id_term(std::string_view id) { return std::string(schema::k_prefix_id) + std::string(id); }
+using schema::id_term;
 
 /// "YYYYMMDD" → days since 1970-01-01, or std::nullopt.
 std::optional<std::int64_t> days_of(std::string_view ymd) {

@@ -236,3 +236,12 @@ TEST_CASE("language detection on articles, titles and queries", "[analysis][lang
     CHECK_THROWS_WITH(dateline::common::parse_lang_option("fre"),
                       "unknown language 'fre'; expected one of: en, fr, auto");
 }
+
+TEST_CASE("article id terms: plain ids as they are, long ids hashed within Xapian's term limit", "[schema]") {
+    using dateline::common::schema::id_term;
+    CHECK(id_term("en-2019-kim-putin-vladivostok") == "Qen-2019-kim-putin-vladivostok");
+    const std::string long_url = "https://news.example.mu/" + std::string(400, 'a');
+    CHECK(id_term(long_url).size() <= 245);
+    CHECK(id_term(long_url) == id_term(long_url));
+    CHECK(id_term(long_url) != id_term(long_url + "b"));
+}

@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -117,7 +118,12 @@ int main(int argc, char** argv) {
                 sigwait(&signals, &signal);
                 if (signal == SIGINT || signal == SIGTERM) {
                     std::cerr << "dateline-serve: " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ": finishing requests in progress\n";
-                    server.stop();
+                    // A signal that arrives before the listening loop has started would be lost by a single
+                    // stop(): repeat it until serve() has returned.
+                    while (serving) {
+                        server.stop();
+                        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                    }
                     return;
                 }
                 if (!serving) return;

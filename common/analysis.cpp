@@ -74,6 +74,12 @@ struct Forms {
     std::string lower;
     std::string folded;
 };
+/// The stems of one word: of the accented form, and of the unaccented form when it differs.
+struct StemPair {
+    std::string accented;
+    std::string plain;
+};
+
 struct TransparentHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
@@ -483,12 +489,25 @@ Xapian::termpos Analyzer::index_tokens(Xapian::Document& doc, const std::vector<
             doc.add_term(stem_prefix + tok.folded, field.wdf_inc);
             continue;
         }
-        const std::string accented_stem = common_stem(fold_accents(stemmer.stem(tok.lower)));
-        doc.add_term(stem_prefix + accented_stem, field.wdf_inc);
-        if (tok.lower != tok.folded) {
+        // Stems per (stemmer, word), cached per thread: word frequencies are Zipfian and Snowball is not free.
+        using StemCache = std::unordered_map<std::string, StemPair, TransparentHash, std::equal_to<>>;
+        thread_local std::unordered_map<const SnowballStemmer*, StemCache> stem_caches;
+        StemCache& stem_cache = stem_caches[&stemmer];
+        if (stem_cache.size() > 200000) stem_cache.clear();
+        auto it = stem_cache.find(tok.lower);
+        if (it == stem_cache.end()) {
+            StemPair pair;
+            pair.accented = common_stem(fold_accents(stemmer.stem(tok.lower)));
             // Stemming unaccented input can give another stem; a query typed without accents uses that one.
-            const std::string plain_stem = common_stem(stemmer.stem(tok.folded));
-            if (plain_stem != accented_stem) doc.add_term(stem_prefix + plain_stem, field.wdf_inc);
+            if (tok.lower != tok.folded) pair.plain = common_stem(stemmer.stem(tok.folded));
+            if (pair.plain == pair.accented) pair.plain.clear();
+            it = stem_cache.emplace(tok.lower, std::move(pair)).first;
+        }
+        term.assign(stem_prefix).append(it->second.accented);
+        doc.add_term(term, field.wdf_inc);
+        if (!it->second.plain.empty()) {
+            term.assign(stem_prefix).append(it->second.plain);
+            doc.add_term(term, field.wdf_inc);
         }
     }
     return last;

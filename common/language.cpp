@@ -75,6 +75,33 @@ LanguageGuess vote_function_words(std::string_view text) {
     return guess;
 }
 
+/// Last resort for short headlines with no function word ("Brexit talks stall", "Pénurie d'essence"):
+/// French writes é è ê à ç ù œ; a headline of several words with none of them is taken as English.
+LanguageGuess vote_diacritics(std::string_view text) {
+    static constexpr std::string_view k_french_marks[] = {"é", "è", "ê", "à", "ç", "ù", "œ", "É", "È", "À", "Ç", "î", "ô", "û", "â"};
+    LanguageGuess guess;
+    guess.method = "diacritics";
+    guess.confidence = 0.5;
+    for (const auto mark : k_french_marks) {
+        if (text.find(mark) != std::string_view::npos) {
+            guess.lang = Lang::fr;
+            return guess;
+        }
+    }
+    std::size_t words = 0;
+    bool in_word = false;
+    for (const char c : text) {
+        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (letter && !in_word) ++words;
+        in_word = letter;
+    }
+    if (words >= 3 && is_ascii(text)) {
+        guess.lang = Lang::en;
+        return guess;
+    }
+    return {};
+}
+
 }  // namespace
 
 LanguageGuess detect_language(std::string_view utf8_text) {
@@ -110,7 +137,7 @@ LanguageGuess detect_language(std::string_view utf8_text) {
         guess.method = "cld2";
         return guess;
     }
-    return {};
+    return vote_diacritics(text);
 }
 
 }  // namespace dateline::common

@@ -26,12 +26,13 @@ struct LanguageGuess {
     Lang lang = Lang::unknown;
     /// 0..1: share of the evidence for the chosen language.
     double confidence = 0.0;
-    /// Which method decided: "cld2", "stopwords", or "none".
+    /// Which method decided: "cld2", "stopwords", "diacritics" or "none".
     std::string_view method = "none";
 };
 
 /// Detects English or French in UTF-8 text (title + body, or a query). Uses CLD2 and, when CLD2 is not
-/// reliable (short texts such as titles and queries), a vote of English and French function words.
+/// reliable (short texts such as titles and queries), a vote of English and French function words, then
+/// French diacritics (their absence in a headline of three words or more means English).
 LanguageGuess detect_language(std::string_view utf8_text);
 
 }  // namespace dateline::common

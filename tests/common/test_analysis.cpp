@@ -231,6 +231,10 @@ TEST_CASE("language detection on articles, titles and queries", "[analysis][lang
     CHECK(detect_language("Les élections législatives à Maurice").lang == Lang::fr);
     CHECK(detect_language("The election results in Mauritius").lang == Lang::en);
     CHECK(detect_language("").lang == Lang::unknown);
+    // Headlines without function words fall back on French diacritics, or their absence.
+    CHECK(detect_language("Brexit talks stall again").lang == Lang::en);
+    CHECK(detect_language("Pénurie record").lang == Lang::fr);
+    CHECK(detect_language("Brexit").lang == Lang::unknown);
     CHECK(dateline::common::parse_lang("FR") == Lang::fr);
     CHECK_FALSE(dateline::common::parse_lang("de").has_value());
     CHECK_THROWS_WITH(dateline::common::parse_lang_option("fre"),

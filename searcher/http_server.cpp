@@ -159,13 +159,15 @@ struct HttpServer::Impl {
     }
 
     /// Runs `f` with this thread's Searcher, reopening and retrying when a commit overtook the read.
+    /// A slow search (a sanitizer build, a loaded machine) can be overtaken by several quick CMS commits in a
+    /// row, each of which only moves it to the newest revision: allow a few more before giving up with 503.
     template <typename F>
     auto with_searcher(F&& f) {
         for (int attempt = 0;; ++attempt) {
             try {
                 return f(readers.local());
             } catch (const Xapian::DatabaseModifiedError&) {
-                if (attempt >= 2) throw;
+                if (attempt >= 9) throw;
                 readers.reopen_local();
             }
         }

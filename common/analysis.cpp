@@ -2,6 +2,7 @@
 #include "analysis.hpp"
 
 #include "errors.hpp"
+#include "hash.hpp"
 #include "schema.hpp"
 #include "stopwords.hpp"
 #include "text.hpp"
@@ -341,13 +342,8 @@ bool ProtectedWords::contains(std::string_view folded) const { return m_words.fi
 std::string ProtectedWords::identity() const {
     std::vector<std::string_view> sorted(m_words.begin(), m_words.end());
     std::sort(sorted.begin(), sorted.end());
-    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the sorted words
-    for (const auto word : sorted) {
-        for (const unsigned char c : word) {
-            h = (h ^ c) * 1099511628211ULL;
-        }
-        h = (h ^ 0xFFu) * 1099511628211ULL;
-    }
+    std::uint64_t h = k_fnv1a_offset;
+    for (const auto word : sorted) h = fnv1a64("\xFF", fnv1a64(word, h));
     char buf[24];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
     return m_source + ":" + buf;

@@ -2,6 +2,7 @@
 #include "document_builder.hpp"
 
 #include "common/analysis_setup.hpp"
+#include "common/hash.hpp"
 #include "common/schema.hpp"
 #include "common/text.hpp"
 
@@ -13,14 +14,6 @@ namespace dateline::indexer {
 namespace schema = common::schema;
 
 namespace {
-
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 std::string hex64(std::uint64_t v) {
     char buf[20];
@@ -36,11 +29,11 @@ DocumentBuilder::DocumentBuilder(std::shared_ptr<const common::Analyzer> analyze
 
 std::string DocumentBuilder::derive_id(const common::Article& article) {
     if (!article.url.empty()) return article.url;
-    std::uint64_t h = fnv1a(article.source);
-    h = fnv1a("\x1f", h);
-    h = fnv1a(article.title.empty() ? article.body : article.title, h);
-    h = fnv1a("\x1f", h);
-    h = fnv1a(article.date ? article.date->iso() : std::string(), h);
+    std::uint64_t h = common::fnv1a64(article.source);
+    h = common::fnv1a64("\x1f", h);
+    h = common::fnv1a64(article.title.empty() ? article.body : article.title, h);
+    h = common::fnv1a64("\x1f", h);
+    h = common::fnv1a64(article.date ? article.date->iso() : std::string(), h);
     return "h" + hex64(h);
 }
 

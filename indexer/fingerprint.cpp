@@ -11,6 +11,7 @@
 //   title-based list does not group, so the true precision is higher.
 #include "fingerprint.hpp"
 
+#include "common/hash.hpp"
 #include "common/schema.hpp"
 #include "common/stopwords.hpp"
 
@@ -27,15 +28,6 @@ namespace {
 /// Candidates read from the database per band term: a band shared by very many old articles is noise.
 constexpr std::size_t k_max_stored_candidates_per_band = 64;
 constexpr std::uint32_t k_band_mask = 0xFFFFFF;
-
-std::uint64_t fnv1a(std::string_view s) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 /// splitmix64's finaliser: spreads FNV's weak low bits over all 64.
 constexpr std::uint64_t mix(std::uint64_t x) {
@@ -63,7 +55,7 @@ std::uint64_t simhash(const std::vector<common::Token>& tokens) {
     for (const auto& t : tokens) {
         if (t.kind == common::TokenKind::compound || common::is_stopword(t.folded)) continue;
         ++words;
-        const std::uint64_t h = mix(fnv1a(t.folded));
+        const std::uint64_t h = mix(common::fnv1a64(t.folded));
         for (unsigned bit = 0; bit < 64; ++bit) votes[bit] += ((h >> bit) & 1U) ? 1 : -1;
     }
     if (words < k_min_fingerprint_words) return 0;
@@ -82,7 +74,7 @@ Fingerprint make_fingerprint(const std::vector<common::Token>& tokens) {
     std::vector<std::uint64_t> words;
     words.reserve(tokens.size());
     for (const auto& t : tokens) {
-        if (t.kind != common::TokenKind::compound) words.push_back(fnv1a(t.folded));
+        if (t.kind != common::TokenKind::compound) words.push_back(common::fnv1a64(t.folded));
     }
     constexpr std::size_t k_hashes = k_bands * k_rows_per_band;
     std::array<std::uint64_t, k_hashes> minimum;

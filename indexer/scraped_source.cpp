@@ -3,6 +3,7 @@
 
 #include "formats.hpp"
 
+#include "common/hash.hpp"
 #include "common/dates.hpp"
 #include "common/text.hpp"
 
@@ -23,15 +24,6 @@ constexpr std::size_t k_max_template_line_bytes = 200;
 /// headlines, even long ones, do not end with a full stop.
 constexpr std::size_t k_paragraph_words = 12;
 constexpr std::size_t k_long_paragraph_words = 25;
-
-std::uint64_t fnv1a(std::string_view s) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 bool space_byte(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -199,7 +191,7 @@ std::vector<Line> split_lines(std::string_view text) {
                 previous.text += line;
                 previous.words += count_words(line);
                 previous.shape = LineShape::text;
-                previous.hash = previous.text.size() <= k_max_template_line_bytes ? fnv1a(previous.text) : 0;
+                previous.hash = previous.text.size() <= k_max_template_line_bytes ? common::fnv1a64(previous.text) : 0;
             } else {
                 Line l;
                 l.text = std::string(line);
@@ -207,7 +199,7 @@ std::vector<Line> split_lines(std::string_view text) {
                 l.block = block;
                 l.words = count_words(line);
                 l.shape = line_shape(line);
-                l.hash = line.size() <= k_max_template_line_bytes ? fnv1a(line) : 0;
+                l.hash = line.size() <= k_max_template_line_bytes ? common::fnv1a64(line) : 0;
                 lines.push_back(std::move(l));
             }
             blank_before = false;
@@ -374,7 +366,7 @@ void ChromeModel::finish() {
 bool ChromeModel::recurring_line(std::string_view line) const {
     const std::string_view t = trim(line);
     if (!m_finished || t.empty() || t.size() > k_max_template_line_bytes) return false;
-    const auto it = m_line_pages.find(fnv1a(t));
+    const auto it = m_line_pages.find(common::fnv1a64(t));
     if (it == m_line_pages.end()) return false;
     const auto needed = std::max<std::size_t>(3, static_cast<std::size_t>(std::ceil(0.2 * static_cast<double>(m_pages.size()))));
     return it->second >= needed;

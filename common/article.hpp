@@ -44,9 +44,10 @@ struct Article {
     /// Title for display: the title, or the first words of the body for untitled briefs.
     std::string display_title() const;
 
-    /// The JSON stored as the Xapian document data.
+    /// The Xapian document data: a one-line JSON object of the fields, a newline, then the body as is.
     std::string to_stored_json() const;
-    /// Parses document data written by to_stored_json. Throws EnvironmentError if it is not.
+    /// Parses document data written by to_stored_json (or, from earlier builds, one JSON object
+    /// holding the body too). Throws EnvironmentError if it is neither.
     static Article from_stored_json(std::string_view json);
 };
 

@@ -59,10 +59,20 @@ std::vector<FacetCount> top_of(const std::map<std::string, std::size_t>& counts,
     std::vector<FacetCount> out;
     out.reserve(counts.size());
     for (const auto& [value, count] : counts) {
-        if (!value.empty()) out.push_back({value, count, label(value)});
+        if (!value.empty()) out.push_back({value, count, {}});
     }
-    std::stable_sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
-    if (out.size() > top) out.resize(top);
+    // Labels cost a gazetteer lookup each: only the values shown get one.
+    const auto by_count = [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; };
+    if (out.size() > top) {
+        std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(top), out.end(),
+                          [&](const FacetCount& a, const FacetCount& b) {
+                              return a.count != b.count ? a.count > b.count : a.value < b.value;
+                          });
+        out.resize(top);
+    } else {
+        std::stable_sort(out.begin(), out.end(), by_count);
+    }
+    for (auto& facet : out) facet.label = label(facet.value);
     return out;
 }
 

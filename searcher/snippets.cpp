@@ -182,12 +182,18 @@ MarkedText Highlighter::mark_all(std::string_view text, Lang lang) {
 Snippet Highlighter::snippet(std::string_view body, Lang lang, const SnippetOptions& options) {
     Snippet out;
     // Without terms only the lead is wanted: a little more than a passage is enough.
-    const std::string_view scan =
-        common::truncate_utf8(body, m_terms.empty() ? options.passage_bytes * 2 : options.max_scan_bytes);
-    const std::vector<common::Token> tokens = m_analyzer.tokenize(scan);
+    // Passages come from the first `first_scan_bytes` when the query matches there (news puts the subject
+    // first); only an article whose start does not match is read further, up to `max_scan_bytes`.
+    std::string_view scan = common::truncate_utf8(
+        body, m_terms.empty() ? options.passage_bytes * 2 : std::min(options.first_scan_bytes, options.max_scan_bytes));
+    std::vector<common::Token> tokens = m_analyzer.tokenize(scan);
+    std::vector<Hit> found = match(tokens, scan, lang);
+    if (found.empty() && !m_terms.empty() && scan.size() < body.size() && scan.size() < options.max_scan_bytes) {
+        scan = common::truncate_utf8(body, options.max_scan_bytes);
+        tokens = m_analyzer.tokenize(scan);
+        found = match(tokens, scan, lang);
+    }
     if (tokens.empty()) return out;
-
-    const std::vector<Hit> found = match(tokens, scan, lang);
     out.matches = found.size();
 
     // Token index of the last token ending at or before `limit`, and of the first starting at or after it.

@@ -34,6 +34,8 @@ struct Snippet {
 struct SnippetOptions {
     /// Only this many bytes of the body are scanned (bounded cost on a 1 MB article).
     std::size_t max_scan_bytes = 64 * 1024;
+    /// Bytes read first; the rest (up to `max_scan_bytes`) only when these hold no match.
+    std::size_t first_scan_bytes = 8 * 1024;
     /// Passages for a long article (one for a body shorter than `long_body_bytes`).
     std::size_t max_passages = 3;
     std::size_t long_body_bytes = 1500;

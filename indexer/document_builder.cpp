@@ -129,8 +129,7 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
         doc.add_boolean_term(std::string(schema::k_prefix_dateline) + article.dateline_place);
         doc.add_value(schema::k_slot_dateline, article.dateline_place);
     }
-    // Until a near-duplicate of another article is found, an article is its own group.
-    doc.add_value(schema::k_slot_collapse, built.id_term);
+    // No collapse key: write_article() gives one to the articles of a near-duplicate group only.
     doc.set_data(article.to_stored_json());
     return built;
 }

@@ -191,7 +191,13 @@ void NearDuplicateFinder::search_stored(const Fingerprint& fp, int& best, std::s
             const int d = hamming_distance(fp.simhash, parse_fingerprint_hex(doc.get_value(schema::k_slot_simhash)));
             if (d < best) {
                 best = d;
+                // An article with no key is alone in its group: its id term is the group's key.
                 best_key = doc.get_value(schema::k_slot_collapse);
+                if (best_key.empty()) {
+                    auto id = doc.termlist_begin();
+                    id.skip_to(std::string(schema::k_prefix_id));
+                    if (id != doc.termlist_end() && (*id).starts_with(schema::k_prefix_id)) best_key = *id;
+                }
             }
         }
     }

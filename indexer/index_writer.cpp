@@ -227,6 +227,32 @@ Xapian::WritableDatabase open_writable_index(const std::string& path) {
 
 std::shared_ptr<const common::Analyzer> make_index_analyzer() { return common::make_current_analyzer(); }
 
+void write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates, BuiltDocument& built) {
+    const std::string group = duplicates.find(built.fingerprint);
+    if (!group.empty()) {
+        // The group's first article gets the key too when it is still alone. The writer sees its own
+        // uncommitted changes, so a first article written earlier in this batch is found as well.
+        const auto first = db.postlist_begin(group);
+        if (first != db.postlist_end(group)) {
+            Xapian::Document head = db.get_document(*first);
+            if (group == built.id_term) {
+                // The article is being re-indexed: it stays the head of its group if it had one.
+                if (!head.get_value(schema::k_slot_collapse).empty()) built.document.add_value(schema::k_slot_collapse, group);
+            } else {
+                if (head.get_value(schema::k_slot_collapse).empty()) {
+                    head.add_value(schema::k_slot_collapse, group);
+                    db.replace_document(*first, head);
+                }
+                built.document.add_value(schema::k_slot_collapse, group);
+            }
+        } else if (group != built.id_term) {
+            built.document.add_value(schema::k_slot_collapse, group);
+        }
+    }
+    duplicates.add(built.fingerprint, group.empty() ? built.id_term : group);
+    db.replace_document(built.id_term, built.document);
+}
+
 IndexSummary index_inputs(const std::string& db_path, const std::vector<std::string>& inputs,
                           const SourceOptions& source_options, const IndexOptions& options, Diagnostics& diagnostics) {
     const auto start = std::chrono::steady_clock::now();
@@ -303,11 +329,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
                 std::optional<Result> r = results.take(seq);
                 if (!r) break;
                 if (auto* built = std::get_if<BuiltDocument>(&r->payload)) {
-                    // Near-duplicates join the group (collapse key) of the earliest article they resemble.
-                    const std::string group = duplicates.find(built->fingerprint);
-                    if (!group.empty()) built->document.add_value(schema::k_slot_collapse, group);
-                    duplicates.add(built->fingerprint, group.empty() ? built->id_term : group);
-                    db.replace_document(built->id_term, built->document);
+                    write_article(db, duplicates, *built);
                     ++written;
                     if (++in_batch >= options.batch_size) {
                         db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());

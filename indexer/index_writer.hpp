@@ -53,6 +53,12 @@ Xapian::WritableDatabase open_writable_index(const std::string& path);
 /// protected words when the gazetteer is available.
 std::shared_ptr<const common::Analyzer> make_index_analyzer();
 
+/// Writes one built article (replacing an article with the same id), grouping it with its closest earlier
+/// near-duplicate: both then carry the group's collapse key (the first article's id term). Articles
+/// without a near-duplicate carry no collapse key, which keeps collapsing cheap at search time.
+/// The one write path of dateline-index and of the HTTP server's CMS routes.
+void write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates, BuiltDocument& built);
+
 /// Set to true (e.g. from a SIGINT handler) to stop reading: what was read is committed.
 std::atomic<bool>& stop_requested();
 

@@ -126,16 +126,12 @@ WriteOutcome ArticleWriter::write_lines(std::string_view json_lines, const std::
     std::lock_guard lock(m_mutex);
     Xapian::WritableDatabase db = indexer::open_writable_index(m_path);
     try {
-        // As dateline-index writes: near-duplicates join the group (collapse key) of the earliest
-        // article they resemble.
+        // As dateline-index writes (near-duplicates grouped the same way).
         indexer::NearDuplicateFinder duplicates(m_path);
         for (common::Article& article : articles) {
             if (required_id && article.id != *required_id) continue;
             indexer::BuiltDocument built = shared_builder().build(article);
-            const std::string group = duplicates.find(built.fingerprint);
-            if (!group.empty()) built.document.add_value(schema::k_slot_collapse, group);
-            duplicates.add(built.fingerprint, group.empty() ? built.id_term : group);
-            db.replace_document(built.id_term, built.document);
+            indexer::write_article(db, duplicates, built);
             ++outcome.indexed;
         }
         db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());

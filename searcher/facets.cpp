@@ -244,20 +244,42 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
         const FacetColumns& columns = *m_columns;
         const std::vector<Xapian::docid>& docids = m_spies->recorder.docids;
         counted = docids.size();
-        std::array<std::vector<std::uint32_t>, 5> by_id;  // year, language, source, places, countries
-        for (auto& v : by_id) v.assign(columns.value_count(), 0);
+        // Counts per value id in one scratch array per facet; only the ids touched are read back and reset,
+        // so a query costs its matches, not the size of the value dictionary.
+        thread_local std::array<std::vector<std::uint32_t>, 5> by_id;  // year, language, source, places, countries
+        std::array<std::vector<std::uint32_t>, 5> touched;
+        for (auto& v : by_id) {
+            if (v.size() < columns.value_count()) v.resize(columns.value_count(), 0);
+        }
+        auto count = [&](std::size_t facet, std::uint32_t id) {
+            if (by_id[facet][id]++ == 0) touched[facet].push_back(id);
+        };
         for (const Xapian::docid did : docids) {
-            ++by_id[0][columns.at(k_column_year, did)];
-            ++by_id[1][columns.at(k_column_lang, did)];
-            ++by_id[2][columns.at(k_column_source, did)];
-            for (std::size_t c = k_column_place_first; c < k_column_country_first; ++c) ++by_id[3][columns.at(c, did)];
-            for (std::size_t c = k_column_country_first; c < k_column_count; ++c) ++by_id[4][columns.at(c, did)];
+            count(0, columns.at(k_column_year, did));
+            count(1, columns.at(k_column_lang, did));
+            count(2, columns.at(k_column_source, did));
+            for (std::size_t c = k_column_place_first; c < k_column_country_first; ++c) count(3, columns.at(c, did));
+            for (std::size_t c = k_column_country_first; c < k_column_count; ++c) count(4, columns.at(c, did));
         }
         std::array<std::map<std::string, std::size_t>*, 5> maps = {&years, &languages, &sources, &place_counts, &country_counts};
         for (std::size_t f = 0; f < by_id.size(); ++f) {
-            for (std::uint32_t id = 1; id < by_id[f].size(); ++id) {
-                if (by_id[f][id] > 0) (*maps[f])[columns.value(id)] += by_id[f][id];
+            std::vector<std::uint32_t>& ids = touched[f];
+            std::erase(ids, 0u);  // "no value"
+            if (f >= 3 && ids.size() > m_request.top) {
+                // Places and countries: only the top ones are shown; the rest need no string at all.
+                // Same order as the maps give top_of(): count, then value.
+                std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(m_request.top), ids.end(),
+                                  [&](std::uint32_t a, std::uint32_t b) {
+                                      const auto ca = by_id[f][a];
+                                      const auto cb = by_id[f][b];
+                                      return ca != cb ? ca > cb : columns.value(a) < columns.value(b);
+                                  });
+                for (std::size_t k = 0; k < m_request.top; ++k) (*maps[f])[columns.value(ids[k])] += by_id[f][ids[k]];
+            } else {
+                for (const std::uint32_t id : ids) (*maps[f])[columns.value(id)] += by_id[f][id];
             }
+            for (const std::uint32_t id : touched[f]) by_id[f][id] = 0;
+            by_id[f][0] = 0;
         }
     } else {
         counted = static_cast<std::size_t>(m_spies->years->get_total());

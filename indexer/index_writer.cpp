@@ -123,15 +123,6 @@ class ReorderBuffer {
     bool m_producers_done = false;
 };
 
-std::string now_iso_utc() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 /// "size:mtime" of a file, the cheap signature of incremental runs; empty for stdin.
 std::string file_signature(const InputFile& file) {
     if (file.path == "-") return {};
@@ -226,6 +217,15 @@ Xapian::WritableDatabase open_writable_index(const std::string& path) {
 }
 
 std::shared_ptr<const common::Analyzer> make_index_analyzer() { return common::make_current_analyzer(); }
+
+void stamp_last_update(Xapian::WritableDatabase& db) {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    db.set_metadata(std::string(schema::k_meta_last_update), buf);
+}
 
 void write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates, BuiltDocument& built) {
     const std::string group = duplicates.find(built.fingerprint);
@@ -332,7 +332,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
                     write_article(db, duplicates, *built);
                     ++written;
                     if (++in_batch >= options.batch_size) {
-                        db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());
+                        stamp_last_update(db);
                         db.commit_transaction();
                         duplicates.committed(db.get_lastdocid());
                         db.begin_transaction();
@@ -343,7 +343,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
                     if (!done.meta_key.empty()) db.set_metadata(done.meta_key, done.meta_value);
                 }
             }
-            db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());
+            stamp_last_update(db);
             // Explicit commit: the destructor would swallow errors.
             db.commit_transaction();
             if (writer_stopped) {
@@ -429,7 +429,7 @@ std::size_t delete_articles(const std::string& db_path, const std::vector<std::s
             ++deleted;
         }
     }
-    db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());
+    stamp_last_update(db);
     db.commit();
     return deleted;
 }

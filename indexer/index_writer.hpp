@@ -59,6 +59,9 @@ std::shared_ptr<const common::Analyzer> make_index_analyzer();
 /// The one write path of dateline-index and of the HTTP server's CMS routes.
 void write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates, BuiltDocument& built);
 
+/// Records the time of this write (UTC, ISO 8601) in the index metadata, for /api/stats; commit follows.
+void stamp_last_update(Xapian::WritableDatabase& db);
+
 /// Set to true (e.g. from a SIGINT handler) to stop reading: what was read is committed.
 std::atomic<bool>& stop_requested();
 

@@ -11,7 +11,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <ctime>
 #include <memory>
 #include <sstream>
 
@@ -34,15 +33,6 @@ struct ReaderSlot {
 thread_local ReaderSlot t_slot;
 
 std::atomic<std::uint64_t> g_next_pool_id{1};
-
-std::string now_iso_utc() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 /// The builder of the write routes; const after construction, so shared by all threads.
 const indexer::DocumentBuilder& shared_builder() {
@@ -134,7 +124,7 @@ WriteOutcome ArticleWriter::write_lines(std::string_view json_lines, const std::
             indexer::write_article(db, duplicates, built);
             ++outcome.indexed;
         }
-        db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());
+        indexer::stamp_last_update(db);
         // Explicit commit: the destructor would swallow errors.
         db.commit();
         db.close();
@@ -151,7 +141,7 @@ bool ArticleWriter::remove(const std::string& id) {
         const std::string term = article_id_term(id);
         if (!db.term_exists(term)) return false;
         db.delete_document(term);
-        db.set_metadata(std::string(schema::k_meta_last_update), now_iso_utc());
+        indexer::stamp_last_update(db);
         db.commit();
         db.close();
         return true;

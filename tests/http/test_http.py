@@ -8,6 +8,7 @@ pages, cli. Only the Python standard library is used.
 """
 
 import argparse
+import atexit
 import http.client
 import json
 import os
@@ -60,7 +61,9 @@ class Server:
     """A dateline-serve process on a free loopback port."""
 
     def __init__(self, args, db, extra=()):
-        self.stderr_path = os.path.join(tempfile.mkdtemp(prefix="dateline-serve-log."), "stderr.log")
+        log_dir = tempfile.mkdtemp(prefix="dateline-serve-log.")
+        atexit.register(shutil.rmtree, log_dir, True)  # kept until the end: failure messages quote it
+        self.stderr_path = os.path.join(log_dir, "stderr.log")
         self.stderr_file = open(self.stderr_path, "w")
         cmd = [args.serve, "--db", db, "--listen", "127.0.0.1:0", "--threads", "4", *extra]
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.stderr_file, text=True)

@@ -233,6 +233,7 @@ SuggestResponse Completer::complete(const SuggestRequest& request) {
     // first: "kim vlad" → "kim Vladivostok". A place after other words needs three letters of its name.
     const std::vector<common::Token> tokens = m_index.analyzer->tokenize(typed);
     std::vector<Completion> places;
+    std::string place_head;  // what is typed before the place names
     bool places_after_words = false;
     for (const auto& from : tokens) {
         if (from.compound_part) continue;
@@ -255,6 +256,7 @@ SuggestResponse Completer::complete(const SuggestRequest& request) {
         }
         if (!places.empty()) {
             places_after_words = after_words;
+            place_head = head_text;
             break;
         }
     }
@@ -292,11 +294,20 @@ SuggestResponse Completer::complete(const SuggestRequest& request) {
 
     // Places named by everything typed first (half the list at most), then title words, then the rest;
     // a completion already listed (a place and a title word alike) once.
+    // A title word that is a listed place's name in the other language is that place again ("Corse"
+    // after "Corsica").
+    std::vector<std::string> place_names;
+    for (const auto& p : places) {
+        for (const common::Lang lang : {common::Lang::en, common::Lang::fr}) {
+            place_names.push_back(folded_words(place_head + m_index.places->label(p.place_id, lang)));
+        }
+    }
     const auto add = [&](const Completion& c) {
         if (out.completions.size() >= request.limit) return;
         const std::string key = folded_words(c.text);
         const bool dup = std::any_of(out.completions.begin(), out.completions.end(),
-                                     [&](const Completion& o) { return folded_words(o.text) == key; });
+                                     [&](const Completion& o) { return folded_words(o.text) == key; }) ||
+                         (c.kind == "title" && std::find(place_names.begin(), place_names.end(), key) != place_names.end());
         if (!dup) out.completions.push_back(c);
     };
     const std::size_t first_places = places_after_words ? 0 : std::min(places.size(), (request.limit + 1) / 2);

@@ -151,3 +151,25 @@ TEST_CASE("completions: places of the archive, in the user's language", "[sugges
     REQUIRE_FALSE(tail.completions.empty());
     CHECK(tail.completions.front().text == "North Korea");
 }
+
+TEST_CASE("completions: a place is listed once, not again as its other-language name in titles", "[suggest][places]") {
+    test::TempDir dir;
+    const std::string db = dir / "db";
+    test::index_articles(db, {
+        test::make_article("r1", "Russie : sanctions", "La Russie répond.", "2024-01-01", common::Lang::fr, "test", {{"RU", "RU", 1.0}}),
+        test::make_article("r2", "Russie et Chine", "La Russie et la Chine.", "2024-01-02", common::Lang::fr, "test", {{"RU", "RU", 1.0}}),
+        test::make_article("r3", "Russe et fier", "Un écrivain russe.", "2024-01-03", common::Lang::fr, "test", {}),
+    });
+    searcher::Searcher s(searcher::open_index({db}));
+    if (s.index().places->kind() != "gazetteer") {
+        WARN("no gazetteer installed: no place completions");
+        return;
+    }
+    searcher::SuggestRequest request;
+    request.prefix = "russ";
+    request.ui_lang = common::Lang::en;
+    const auto texts = completion_texts(s.suggest(request));
+    CHECK_THAT(texts, Catch::VectorContains(std::string("Russia")));
+    CHECK_FALSE(std::find(texts.begin(), texts.end(), std::string("Russie")) != texts.end());
+    CHECK_THAT(texts, Catch::VectorContains(std::string("Russe")));  // another word, kept (printed as in titles)
+}

@@ -293,7 +293,9 @@ int cmd_places(const std::vector<std::string>& args) {
                   << m.surface << "' → " << (m.id.empty() ? std::string("rejected") : m.id);
         if (m.demonym) std::cout << " (demonym)";
         if (m.dateline) std::cout << " (dateline)";
-        if (!m.reason.empty()) std::cout << ": " << m.reason;
+        std::string_view reason = m.reason;
+        if (m.id.empty() && reason.starts_with("rejected: ")) reason.remove_prefix(std::string_view("rejected: ").size());
+        if (!reason.empty()) std::cout << ": " << reason;
         std::cout << '\n';
     }
     return k_exit_ok;

@@ -6,6 +6,7 @@
 #include "common/analysis.hpp"
 #include "common/analysis_setup.hpp"
 #include "common/places.hpp"
+#include "common/cli.hpp"
 #include "common/errors.hpp"
 #include "common/language.hpp"
 #include "common/schema.hpp"
@@ -25,15 +26,13 @@
 
 namespace po = boost::program_options;
 using namespace dateline;
+using common::k_exit_ok;
+using common::k_exit_failure;
+using common::k_exit_usage;
+using common::k_exit_partial;
+using common::k_exit_interrupted;
 
 namespace {
-
-constexpr int k_exit_ok = 0;
-constexpr int k_exit_failure = 1;
-constexpr int k_exit_usage = 2;
-/// Indexing finished but some records or files were skipped (reported on stderr).
-constexpr int k_exit_partial = 3;
-constexpr int k_exit_interrupted = 130;
 
 const char* const k_overview =
     "Usage: dateline-index [COMMAND] [OPTIONS] ...\n"
@@ -349,20 +348,7 @@ int main(int argc, char** argv) {
             throw common::UsageError("unknown command '" + command + "'; expected one of: add, analyze, places, delete (or --db DIR INPUT...)");
         }
         return cmd_add(args);
-    } catch (const po::error& e) {
-        std::cerr << "dateline-index: " << e.what() << "\nTry 'dateline-index --help'.\n";
-        return k_exit_usage;
-    } catch (const common::UsageError& e) {
-        std::cerr << "dateline-index: " << e.what() << "\nTry 'dateline-index --help'.\n";
-        return k_exit_usage;
-    } catch (const common::Error& e) {
-        std::cerr << "dateline-index: error: " << e.what() << '\n';
-        return k_exit_failure;
-    } catch (const Xapian::Error& e) {
-        std::cerr << "dateline-index: database error: " << e.get_description() << '\n';
-        return k_exit_failure;
-    } catch (const std::exception& e) {
-        std::cerr << "dateline-index: error: " << e.what() << '\n';
-        return k_exit_failure;
+    } catch (...) {
+        return common::report_current_exception("dateline-index");
     }
 }

@@ -4,6 +4,7 @@
 #include "json_output.hpp"
 #include "searcher.hpp"
 
+#include "common/cli.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
 
@@ -20,12 +21,9 @@
 
 namespace po = boost::program_options;
 using namespace dateline;
+using common::k_exit_ok;
 
 namespace {
-
-constexpr int k_exit_ok = 0;
-constexpr int k_exit_failure = 1;
-constexpr int k_exit_usage = 2;
 
 /// Most results one command prints.
 constexpr std::size_t k_max_cli_limit = 1000;
@@ -326,17 +324,7 @@ int main(int argc, char** argv) {
             print_text(request, response, tty);
         }
         return k_exit_ok;
-    } catch (const po::error& e) {
-        std::cerr << "dateline-search: " << e.what() << "\nTry 'dateline-search --help'.\n";
-        return k_exit_usage;
-    } catch (const common::UsageError& e) {
-        std::cerr << "dateline-search: " << e.what() << "\nTry 'dateline-search --help'.\n";
-        return k_exit_usage;
-    } catch (const common::Error& e) {
-        std::cerr << "dateline-search: error: " << e.what() << '\n';
-        return k_exit_failure;
-    } catch (const Xapian::Error& e) {
-        std::cerr << "dateline-search: database error: " << e.get_description() << '\n';
-        return k_exit_failure;
+    } catch (...) {
+        return common::report_current_exception("dateline-search");
     }
 }

@@ -3,6 +3,7 @@
 #include "http_server.hpp"
 #include "http_static.hpp"
 
+#include "common/cli.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
 
@@ -21,14 +22,7 @@
 
 namespace po = boost::program_options;
 using namespace dateline;
-
-namespace {
-
-constexpr int k_exit_ok = 0;
-constexpr int k_exit_failure = 1;
-constexpr int k_exit_usage = 2;
-
-}  // namespace
+using common::k_exit_ok;
 
 int main(int argc, char** argv) {
     std::vector<std::string> dbs;
@@ -138,17 +132,7 @@ int main(int argc, char** argv) {
         signal_thread.join();
         std::cerr << "dateline-serve: stopped\n";
         return k_exit_ok;
-    } catch (const po::error& e) {
-        std::cerr << "dateline-serve: " << e.what() << "\nTry 'dateline-serve --help'.\n";
-        return k_exit_usage;
-    } catch (const common::UsageError& e) {
-        std::cerr << "dateline-serve: " << e.what() << "\nTry 'dateline-serve --help'.\n";
-        return k_exit_usage;
-    } catch (const common::Error& e) {
-        std::cerr << "dateline-serve: error: " << e.what() << '\n';
-        return k_exit_failure;
-    } catch (const Xapian::Error& e) {
-        std::cerr << "dateline-serve: database error: " << e.get_description() << '\n';
-        return k_exit_failure;
+    } catch (...) {
+        return common::report_current_exception("dateline-serve");
     }
 }

@@ -2,7 +2,7 @@
 // through a bare Xapian Enquire on the same terms (the floor); also ranks known items for the quality section.
 //
 //   bench-query --db DIR --mode dateline|floor --queries FILE [--passes N]   → one JSON line per query
-//   bench-query --db DIR --mode known-item --queries FILE                    → "id<TAB>rank" per line (0: not in top 10)
+//   bench-query --db DIR --mode known-item --queries FILE [--no-collapse]    → "id<TAB>rank" per line (0: not in top 10)
 //
 // Query file (TSV): name, query, from, to, lang, place. Known-item file (TSV): expected id, query.
 #include "common/analysis.hpp"
@@ -129,8 +129,18 @@ std::string hit_id(const searcher::SearchHit& hit) { return hit.article.id; }
 int main(int argc, char** argv) {
     std::string db, mode = "dateline", queries_path;
     int passes = 20;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool collapse = true;
+    for (int i = 1; i < argc; i += 2) {
         const std::string a = argv[i];
+        if (a == "--no-collapse") {
+            collapse = false;
+            --i;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            std::cerr << "bench-query: option '" << a << "' needs a value\n";
+            return 2;
+        }
         if (a == "--db") db = argv[i + 1];
         else if (a == "--mode") mode = argv[i + 1];
         else if (a == "--queries") queries_path = argv[i + 1];
@@ -141,7 +151,7 @@ int main(int argc, char** argv) {
         }
     }
     if (db.empty() || queries_path.empty()) {
-        std::cerr << "usage: bench-query --db DIR --mode dateline|floor|known-item --queries FILE [--passes N]\n";
+        std::cerr << "usage: bench-query --db DIR --mode dateline|floor|known-item --queries FILE [--passes N] [--no-collapse]\n";
         return 2;
     }
     try {
@@ -155,7 +165,9 @@ int main(int argc, char** argv) {
                 BenchQuery q{.name = f[0], .query = f[1]};
                 std::size_t rank = 0;
                 try {
-                    const auto resp = s.search(make_request(q, false, 10));
+                    auto request = make_request(q, false, 10);
+                    request.collapse = collapse;
+                    const auto resp = s.search(request);
                     for (std::size_t i = 0; i < resp.hits.size(); ++i)
                         if (hit_id(resp.hits[i]) == f[0]) {
                             rank = i + 1;

@@ -696,8 +696,9 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
         }
     }
     auto& boosts = out.boost_parts;
-    if (!phrases.empty()) boosts.emplace_back("phrase", scaled(any_of(phrases), m_options.phrase_boost));
-    if (!near.empty()) boosts.emplace_back("proximity", scaled(any_of(near), m_options.proximity_boost));
+    const bool short_query = out.words.size() <= m_options.max_phrase_boost_words;
+    if (short_query && !phrases.empty()) boosts.emplace_back("phrase", scaled(any_of(phrases), m_options.phrase_boost));
+    if (short_query && !near.empty()) boosts.emplace_back("proximity", scaled(any_of(near), m_options.proximity_boost));
     if (out.has_text) {
         const std::vector<std::string> exact = analyzer.exact_terms(out.sanitized);
         if (!exact.empty()) {

@@ -187,6 +187,15 @@ TEST_CASE("boosts: phrases of adjacent words, proximity, exact forms", "[query][
     CHECK_THAT(boost, Catch::Contains("(coree PHRASE 3 du PHRASE 3 nord)"));
     CHECK_THAT(boost, Catch::Contains("(nord PHRASE 2 sanctions)"));
     CHECK_THAT(boost, Catch::Contains("Ecorée"));
+    // A long, paragraph-like query keeps its exact forms but no phrase or proximity boosts: its common word
+    // pairs would outweigh its rare words.
+    const auto paragraph = build("Le gouvernement a annoncé jeudi un plan de soutien aux éleveurs du massif pyrénéen "
+                                 "face aux attaques des ours, pour un montant de dix millions d'euros");
+    std::vector<std::string> long_names;
+    for (const auto& [name, q] : paragraph.boost_parts) long_names.push_back(name);
+    CHECK_THAT(long_names, !Catch::VectorContains(std::string("phrase")));
+    CHECK_THAT(long_names, !Catch::VectorContains(std::string("proximity")));
+    CHECK_THAT(long_names, Catch::VectorContains(std::string("exact forms")));
     // A query without words has no boosts to apply.
     CHECK(build("lang:fr").has_text == false);
     CHECK(build("").full().get_description() == "Query(<alldocuments>)");

@@ -45,6 +45,22 @@ const char* const k_story =
     "criticised the cost of the project, which it called excessive, and demanded an independent audit of the "
     "contracts awarded after the storm.";
 
+/// The story with one word changed: a near-duplicate of it.
+std::string edited_story() {
+    std::string edited(k_story);
+    edited.replace(edited.find("March"), 5, "April");
+    return edited;
+}
+
+/// One JSON Lines record of an article titled "Coastal road".
+std::string record(const std::string& id, const std::string& body) {
+    nlohmann::json j;
+    j["id"] = id;
+    j["title"] = "Coastal road";
+    j["body"] = body;
+    return j.dump() + "\n";
+}
+
 }  // namespace
 
 TEST_CASE("fingerprints: equal texts are equal, small edits stay near, other stories are far", "[fingerprint]") {
@@ -118,15 +134,7 @@ TEST_CASE("the sample corpus's wire copies share a collapse key, no other articl
 
 TEST_CASE("near-duplicates across runs and batches join the first article's group", "[fingerprint]") {
     const TempDir dir;
-    std::string edited(k_story);
-    edited.replace(edited.find("March"), 5, "April");
-    auto record = [](const std::string& id, const std::string& body) {
-        nlohmann::json j;
-        j["id"] = id;
-        j["title"] = "Coastal road";
-        j["body"] = body;
-        return j.dump() + "\n";
-    };
+    const std::string edited = edited_story();
     dir.write("run1/a.jsonl", record("first", k_story) + record("unrelated", "Short note."));
     dir.write("run2/b.jsonl", record("copy", edited));
     std::ostringstream messages;
@@ -150,15 +158,7 @@ TEST_CASE("near-duplicates across runs and batches join the first article's grou
 
 TEST_CASE("a near-duplicate in the same batch gives the first article its key", "[fingerprint]") {
     const TempDir dir;
-    std::string edited(k_story);
-    edited.replace(edited.find("March"), 5, "April");
-    auto record = [](const std::string& id, const std::string& body) {
-        nlohmann::json j;
-        j["id"] = id;
-        j["title"] = "Coastal road";
-        j["body"] = body;
-        return j.dump() + "\n";
-    };
+    const std::string edited = edited_story();
     dir.write("in/a.jsonl", record("first", k_story) + record("other", "A short unrelated note.") + record("copy", edited));
     std::ostringstream messages;
     indexer::Diagnostics diagnostics(messages);

@@ -72,6 +72,17 @@ std::uint8_t lang_mask(Lang lang) {
     return k_word_en | k_word_fr;
 }
 
+/// Whether the place's English or French name starts with `article` ("le" for "Le Havre", "Le Caire").
+bool name_has_article(const Place& p, std::string_view article) {
+    for (const std::string& name : {p.name_en, p.name_fr}) {
+        if (name.size() > article.size() && name[article.size()] == ' ' &&
+            fold_for_match(std::string_view(name).substr(0, article.size())) == article) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool is_place_modifier(std::string_view folded) {
     return std::find(k_place_modifiers.begin(), k_place_modifiers.end(), folded) != k_place_modifiers.end();
 }
@@ -1091,6 +1102,24 @@ class Run {
         return &other;
     }
 
+    /// "le", "la" or "les" right before word `word` ("Marine Le Pen", "le Nice" of football), when it can be
+    /// part of a name: capitalized mid-sentence, or any article in French text (which names towns without
+    /// one). Null otherwise.
+    const Token* article_before(const FieldText& f, std::size_t word) const {
+        if (word == 0) return nullptr;
+        const Token& self = f.tokens[f.words[word]];
+        const Token& prev = f.tokens[f.words[word - 1]];
+        if (prev.kind != TokenKind::word || prev.folded == "the" ||
+            std::find(k_leading_articles.begin(), k_leading_articles.end(), prev.folded) == k_leading_articles.end()) {
+            return nullptr;
+        }
+        if (self.begin <= prev.end || f.text.substr(prev.end, self.begin - prev.end).find_first_not_of(' ') != std::string_view::npos) {
+            return nullptr;
+        }
+        const bool name_particle = prev.capitalized && !prev.sentence_start && !f.caps_zone;
+        return name_particle || m_lang == Lang::fr ? &prev : nullptr;
+    }
+
     /// Checks that need the neighbouring words: person and organisation names, sentence-initial ordinary
     /// words, small towns.
     void context_checks(const FieldText& f, Match& m) {
@@ -1102,12 +1131,25 @@ class Run {
         const bool common = single && cw != m_data.common_words.end() && (cw->second & lang_mask(m_lang)) != 0;
         const Token* before = !f.caps_zone && single ? capitalized_neighbour(f, m.first, true) : nullptr;
         const Token* after = !f.caps_zone && single ? capitalized_neighbour(f, m.last, false) : nullptr;
+        const Token* article = single ? article_before(f, m.first) : nullptr;
+        // A function word opening a sentence is that word ("Un sondage...", "Most of..."), not a town of that name.
+        const bool function_word = single && (tok.sentence_start || f.caps_zone) && is_stopword(folded);
         std::vector<NameEntry> kept;
         std::string why;
         for (const NameEntry& e : m.alive) {
             const Place& p = m_data.places[e.place];
             const bool demonym = (e.flags & k_entry_demonym) != 0;
             const bool is_country = p.kind == PlaceKind::country;
+            if (function_word && !demonym && !(is_country && p.population >= 1000000)) {
+                why = "'" + tok.lower + "' is a function word opening a sentence";
+                continue;
+            }
+            // A town's name after an article it does not carry ("Le Havre" does) is part of a person's or a
+            // club's name: "Marine Le Pen", "le Paris Saint-Germain".
+            if (article && !demonym && p.kind == PlaceKind::city && !name_has_article(p, article->folded)) {
+                why = "part of the name '" + std::string(f.text.substr(article->begin, tok.end - article->begin)) + "'";
+                continue;
+            }
             if (before && !demonym && (person || !is_country)) {
                 why = "part of the name '" + std::string(f.text.substr(before->begin, tok.end - before->begin)) + "'";
                 continue;

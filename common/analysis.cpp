@@ -205,13 +205,28 @@ class Tokenizer {
 
     /// Splits a chunk at hyphens into parts and turns each part into one token.
     void emit(const std::vector<Run>& runs, std::size_t chunk_begin, std::size_t chunk_end) {
+        if (std::none_of(runs.begin(), runs.end() - 1, [](const Run& r) { return is_hyphen(r.connector); })) {
+            // One part (most chunks): made in place.
+            Token& tok = m_tokens.emplace_back();
+            if (!part_token(runs, tok)) {
+                m_tokens.pop_back();
+                return;
+            }
+            tok.begin = chunk_begin;
+            tok.end = chunk_end;
+            tok.position = ++m_position;
+            tok.sentence_start = m_sentence_start;
+            m_sentence_start = false;
+            return;
+        }
         std::vector<Token>& made = m_made;
         made.clear();
         std::size_t part_begin = 0;
         for (std::size_t k = 0; k < runs.size(); ++k) {
             if (is_hyphen(runs[k].connector) || k + 1 == runs.size()) {
-                if (auto tok = part_token(std::span<const Run>(runs).subspan(part_begin, k + 1 - part_begin))) {
-                    made.push_back(std::move(*tok));
+                Token tok;
+                if (part_token(std::span<const Run>(runs).subspan(part_begin, k + 1 - part_begin), tok)) {
+                    made.push_back(std::move(tok));
                 }
                 part_begin = k + 1;
             }
@@ -247,9 +262,10 @@ class Tokenizer {
         }
     }
 
-    /// Applies elision, possessive, acronym and number rules to the runs of one hyphen-free part.
-    std::optional<Token> part_token(std::span<const Run> runs) {
-        if (runs.empty()) return std::nullopt;
+    /// Applies elision, possessive, acronym and number rules to the runs of one hyphen-free part: fills
+    /// `tok` (but its position fields) and returns true, or false when the part makes no token.
+    bool part_token(std::span<const Run> runs, Token& tok) {
+        if (runs.empty()) return false;
         // French elision: a leading l', d', qu', jusqu'... is dropped (l'armée → armée).
         while (runs.size() > 1 && is_apostrophe(runs[0].connector)) {
             const std::string head = fold_for_match(slice(runs[0].begin, runs[0].end));
@@ -261,7 +277,6 @@ class Tokenizer {
             const std::string tail = fold_for_match(slice(runs.back().begin, runs.back().end));
             if (tail == "s") runs = runs.first(runs.size() - 1);
         }
-        Token tok;
         const std::size_t b = runs.front().begin;
         const std::size_t e = runs.back().end;
         tok.begin = b;
@@ -319,8 +334,7 @@ class Tokenizer {
             tok.lower = forms.lower;
             tok.folded = forms.folded;
         }
-        if (tok.folded.empty()) return std::nullopt;
-        return tok;
+        return !tok.folded.empty();
     }
 
     std::string_view m_text;

@@ -80,13 +80,15 @@ std::vector<FacetCount> top_of(const std::map<std::string, std::size_t>& counts,
 
 // ---- Columns: facet values in memory, for indexes whose shards are all local.
 
-/// The slots held as columns, in column order: year, language, source, the place slots, the country slots.
+/// The slots held as columns, in column order: year, language, source, the place slots, the country slots,
+/// the collapse key.
 constexpr std::size_t k_column_year = 0;
 constexpr std::size_t k_column_lang = 1;
 constexpr std::size_t k_column_source = 2;
 constexpr std::size_t k_column_place_first = 3;
 constexpr std::size_t k_column_country_first = k_column_place_first + schema::k_place_slot_count;
-constexpr std::size_t k_column_count = k_column_country_first + schema::k_country_slot_count;
+constexpr std::size_t k_column_collapse = k_column_country_first + schema::k_country_slot_count;
+constexpr std::size_t k_column_count = k_column_collapse + 1;
 
 class FacetColumns {
   public:
@@ -113,6 +115,7 @@ class FacetColumns {
         if (column == k_column_lang) return schema::k_slot_lang;
         if (column == k_column_source) return schema::k_slot_source;
         if (column < k_column_country_first) return schema::k_slot_place_first + static_cast<Xapian::valueno>(column - k_column_place_first);
+        if (column == k_column_collapse) return schema::k_slot_collapse;
         return schema::k_slot_country_first + static_cast<Xapian::valueno>(column - k_column_country_first);
     }
 
@@ -187,6 +190,7 @@ struct FacetCounter::Spies {
     // Match spies cannot be copied or moved: a deque builds them in place and never moves them.
     std::deque<Xapian::ValueCountMatchSpy> places;
     std::deque<Xapian::ValueCountMatchSpy> countries;
+    std::optional<Xapian::ValueCountMatchSpy> collapse;
     /// Drill-downs, either way.
     std::optional<Xapian::ValueCountMatchSpy> months;
     std::optional<Xapian::ValueCountMatchSpy> days;
@@ -203,6 +207,7 @@ FacetCounter::FacetCounter(FacetRequest request, std::shared_ptr<const FacetColu
         m_spies->days.emplace(schema::k_slot_day);
     }
     if (m_columns) return;
+    if (m_request.collapsed) m_spies->collapse.emplace(schema::k_slot_collapse);
     m_spies->years.emplace(schema::k_slot_year);
     m_spies->languages.emplace(schema::k_slot_lang);
     m_spies->sources.emplace(schema::k_slot_source);
@@ -224,6 +229,7 @@ void FacetCounter::attach(Xapian::Enquire& enquire) {
         enquire.add_matchspy(&*m_spies->years);
         enquire.add_matchspy(&*m_spies->languages);
         enquire.add_matchspy(&*m_spies->sources);
+        if (m_spies->collapse) enquire.add_matchspy(&*m_spies->collapse);
         for (auto& spy : m_spies->places) enquire.add_matchspy(&spy);
         for (auto& spy : m_spies->countries) enquire.add_matchspy(&spy);
     }
@@ -234,6 +240,7 @@ void FacetCounter::attach(Xapian::Enquire& enquire) {
 Facets FacetCounter::read(const PlaceDirectory& places) const {
     // The counts per value of each facet, from the columns or from the spies.
     std::size_t counted = 0;
+    std::size_t collapsed = 0;
     std::map<std::string, std::size_t> years;
     std::map<std::string, std::size_t> languages;
     std::map<std::string, std::size_t> sources;
@@ -244,6 +251,23 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
         const FacetColumns& columns = *m_columns;
         const std::vector<Xapian::docid>& docids = m_spies->recorder.docids;
         counted = docids.size();
+        if (m_request.collapsed) {
+            // Articles without a key, and one per distinct key: a scratch mark per value id, reset after.
+            thread_local std::vector<std::uint8_t> seen;
+            if (seen.size() < columns.value_count()) seen.resize(columns.value_count(), 0);
+            std::vector<std::uint32_t> keys;
+            for (const Xapian::docid did : docids) {
+                const std::uint32_t key = columns.at(k_column_collapse, did);
+                if (key == 0) {
+                    ++collapsed;
+                } else if (!seen[key]) {
+                    seen[key] = 1;
+                    keys.push_back(key);
+                }
+            }
+            collapsed += keys.size();
+            for (const std::uint32_t key : keys) seen[key] = 0;
+        }
         // Counts per value id in one scratch array per facet; only the ids touched are read back and reset,
         // so a query costs its matches, not the size of the value dictionary.
         thread_local std::array<std::vector<std::uint32_t>, 5> by_id;  // year, language, source, places, countries
@@ -259,7 +283,7 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
             count(1, columns.at(k_column_lang, did));
             count(2, columns.at(k_column_source, did));
             for (std::size_t c = k_column_place_first; c < k_column_country_first; ++c) count(3, columns.at(c, did));
-            for (std::size_t c = k_column_country_first; c < k_column_count; ++c) count(4, columns.at(c, did));
+            for (std::size_t c = k_column_country_first; c < k_column_collapse; ++c) count(4, columns.at(c, did));
         }
         std::array<std::map<std::string, std::size_t>*, 5> maps = {&years, &languages, &sources, &place_counts, &country_counts};
         for (std::size_t f = 0; f < by_id.size(); ++f) {
@@ -283,6 +307,16 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
         }
     } else {
         counted = static_cast<std::size_t>(m_spies->years->get_total());
+        if (m_spies->collapse) {
+            // The spy counts the documents with a key, per key; the others each stay a result of their own.
+            std::size_t keyed = 0;
+            for (auto it = m_spies->collapse->values_begin(); it != m_spies->collapse->values_end(); ++it) {
+                if ((*it).empty()) continue;
+                keyed += static_cast<std::size_t>(it.get_termfreq());
+                ++collapsed;
+            }
+            collapsed += counted - std::min(counted, keyed);
+        }
         years = counts_of(*m_spies->years);
         languages = counts_of(*m_spies->languages);
         sources = counts_of(*m_spies->sources);
@@ -296,6 +330,7 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
 
     Facets out;
     out.counted = counted;
+    out.collapsed = collapsed;
     std::size_t dated = 0;
     int first = 0;
     int last = 0;

@@ -36,6 +36,8 @@ struct FacetRequest {
     std::size_t top = 10;
     /// Language of place labels.
     common::Lang label_lang = common::Lang::en;
+    /// Also count the matches left once near-duplicates are collapsed (one per collapse key).
+    bool collapsed = false;
 };
 
 /// Facet counts of one search. Counts are per article (near-duplicates each count).
@@ -54,13 +56,16 @@ struct Facets {
     std::size_t undated = 0;
     /// Matches the spies saw (every match when the count is exact).
     std::size_t counted = 0;
+    /// Of those, what remains after collapsing near-duplicates: the articles without a collapse key and
+    /// one per distinct key. Set when FacetRequest::collapsed.
+    std::size_t collapsed = 0;
 };
 
 /// The facet values (year, language, source, places, countries) of every document of an index that is
 /// one local database, held in memory as interned columns indexed by docid. Counting a match set from
 /// it costs a few array reads per document, where a ValueCountMatchSpy per slot costs a value-chunk
 /// lookup each (measured 4-5 times slower on 43k articles). Immutable; shared by the Searchers of a
-/// process; about 17 × 4 bytes per document.
+/// process; about 18 × 4 bytes per document.
 class FacetColumns;
 
 /// The columns of `index`, built or reused; std::nullptr when the index is several shards or a remote one
@@ -70,7 +75,8 @@ class FacetColumns;
 /// Thread-safe.
 std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index);
 
-/// The counting of one search: attach to an Enquire, run get_mset, then read. With columns, a match spy
+/// The counting of one search: attach to an Enquire, run get_mset, then read. The Enquire should not
+/// collapse (the counts are per article) and needs no weights (Xapian::BoolWeight). With columns, a match spy
 /// records the matching docids and the counts come from the columns; without, Xapian's built-in
 /// ValueCountMatchSpy per slot counts. Both give the same counts.
 class FacetCounter {

@@ -508,9 +508,16 @@ std::string sanitize_query(std::string_view raw, std::size_t max_bytes, std::vec
 
 Xapian::Query BuiltQuery::full() const {
     Xapian::Query q = text.empty() ? Xapian::Query::MatchAll : text;
-    if (has_text && !boost.empty()) q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, boost);
+    if (has_text) {
+        for (const auto& [name, part] : boost_parts) q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, part);
+    }
     if (!filter.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
     return q;
+}
+
+Xapian::Query BuiltQuery::matches() const {
+    const Xapian::Query q = text.empty() ? Xapian::Query::MatchAll : text;
+    return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -697,8 +704,10 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
     }
     auto& boosts = out.boost_parts;
     const bool short_query = out.words.size() <= m_options.max_phrase_boost_words;
-    if (short_query && !phrases.empty()) boosts.emplace_back("phrase", scaled(any_of(phrases), m_options.phrase_boost));
-    if (short_query && !near.empty()) boosts.emplace_back("proximity", scaled(any_of(near), m_options.proximity_boost));
+    if (short_query) {
+        for (const auto& phrase : phrases) boosts.emplace_back("phrase", scaled(phrase, m_options.phrase_boost));
+        for (const auto& n : near) boosts.emplace_back("proximity", scaled(n, m_options.proximity_boost));
+    }
     if (out.has_text) {
         const std::vector<std::string> exact = analyzer.exact_terms(out.sanitized);
         if (!exact.empty()) {
@@ -759,9 +768,6 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
     for (const auto& p : out.places) add_place(p.place);
     for (const auto& p : filter_places) add_place(p);
     if (Xapian::Query places = place_boost(boost_ids); !places.empty()) boosts.emplace_back("places", std::move(places));
-    std::vector<Xapian::Query> parts;
-    for (const auto& [name, q] : boosts) parts.push_back(q);
-    out.boost = any_of(parts);
     return out;
 }
 

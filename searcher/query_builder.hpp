@@ -105,9 +105,10 @@ struct BuiltQuery {
     /// What an article must match: the English and the French reading, relaxed per `mode`. Empty for a
     /// query without text (all articles, or only filters).
     Xapian::Query text;
-    /// Weight-only part (OP_AND_MAYBE): phrase and proximity, exact forms, named places. May be empty.
-    Xapian::Query boost;
-    /// The parts of `boost`, named ("phrase", "proximity", "exact forms", "places"), for --explain.
+    /// Weight-only parts, named ("phrase", "proximity", "exact forms", "places"; a name repeats for each
+    /// phrase of a query), each applied with its own OP_AND_MAYBE. Not one OR of them: Xapian 1.4.22, on a
+    /// glass database, can give an OR's PHRASE child its weight for an article with the words near but not
+    /// adjacent ("film award": a BBC article with "film" and "award" 8 words apart got the phrase weight).
     std::vector<std::pair<std::string, Xapian::Query>> boost_parts;
     /// Filters from QueryFilters (filters written in the text are inside `text`). May be empty.
     Xapian::Query filter;
@@ -124,8 +125,10 @@ struct BuiltQuery {
     /// The text given to Xapian::QueryParser (after Analyzer::normalize_query).
     std::string normalized;
 
-    /// text AND_MAYBE boost, FILTER filter; MatchAll when there is no text.
+    /// text AND_MAYBE each boost part, FILTER filter; MatchAll when there is no text.
     Xapian::Query full() const;
+    /// The articles `full()` matches, without the weight-only boosts: text FILTER filter.
+    Xapian::Query matches() const;
 };
 
 /// Builds queries for one index. Not thread-safe (it keeps two configured QueryParsers): one per Searcher.

@@ -111,43 +111,60 @@ void Searcher::explain_hit(const BuiltQuery& query, SearchHit& hit) const {
     }
     for (const auto& [name, part] : query.boost_parts) {
         const double w = weight_of(part);
-        if (w > 0) hit.explanation.push_back({name, w});
+        if (w <= 0) continue;
+        // One line per kind of boost: the phrases of a query add up.
+        const auto same = std::find_if(hit.explanation.begin(), hit.explanation.end(), [&](const auto& e) { return e.name == name; });
+        if (same != hit.explanation.end()) {
+            same->weight += w;
+        } else {
+            hit.explanation.push_back({name, w});
+        }
     }
 }
 
 void Searcher::run(const SearchRequest& request, const BuiltQuery& query, SearchResponse& response) {
     const Xapian::Database& db = m_index.database;
-    Xapian::Enquire enquire(db);
     const Xapian::Query full = query.full();
+    response.sort = request.sort == SortOrder::relevance && !query.has_text ? SortOrder::date : request.sort;
+    response.query_description = full.get_description();
+
+    // Counting: every match, without weights, boosts or collapsing (the boosts only weigh: they read
+    // positions for phrases, which the ranking below does only for articles that can still reach the
+    // first page). Gives the facets and the exact number of results.
+    bool counted_all = false;
+    if (request.facets) {
+        FacetRequest wanted = facet_request(request);
+        wanted.collapsed = request.collapse;
+        FacetCounter counter(std::move(wanted), m_tuning.facet_columns ? facet_columns(m_index) : nullptr);
+        Xapian::Enquire counting(db);
+        counting.set_query(query.matches());
+        counting.set_weighting_scheme(Xapian::BoolWeight());
+        if (m_tuning.time_limit_seconds > 0) counting.set_time_limit(m_tuning.time_limit_seconds);
+        counter.attach(counting);
+        const Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
+        // The time limit is what can cut checking short; then the bounds differ.
+        counted_all = all.get_matches_lower_bound() == all.get_matches_upper_bound();
+        response.facets = counter.read(*m_index.places);
+        response.facets_exact = counted_all;
+        if (counted_all) {
+            response.total_exact = true;
+            response.total = request.collapse ? response.facets->collapsed : response.facets->counted;
+        }
+    }
+
+    Xapian::Enquire enquire(db);
     enquire.set_query(full);
     enquire.set_weighting_scheme(Xapian::BM25Weight(m_tuning.bm25_k1, 0, 1, m_tuning.bm25_b, 0.5));
     if (request.collapse) enquire.set_collapse_key(schema::k_slot_collapse);
-    response.sort = request.sort == SortOrder::relevance && !query.has_text ? SortOrder::date : request.sort;
     if (response.sort == SortOrder::date) enquire.set_sort_by_value_then_relevance(schema::k_slot_date, true);
     if (m_tuning.time_limit_seconds > 0) enquire.set_time_limit(m_tuning.time_limit_seconds);
-    std::optional<FacetCounter> counter;
-    if (request.facets) {
-        counter.emplace(facet_request(request), m_tuning.facet_columns ? facet_columns(m_index) : nullptr);
-        counter->attach(enquire);
-    }
     const bool rerank = response.sort == SortOrder::recent && request.limit > 0;
     const std::size_t first = rerank ? 0 : request.offset;
     const std::size_t count = rerank ? std::max(request.offset + request.limit, m_tuning.recent_rerank) : request.limit;
-    const Xapian::doccount check_at_least = request.facets ? db.get_doccount() : 0;
-    const auto match_start = std::chrono::steady_clock::now();
-    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(count), check_at_least);
-    const double match_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - match_start).count();
-
-    // With a collapse key Xapian 1.4 leaves the upper bound loose even when every match was checked; a
-    // match that checked everything and ended before the time limit (which is what cuts checking short)
-    // counted exactly.
-    const bool checked_all = check_at_least > 0 && (m_tuning.time_limit_seconds <= 0 || match_seconds < m_tuning.time_limit_seconds);
-    response.total_exact = checked_all || mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    response.total = response.total_exact ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
-    response.query_description = full.get_description();
-    if (counter) {
-        response.facets = counter->read(*m_index.places);
-        response.facets_exact = response.total_exact;
+    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(count));
+    if (!counted_all) {
+        response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+        response.total = response.total_exact ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
     }
 
     struct Candidate {

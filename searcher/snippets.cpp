@@ -91,7 +91,9 @@ std::string render(const Snippet& s, std::string_view open, std::string_view clo
 Highlighter::Highlighter(const common::Analyzer& analyzer, const HighlightTerms& terms)
     : m_analyzer(analyzer), m_terms(terms) {
     for (const auto& stem : terms.stems) {
-        std::string head = stem.substr(0, 2);
+        // Snowball strips suffixes and at most rewrites the last letters ("chevaux" → "cheval", "happy" →
+        // "happi"): a word stems to `stem` only if it starts with all of it but its last two bytes.
+        std::string head = stem.substr(0, std::max<std::size_t>(2, stem.size() > 2 ? stem.size() - 2 : 0));
         if (std::find(m_stem_heads.begin(), m_stem_heads.end(), head) == m_stem_heads.end()) m_stem_heads.push_back(std::move(head));
     }
 }
@@ -101,11 +103,20 @@ bool Highlighter::stem_matches(std::string_view lower, std::string_view folded, 
     if (std::none_of(m_stem_heads.begin(), m_stem_heads.end(), [&](const std::string& h) { return folded.starts_with(h); })) {
         return false;
     }
+    // Words recur within an article and across the results of a page: each is stemmed once.
+    std::string key(lower);
+    key.push_back(static_cast<char>('0' + static_cast<int>(lang)));
+    if (const auto it = m_stem_cache.find(key); it != m_stem_cache.end()) return it->second;
+    bool found = false;
     for (const Lang l : {Lang::en, Lang::fr}) {
         if (lang != Lang::unknown && l != lang) continue;
-        if (m_terms.stems.count(m_analyzer.stem(lower, l)) || m_terms.stems.count(m_analyzer.stem_folded(folded, l))) return true;
+        if (m_terms.stems.count(m_analyzer.stem(lower, l)) || m_terms.stems.count(m_analyzer.stem_folded(folded, l))) {
+            found = true;
+            break;
+        }
     }
-    return false;
+    m_stem_cache.emplace(std::move(key), found);
+    return found;
 }
 
 bool Highlighter::matches(const common::Token& token, Lang lang) {

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -72,8 +73,10 @@ class Highlighter {
 
     const common::Analyzer& m_analyzer;
     const HighlightTerms& m_terms;
-    /// First two bytes of every stem: most tokens are rejected without stemming.
+    /// Every stem but its last two bytes (at least two): most tokens are rejected without stemming.
     std::vector<std::string> m_stem_heads;
+    /// Stem matches already decided, by lower-case word and language.
+    std::unordered_map<std::string, bool> m_stem_cache;
 };
 
 /// HTML: the text escaped, matches in <mark>…</mark>, whitespace runs as one space.

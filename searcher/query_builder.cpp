@@ -691,9 +691,10 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
             const std::size_t a = content[c];
             const std::size_t b = content[c + 1];
             if (b - a > k_max_phrase_gap) continue;
-            std::vector<Xapian::Query> terms;
-            for (std::size_t k = a; k <= b; ++k) terms.emplace_back(run[k].folded);
-            phrases.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size()));
+            // The two content words in order, the stopwords between them as a window ("Corée du Nord": coree,
+            // then nord within 3): a stopword's positions, read for every candidate, would cost the most.
+            const std::array<Xapian::Query, 2> terms = {Xapian::Query(run[a].folded), Xapian::Query(run[b].folded)};
+            phrases.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(b - a + 1));
         }
         if (content.size() >= 2) {
             std::vector<Xapian::Query> terms;

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <map>
+#include <mutex>
 
 namespace dateline::searcher {
 
@@ -80,30 +82,43 @@ bool has_word_starting(std::string_view words, std::string_view tail) {
 
 }  // namespace
 
-Completer::Completer(const OpenIndex& index) : m_index(index) {}
+struct Completer::Tables {
+    struct PlaceName {
+        std::string folded;  ///< a folded name, or the tail of one from a word on ("korea" of "north korea")
+        std::string id;
+        std::size_t count = 0;
+    };
+    /// Sorted by folded name.
+    std::vector<PlaceName> places;
+    /// The most frequent title words of every one- and two-byte prefix: short prefixes would otherwise
+    /// walk thousands of terms at each key press.
+    std::unordered_map<std::string, std::vector<Word>> short_prefixes;
+    /// Printed forms found so far by any Completer (each keeps its own copy of those it used).
+    mutable std::mutex printed_mutex;
+    mutable std::unordered_map<std::string, std::string> printed;
 
-void Completer::refresh() {
-    const Xapian::Database& db = m_index.database;
-    if (m_built && db.get_lastdocid() == m_lastdocid && db.get_doccount() == m_doccount) return;
-    m_places.clear();
+    explicit Tables(const OpenIndex& index);
+};
+
+Completer::Tables::Tables(const OpenIndex& index) {
+    const Xapian::Database& db = index.database;
     const std::string place_prefix(schema::k_prefix_place);
     for (auto it = db.allterms_begin(place_prefix); it != db.allterms_end(place_prefix); ++it) {
         const std::string id = (*it).substr(place_prefix.size());
         const auto count = static_cast<std::size_t>(it.get_termfreq());
-        for (const auto& name : m_index.places->names(id)) {
+        for (const auto& name : index.places->names(id)) {
             const std::string words = folded_words(name);
             // The whole name, and its tail from each later word on: "korea" finds "North Korea".
             for (std::size_t at = 0; at < words.size();) {
-                m_places.push_back({words.substr(at), id, count});
+                places.push_back({words.substr(at), id, count});
                 const std::size_t space = words.find(' ', at);
                 if (space == std::string::npos) break;
                 at = space + 1;
             }
         }
     }
-    std::sort(m_places.begin(), m_places.end(), [](const PlaceName& a, const PlaceName& b) { return a.folded < b.folded; });
+    std::sort(places.begin(), places.end(), [](const PlaceName& a, const PlaceName& b) { return a.folded < b.folded; });
 
-    m_short_prefixes.clear();
     const std::string title_prefix(schema::k_prefix_title);
     for (auto it = db.allterms_begin(title_prefix); it != db.allterms_end(title_prefix); ++it) {
         const std::string word = (*it).substr(title_prefix.size());
@@ -111,7 +126,7 @@ void Completer::refresh() {
         const auto count = static_cast<std::size_t>(it.get_termfreq());
         for (const std::size_t len : {std::size_t{1}, std::size_t{2}}) {
             if (word.size() < len) continue;
-            auto& list = m_short_prefixes[word.substr(0, len)];
+            auto& list = short_prefixes[word.substr(0, len)];
             list.push_back({word, count});
             // Keep the lists short while walking: drop the least frequent half when it doubles.
             if (list.size() >= 2 * k_short_prefix_words) {
@@ -121,20 +136,61 @@ void Completer::refresh() {
             }
         }
     }
-    for (auto& [prefix, list] : m_short_prefixes) {
+    for (auto& [prefix, list] : short_prefixes) {
         std::sort(list.begin(), list.end(), [](const Word& a, const Word& b) { return a.count > b.count; });
         if (list.size() > k_short_prefix_words) list.resize(k_short_prefix_words);
     }
-    m_printed.clear();
-    m_lastdocid = db.get_lastdocid();
-    m_doccount = db.get_doccount();
-    m_built = true;
+}
+
+Completer::Completer(const OpenIndex& index) : m_index(index) {}
+
+void Completer::refresh() {
+    // The index state: its shards, documents and, for local shards, revisions (a replaced article keeps
+    // the counts).
+    const Xapian::Database& db = m_index.database;
+    std::string state;
+    for (const auto& spec : m_index.shards) state += spec + '\n';
+    state += std::to_string(db.get_lastdocid()) + ' ' + std::to_string(db.get_doccount());
+    try {
+        for (const auto& shard : m_index.local_shards) state += ' ' + std::to_string(shard.get_revision());
+    } catch (const Xapian::Error&) {
+        // A backend without revisions: the counts will do.
+    }
+    if (m_tables && state == m_tables_state) return;
+
+    struct Registry {
+        std::mutex mutex;
+        std::map<std::string, std::shared_ptr<const Tables>> by_state;
+        std::vector<std::string> order;  ///< least recently built first
+    };
+    static Registry registry;
+    constexpr std::size_t k_kept = 4;
+    std::shared_ptr<const Tables> tables;
+    {
+        const std::lock_guard lock(registry.mutex);
+        if (const auto it = registry.by_state.find(state); it != registry.by_state.end()) tables = it->second;
+    }
+    if (!tables) {
+        // Built outside the lock: two threads may build the same state once, none waits on another's walk.
+        tables = std::make_shared<const Tables>(m_index);
+        const std::lock_guard lock(registry.mutex);
+        if (registry.by_state.emplace(state, tables).second) {
+            registry.order.push_back(state);
+            if (registry.order.size() > k_kept) {
+                registry.by_state.erase(registry.order.front());
+                registry.order.erase(registry.order.begin());
+            }
+        }
+    }
+    if (m_tables_state != state) m_printed.clear();
+    m_tables = std::move(tables);
+    m_tables_state = std::move(state);
 }
 
 std::vector<Completer::Word> Completer::title_words(const std::string& prefix, std::size_t n) {
     std::vector<Word> words;
     if (prefix.size() <= 2) {
-        if (const auto it = m_short_prefixes.find(prefix); it != m_short_prefixes.end()) words = it->second;
+        if (const auto it = m_tables->short_prefixes.find(prefix); it != m_tables->short_prefixes.end()) words = it->second;
     } else {
         const Xapian::Database& db = m_index.database;
         const std::string term_prefix = std::string(schema::k_prefix_title) + prefix;
@@ -154,7 +210,12 @@ std::vector<Completer::Word> Completer::title_words(const std::string& prefix, s
 const std::string& Completer::printed_form(const std::string& folded, bool accented) {
     const std::string key = accented ? folded + '\x01' : folded;
     if (const auto it = m_printed.find(key); it != m_printed.end()) return it->second;
+    if (!m_tables) refresh();  // called for spelling, before any completion
     if (m_printed.size() >= k_max_printed) m_printed.clear();
+    {
+        const std::lock_guard lock(m_tables->printed_mutex);
+        if (const auto it = m_tables->printed.find(key); it != m_tables->printed.end()) return m_printed.emplace(key, it->second).first->second;
+    }
     // Forms found in the first few titles with the word, and how often.
     std::vector<std::pair<std::string, std::size_t>> forms;
     const Xapian::Database& db = m_index.database;
@@ -210,6 +271,11 @@ const std::string& Completer::printed_form(const std::string& folded, bool accen
             }
         }
     }
+    {
+        const std::lock_guard lock(m_tables->printed_mutex);
+        if (m_tables->printed.size() >= k_max_printed) m_tables->printed.clear();
+        m_tables->printed.emplace(key, printed);
+    }
     return m_printed.emplace(key, std::move(printed)).first->second;
 }
 
@@ -242,10 +308,12 @@ SuggestResponse Completer::complete(const SuggestRequest& request) {
         if (tail.empty() || (after_words && tail.size() < 3)) continue;
         const std::string head_text = typed.substr(0, from.begin);
         // The most frequent places first; labels only for those listed (a letter matches thousands).
+        using PlaceName = Tables::PlaceName;
+        const std::vector<PlaceName>& names = m_tables->places;
         std::vector<const PlaceName*> matching;
-        for (auto it = std::lower_bound(m_places.begin(), m_places.end(), tail,
+        for (auto it = std::lower_bound(names.begin(), names.end(), tail,
                                         [](const PlaceName& p, const std::string& w) { return p.folded < w; });
-             it != m_places.end() && it->folded.starts_with(tail); ++it) {
+             it != names.end() && it->folded.starts_with(tail); ++it) {
             matching.push_back(&*it);
         }
         std::stable_sort(matching.begin(), matching.end(), [](const PlaceName* a, const PlaceName* b) { return a->count > b->count; });

@@ -6,6 +6,7 @@
 
 #include "common/language.hpp"
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -50,31 +51,24 @@ class Completer {
     /// the word itself when no title has it. Cached.
     const std::string& printed_form(const std::string& folded, bool accented = false);
 
-  private:
-    struct PlaceName {
-        std::string folded;  ///< a folded name, or the tail of one from a word on ("korea" of "north korea")
-        std::string id;
-        std::size_t count = 0;
-    };
     struct Word {
         std::string folded;
         std::size_t count = 0;  ///< titles containing it
     };
-    /// Builds the place list and the short-prefix table when the index changed since the last build.
+    /// The place names and short-prefix words of one index state, shared by the Completers of a process.
+    struct Tables;
+
+  private:
+    /// Takes the tables of the index's current state: built by the first Completer that needs them, then
+    /// shared (a server's worker threads would otherwise each rebuild them after every commit).
     void refresh();
     /// The most frequent title words starting with `prefix` (folded).
     std::vector<Word> title_words(const std::string& prefix, std::size_t n);
 
     const OpenIndex& m_index;
-    std::vector<PlaceName> m_places;
-    /// The most frequent title words of every one- and two-byte prefix: short prefixes would otherwise
-    /// walk thousands of terms at each key press.
-    std::unordered_map<std::string, std::vector<Word>> m_short_prefixes;
+    std::shared_ptr<const Tables> m_tables;
+    std::string m_tables_state;
     std::unordered_map<std::string, std::string> m_printed;
-    /// Index state the lists were built for.
-    Xapian::docid m_lastdocid = 0;
-    Xapian::doccount m_doccount = 0;
-    bool m_built = false;
 };
 
 }  // namespace dateline::searcher

@@ -75,7 +75,7 @@ void load_config_file(const std::string& path, ServerConfig& config) {
     }
     if (!j.is_object()) throw UsageError(path + ": expected a JSON object at the top level");
     check_keys(j,
-               {"db", "write_db", "listen", "threads", "web_root", "token_file", "allow_origins", "site_name", "access_log",
+               {"db", "write_db", "listen", "threads", "search_slots", "web_root", "token_file", "allow_origins", "site_name", "access_log",
                 "cache_entries", "reopen_interval_ms", "limits"},
                path);
     const std::filesystem::path base = std::filesystem::path(path).parent_path();
@@ -90,6 +90,7 @@ void load_config_file(const std::string& path, ServerConfig& config) {
     if (j.contains("write_db")) config.write_database = resolve(get_string(j["write_db"], path + ": write_db"));
     if (j.contains("listen")) set_listen_address(get_string(j["listen"], path + ": listen"), config);
     if (j.contains("threads")) config.threads = static_cast<unsigned>(get_count(j["threads"], path + ": threads", 1, 1024));
+    if (j.contains("search_slots")) config.search_slots = static_cast<std::size_t>(get_count(j["search_slots"], path + ": search_slots", 0, 1024));
     if (j.contains("web_root")) config.web_root = resolve(get_string(j["web_root"], path + ": web_root"));
     if (j.contains("token_file")) config.write_token = read_token_file(resolve(get_string(j["token_file"], path + ": token_file")));
     if (j.contains("allow_origins")) config.allowed_origins = get_strings(j["allow_origins"], path + ": allow_origins");

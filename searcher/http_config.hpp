@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,9 @@ struct ServerConfig {
     int port = 8080;
     /// Worker threads, each with its own database handle; 0 means a default sized for keep-alive clients.
     unsigned threads = 0;
+    /// Searches (and related-article lookups) run at once; the others wait in arrival order. Unset: one
+    /// more than the cores; 0: no limit. Completions and article reads never wait.
+    std::optional<std::size_t> search_slots;
     /// Directory of the static files (widget.js, example.html, CSS).
     std::string web_root;
     /// Bearer token that enables the write routes; empty disables them. Never logged.
@@ -55,7 +59,7 @@ struct ServerConfig {
     std::string version;
 };
 
-/// Reads a JSON configuration file into `config` (keys: db, write_db, listen, threads, web_root, token_file,
+/// Reads a JSON configuration file into `config` (keys: db, write_db, listen, threads, search_slots, web_root, token_file,
 /// allow_origins, site_name, access_log, cache_entries, reopen_interval_ms, limits{max_query_bytes, max_page_size,
 /// max_result_window, max_body_bytes, match_time_limit_ms}). Throws common::UsageError naming the file and
 /// the bad key or value, common::EnvironmentError if the file cannot be read.

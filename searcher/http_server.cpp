@@ -9,6 +9,7 @@
 #include "http_static.hpp"
 #include "http_stats.hpp"
 #include "json_output.hpp"
+#include "search_gate.hpp"
 
 #include "common/errors.hpp"
 
@@ -135,7 +136,8 @@ struct HttpServer::Impl {
         : config(std::move(c)),
           readers(config.databases, tuning(config), config.reopen_interval),
           files(config.web_root),
-          cache(config.cache_entries) {
+          cache(config.cache_entries),
+          search_gate(config.search_slots ? *config.search_slots : std::max(1u, std::thread::hardware_concurrency()) + 1) {
         if (!config.write_token.empty()) {
             writer.emplace(config.write_database.empty() ? config.databases.front() : config.write_database);
         }
@@ -147,6 +149,7 @@ struct HttpServer::Impl {
     std::optional<ArticleWriter> writer;
     StaticFiles files;
     ResponseCache cache;
+    SearchGate search_gate;
     httplib::Server server;
 
     // ---- helpers
@@ -373,12 +376,16 @@ struct HttpServer::Impl {
         server.Get("/api/stats", api([this](const httplib::Request&, httplib::Response& res) {
             json stats = with_searcher([](Searcher& s) { return index_stats(s.index()); });
             stats["cache"] = {{"entries", config.cache_entries}, {"hits", cache.hits()}, {"misses", cache.misses()}};
+            stats["search_slots"] = {{"slots", search_gate.slots()}, {"waiting", search_gate.waiting()}};
             send_json(res, 200, stats);
         }));
         server.Get("/api/search", api([this](const httplib::Request& req, httplib::Response& res) {
             const SearchParams params = parse_search_params(req.params, config.limits, ParamStrictness::api);
             const SearchRequest request = to_search_request(params, params.ui == "fr" ? common::Lang::fr : common::Lang::en);
-            cached_json(req, res, [&](Searcher& s) { return to_json(request, s.search(request)); });
+            cached_json(req, res, [&](Searcher& s) {
+                const SearchGate::Pass pass(search_gate);
+                return to_json(request, s.search(request));
+            });
         }));
         server.Get("/api/suggest", api([this](const httplib::Request& req, httplib::Response& res) { suggest(req, res); }));
         server.Get(R"(/api/articles/(.+)/related)", api([this](const httplib::Request& req, httplib::Response& res) {
@@ -394,7 +401,10 @@ struct HttpServer::Impl {
                     throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected one of: size, ui"};
                 }
             }
-            const auto related = with_searcher([&](Searcher& s) { return s.related(related_request); });
+            const auto related = with_searcher([&](Searcher& s) {
+                const SearchGate::Pass pass(search_gate);
+                return s.related(related_request);
+            });
             if (!related) throw HttpError{404, "no article with id '" + shown(related_request.id) + "'"};
             send_json(res, 200, to_json(related_request, *related));
         }));
@@ -525,7 +535,10 @@ struct HttpServer::Impl {
         if (data.error.empty()) {
             try {
                 const SearchRequest request = to_search_request(ctx.params, ctx.ui);
-                data.response = with_searcher([&](Searcher& s) { return to_json(request, s.search(request)); });
+                data.response = with_searcher([&](Searcher& s) {
+                    const SearchGate::Pass pass(search_gate);
+                    return to_json(request, s.search(request));
+                });
             } catch (...) {
                 const HttpError e = error_from_current_exception();
                 status = e.status;
@@ -562,7 +575,10 @@ struct HttpServer::Impl {
                 RelatedRequest related_request;
                 related_request.id = id;
                 related_request.ui_lang = ctx.ui;
-                const auto r = with_searcher([&](Searcher& s) { return s.related(related_request); });
+                const auto r = with_searcher([&](Searcher& s) {
+                    const SearchGate::Pass pass(search_gate);
+                    return s.related(related_request);
+                });
                 if (r) related = to_json(related_request, *r);
             } catch (const Xapian::Error&) {
                 // Related articles are a bonus: the article is shown without them.

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     std::string write_db;
     std::string site_name;
     unsigned threads = 0;
+    std::size_t search_slots = 0;
     std::size_t cache_entries = 0;
     bool no_access_log = false;
     po::options_description desc(
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
         ("listen,l", po::value(&listen)->value_name("HOST:PORT"), "address to listen on (default 127.0.0.1:8080; port 0 picks one)")
         ("config,c", po::value(&config_file)->value_name("FILE"), "JSON configuration file (see docs/API.md)")
         ("threads,j", po::value(&threads)->value_name("N"), "worker threads, each with its own index handle (default 4 per core, 16 to 64)")
+        ("search-slots", po::value(&search_slots)->value_name("N"), "searches run at once, the others wait in arrival order (default: cores + 1; 0: no limit)")
         ("web-root", po::value(&web_root)->value_name("DIR"), "directory of widget.js, example.html and style.css")
         ("token-file", po::value(&token_file)->value_name("FILE"), "file holding the bearer token that enables PUT/DELETE/POST /api/articles")
         ("write-db", po::value(&write_db)->value_name("DIR"), "index the write routes change (default: the first --db)")
@@ -77,6 +79,10 @@ int main(int argc, char** argv) {
         if (vm.count("threads")) {
             if (threads == 0 || threads > 1024) throw common::UsageError("--threads " + std::to_string(threads) + " is out of range; expected 1 to 1024");
             config.threads = threads;
+        }
+        if (vm.count("search-slots")) {
+            if (search_slots > 1024) throw common::UsageError("--search-slots " + std::to_string(search_slots) + " is out of range; expected 0 to 1024");
+            config.search_slots = search_slots;
         }
         if (!web_root.empty()) config.web_root = web_root;
         if (config.web_root.empty()) config.web_root = searcher::http::default_web_root(DATELINE_SOURCE_WEB_ROOT, DATELINE_INSTALL_WEB_ROOT);

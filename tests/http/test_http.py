@@ -243,6 +243,38 @@ def api_tests(args, srv, ctx):
         check(first.json()["results"] == second.json()["results"], "the cached answer differs")
         check(srv.get("/api/stats").json()["cache"]["hits"] >= 1, "cache hits not counted")
 
+    def search_slots():
+        slots = srv.get("/api/stats").json()["search_slots"]
+        check(slots["slots"] >= 2 and slots["waiting"] == 0, "search slots at rest: %s" % slots)
+        # One slot: concurrent searches wait their turn, and all are answered as when alone.
+        one = Server(args, ctx["db"], ["--search-slots", "1", "--no-access-log"])
+        try:
+            queries = ["Putin Kim", "Vladivostok", "Corée du Nord", "cyclone", "Port Louis", "élection", "North Korea", "Maurice"]
+            alone = {q: one.get("/api/search?" + qs(q=q, size=5)).json()["results"] for q in queries}
+            answers = {}
+            errors = []
+
+            def ask(q):
+                try:
+                    r = one.get("/api/search?" + qs(q=q, size=5))
+                    if r.status != 200:
+                        errors.append("%s: %d" % (q, r.status))
+                    else:
+                        answers[q] = r.json()["results"]
+                except Exception as e:  # noqa: BLE001 (any failure fails the test below)
+                    errors.append("%s: %s" % (q, e))
+
+            threads = [threading.Thread(target=ask, args=(q,)) for q in queries * 2]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+            check(not errors, "concurrent searches through one slot failed: %s" % errors)
+            check(answers == alone, "concurrent answers differ from the answers alone")
+            check(one.get("/api/stats").json()["search_slots"] == {"slots": 1, "waiting": 0}, "one slot at rest")
+        finally:
+            one.stop()
+
     def opensearch():
         r = srv.get("/opensearch.xml")
         check(r.status == 200 and "OpenSearchDescription" in r.text and "/?q={searchTerms}" in r.text, r.text[:300])
@@ -255,7 +287,7 @@ def api_tests(args, srv, ctx):
         check("secretword" not in log, "the access log holds query text")
 
     return [health, stats, search_same_json_as_cli, search_facets, search_filters, search_drill_months, search_place, paging,
-            suggest, article, related, cache, opensearch, access_log]
+            suggest, article, related, cache, search_slots, opensearch, access_log]
 
 
 def error_tests(args, srv, ctx):

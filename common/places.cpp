@@ -83,6 +83,22 @@ bool name_has_article(const Place& p, std::string_view article) {
     return false;
 }
 
+/// Whether one of the place's names is an article and then `key` (folded words joined by spaces): "Le
+/// François" for "francois", "The Hague" for "hague". Such a name is written with its article.
+bool named_with_article(const Place& p, std::string_view key) {
+    for (const std::string& name : {p.name_en, p.name_fr}) {
+        for (const std::string_view article : {"le ", "la ", "les ", "the ", "l'", "l\u2019"}) {
+            if (name.size() <= article.size() || fold_for_match(std::string_view(name).substr(0, article.size())) != article) continue;
+            std::string rest;
+            for (const char c : fold_for_match(std::string_view(name).substr(article.size()))) {
+                rest.push_back(c == '-' ? ' ' : c);
+            }
+            if (rest == key) return true;
+        }
+    }
+    return false;
+}
+
 bool is_place_modifier(std::string_view folded) {
     return std::find(k_place_modifiers.begin(), k_place_modifiers.end(), folded) != k_place_modifiers.end();
 }
@@ -1120,6 +1136,23 @@ class Run {
         return name_particle || m_lang == Lang::fr ? &prev : nullptr;
     }
 
+    /// Whether an article stands right before word `word`: "le", "la", "les", "the", a French contraction
+    /// of one ("au", "aux", "du", "des") or an elided "l'" ("au Havre", "The Hague", "L'Aquila").
+    bool article_stands_before(const FieldText& f, std::size_t word) const {
+        const Token& self = f.tokens[f.words[word]];
+        const std::string_view before = f.text.substr(0, self.begin);
+        for (const std::string_view elided : {"l'", "L'", "l\u2019", "L\u2019"}) {
+            if (before.ends_with(elided)) return true;
+        }
+        if (word == 0) return false;
+        const Token& prev = f.tokens[f.words[word - 1]];
+        if (self.begin <= prev.end || f.text.substr(prev.end, self.begin - prev.end).find_first_not_of(' ') != std::string_view::npos) {
+            return false;
+        }
+        constexpr auto k_articles = std::to_array<std::string_view>({"au", "aux", "des", "du", "la", "le", "les", "the"});
+        return std::find(k_articles.begin(), k_articles.end(), prev.folded) != k_articles.end();
+    }
+
     /// Checks that need the neighbouring words: person and organisation names, sentence-initial ordinary
     /// words, small towns.
     void context_checks(const FieldText& f, Match& m) {
@@ -1132,6 +1165,13 @@ class Run {
         const Token* before = !f.caps_zone && single ? capitalized_neighbour(f, m.first, true) : nullptr;
         const Token* after = !f.caps_zone && single ? capitalized_neighbour(f, m.last, false) : nullptr;
         const Token* article = single ? article_before(f, m.first) : nullptr;
+        // The matched words, for names written with an article.
+        std::string key;
+        for (std::size_t w = m.first; w <= m.last; ++w) {
+            if (!key.empty()) key.push_back(' ');
+            key += f.tokens[f.words[w]].folded;
+        }
+        const bool has_article = article_stands_before(f, m.first);
         // A function word opening a sentence is that word ("Un sondage...", "Most of..."), not a town of that name.
         const bool function_word = single && (tok.sentence_start || f.caps_zone) && is_stopword(folded);
         std::vector<NameEntry> kept;
@@ -1142,6 +1182,14 @@ class Run {
             const bool is_country = p.kind == PlaceKind::country;
             if (function_word && !demonym && !(is_country && p.population >= 1000000)) {
                 why = "'" + tok.lower + "' is a function word opening a sentence";
+                continue;
+            }
+            // A town whose name carries an article is written with it: "François" alone is a first name,
+            // not Le François (Martinique); "William Hague" is not The Hague. (Countries often lose theirs:
+            // "Netherlands", "Gambia".)
+            if (!has_article && !demonym && p.kind == PlaceKind::city && named_with_article(p, key)) {
+                why = "'" + std::string(f.text.substr(tok.begin, f.tokens[f.words[m.last]].end - tok.begin)) +
+                      "' without the article of its name";
                 continue;
             }
             // A town's name after an article it does not carry ("Le Havre" does) is part of a person's or a

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <optional>
 
 namespace dateline::searcher {
@@ -77,6 +78,74 @@ Xapian::Query value_range(std::string_view lo, std::string_view hi) {
     return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::k_slot_date, std::string(lo), std::string(hi));
 }
 
+/// "YYYYMMDD" → {y, m, d} when it is a date, else std::nullopt.
+std::optional<std::array<int, 3>> ymd_of(std::string_view s) {
+    if (s.size() != 8 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    const int y = std::stoi(std::string(s.substr(0, 4)));
+    const int m = std::stoi(std::string(s.substr(4, 2)));
+    const int d = std::stoi(std::string(s.substr(6, 2)));
+    if (m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+    return std::array<int, 3>{y, m, d};
+}
+
+/// Articles dated from `lo` to `hi` ("YYYYMMDD", inclusive; either may be empty: open). As the fewest year,
+/// month and day terms covering the range (2019..2020 → Y2019 OR Y2020), clamped to the archive's dates:
+/// boolean terms are intersected with the words by skipping, where a value range checks the date of every
+/// candidate (it doubled the cost of filtered searches). A value range when the dates are not plain days.
+Xapian::Query date_filter(std::string_view lo, std::string_view hi, const Xapian::Database& db) {
+    std::string first(lo);
+    std::string last(hi);
+    try {
+        if (first.empty()) first = db.get_value_lower_bound(schema::k_slot_date);
+        if (last.empty()) last = db.get_value_upper_bound(schema::k_slot_date);
+    } catch (const Xapian::Error&) {
+        return value_range(lo, hi);
+    }
+    if (first.empty() || last.empty()) return no_article();  // no dated article at all
+    const auto a = ymd_of(first);
+    const auto b = ymd_of(last);
+    if (!a || !b) return value_range(lo, hi);
+    if (first > last) return no_article();
+    auto ymd = [](int y, int m, int d) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
+        return std::string(buf);
+    };
+    const auto days_in = [](int y, int m) {
+        static constexpr std::array<int, 12> k_days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        return m == 2 && leap ? 29 : k_days[static_cast<std::size_t>(m - 1)];
+    };
+    std::vector<Xapian::Query> terms;
+    int y = (*a)[0];
+    int m = (*a)[1];
+    int d = (*a)[2];
+    // Walk from the first day: a whole year when it fits, else a whole month, else a day.
+    while (ymd(y, m, d) <= last && terms.size() <= 2000) {
+        if (m == 1 && d == 1 && ymd(y, 12, 31) <= last) {
+            terms.emplace_back(std::string(schema::k_prefix_year) + std::to_string(y));
+            ++y;
+            continue;
+        }
+        if (d == 1 && ymd(y, m, days_in(y, m)) <= last) {
+            terms.emplace_back(std::string(schema::k_prefix_month) + ymd(y, m, 1).substr(0, 6));
+        } else {
+            terms.emplace_back(std::string(schema::k_prefix_day) + ymd(y, m, d));
+            if (d < days_in(y, m)) {
+                ++d;
+                continue;
+            }
+        }
+        d = 1;
+        if (++m > 12) {
+            m = 1;
+            ++y;
+        }
+    }
+    if (terms.size() > 2000) return value_range(lo, hi);
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
 /// Problems the field processors meet while the QueryParser runs. They are collected, not thrown, so
 /// that no exception unwinds through Xapian's parser; build() throws the first error afterwards.
 struct ParseState {
@@ -120,7 +189,8 @@ class DateField : public Xapian::FieldProcessor {
 /// date:2019..2024, date:2024-06..2024-07, date:..2024, date:2019.. → a range of the date value slot.
 class DateRange : public Xapian::RangeProcessor {
   public:
-    explicit DateRange(ParseState& state) : Xapian::RangeProcessor(schema::k_slot_date, "date:"), m_state(state) {}
+    DateRange(ParseState& state, const Xapian::Database& db)
+        : Xapian::RangeProcessor(schema::k_slot_date, "date:"), m_state(state), m_db(db) {}
     Xapian::Query operator()(const std::string& begin, const std::string& end) override {
         const std::string whole = "date:" + begin + ".." + end;
         if (begin.empty() && end.empty()) {
@@ -142,11 +212,12 @@ class DateRange : public Xapian::RangeProcessor {
             m_state.errors.push_back("date range '" + whole + "' ends before it starts");
             return Xapian::Query::MatchNothing;
         }
-        return value_range(lo, hi);
+        return date_filter(lo, hi, m_db);
     }
 
   private:
     ParseState& m_state;
+    const Xapian::Database& m_db;
 };
 
 /// lang:fr, langue:en → the language filter term.
@@ -546,7 +617,7 @@ struct QueryBuilder::Impl {
             qp.set_max_expansion(options.max_wildcard_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                                  QP::FLAG_WILDCARD | QP::FLAG_PARTIAL);
             for (const auto field : k_text_fields) qp.add_prefix(std::string(field), std::string(schema::k_prefix_title));
-            qp.add_rangeprocessor((new DateRange(state))->release());
+            qp.add_rangeprocessor((new DateRange(state, index.database))->release());
             qp.add_boolean_prefix("date", (new DateField(state))->release());
             for (const char* field : {"lang", "langue"}) qp.add_boolean_prefix(field, (new LangField(state, field))->release());
             qp.add_boolean_prefix("source", (new SourceField)->release());
@@ -727,7 +798,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
         if (!lo.empty() && !hi.empty() && lo > hi) {
             throw common::UsageError("the from date '" + filters.from + "' is after the to date '" + filters.to + "'");
         }
-        filter_parts.push_back(value_range(lo, hi));
+        filter_parts.push_back(date_filter(lo, hi, m_impl->index.database));
     }
     if (!filters.places.empty()) {
         std::vector<Xapian::Query> any_place;

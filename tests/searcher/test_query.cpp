@@ -3,6 +3,7 @@
 #include "search_fixture.hpp"
 
 #include "common/errors.hpp"
+#include "common/schema.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -59,11 +60,11 @@ TEST_CASE("query text → Xapian query", "[query]") {
         {"kim date:2024", "Query((Zkim@1 FILTER Y2024))"},
         {"kim date:2024-06", "Query((Zkim@1 FILTER M202406))"},
         {"kim date:2024-06-15", "Query((Zkim@1 FILTER D20240615))"},
-        {"kim date:2019..2024", "Query((Zkim@1 FILTER VALUE_RANGE 0 20190101 20241231))"},
-        {"kim date:2024-06..2024-07", "Query((Zkim@1 FILTER VALUE_RANGE 0 20240601 20240731))"},
-        {"kim date:2024-02..2024-02", "Query((Zkim@1 FILTER VALUE_RANGE 0 20240201 20240229))"},
-        {"kim date:..2020", "Query((Zkim@1 FILTER VALUE_LE 0 20201231))"},
-        {"kim date:2021..", "Query((Zkim@1 FILTER VALUE_GE 0 20210101))"},
+        {"kim date:2019..2024", "Query((Zkim@1 FILTER (Y2019 OR Y2020 OR Y2021 OR Y2022 OR Y2023 OR Y2024)))"},
+        {"kim date:2024-06..2024-07", "Query((Zkim@1 FILTER (M202406 OR M202407)))"},
+        {"kim date:2024-02..2024-02", "Query((Zkim@1 FILTER M202402))"},
+        {"kim date:2023-12-30..2024-02-02",
+         "Query((Zkim@1 FILTER (D20231230 OR D20231231 OR M202401 OR D20240201 OR D20240202)))"},
         {"kim place:KP", "Query((Zkim@1 FILTER XCKP))"},
         {"kim lieu:\"Corée du Nord\"", "Query((Zkim@1 FILTER XCKP))"},
         {"kim place:\"North Korea\"", "Query((Zkim@1 FILTER XCKP))"},
@@ -90,18 +91,51 @@ TEST_CASE("filters beside the text", "[query]") {
     request.source = "Wire";
     request.places = {"Corée du Nord", "RU"};
     const auto built = sample_searcher().build_query(request);
-    CHECK(built.filter.get_description() ==
-          "Query((VALUE_RANGE 0 20190101 20200630 AND (XCKP OR XCRU) AND Lfr AND XSRCwire))");
+    const std::string dates = "(Y2019 OR M202001 OR M202002 OR M202003 OR M202004 OR M202005 OR M202006)";
+    CHECK(built.filter.get_description() == "Query((" + dates + " AND (XCKP OR XCRU) AND Lfr AND XSRCwire))");
     const std::string full = built.full().get_description();
     CHECK_THAT(full, Catch::StartsWith("Query(((Zkim@1 AND_MAYBE "));
-    CHECK_THAT(full, Catch::EndsWith(" FILTER (VALUE_RANGE 0 20190101 20200630 AND (XCKP OR XCRU) AND Lfr AND XSRCwire)))"));
+    CHECK_THAT(full, Catch::EndsWith(" FILTER (" + dates + " AND (XCKP OR XCRU) AND Lfr AND XSRCwire)))"));
+}
 
-    request = {};
-    request.from = "2024-06-15";
-    CHECK(sample_searcher().build_query(request).filter.get_description() == "Query(VALUE_GE 0 20240615)");
-    request = {};
-    request.to = "2019";
-    CHECK(sample_searcher().build_query(request).filter.get_description() == "Query(VALUE_LE 0 20191231)");
+TEST_CASE("date filters as year, month and day terms select what the date value range selects", "[query][dates]") {
+    // Open ends run to the archive's first and last dates; the terms must select exactly the articles the
+    // date slot's value range would.
+    searcher::Searcher& s = sample_searcher();
+    const Xapian::Database& db = s.index().database;
+    const std::string first = db.get_value_lower_bound(common::schema::k_slot_date);
+    const std::string last = db.get_value_upper_bound(common::schema::k_slot_date);
+    REQUIRE(first < last);
+    struct Range {
+        std::string from, to;  // request forms
+        std::string lo, hi;    // value bounds ("" open)
+    };
+    const std::vector<Range> ranges = {
+        {"2019", "2020-06", "20190101", "20200630"},
+        {"2024-06-15", "", "20240615", ""},
+        {"", "2019", "", "20191231"},
+        {"2015-04-30", "2015-05-01", "20150430", "20150501"},
+        {"2016-02-29", "2024-02-28", "20160229", "20240228"},
+        {first.substr(0, 4) + "-" + first.substr(4, 2) + "-" + first.substr(6, 2), "", first, ""},
+        {"", last.substr(0, 4) + "-" + last.substr(4, 2) + "-" + last.substr(6, 2), "", last},
+        {"2030", "", "20300101", ""},
+    };
+    for (const Range& r : ranges) {
+        INFO("from '" << r.from << "' to '" << r.to << "'");
+        searcher::SearchRequest request;
+        request.from = r.from;
+        request.to = r.to;
+        request.collapse = false;
+        const auto response = s.search(request);
+        Xapian::Query range = r.lo.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_LE, common::schema::k_slot_date, r.hi)
+                              : r.hi.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_GE, common::schema::k_slot_date, r.lo)
+                                             : Xapian::Query(Xapian::Query::OP_VALUE_RANGE, common::schema::k_slot_date, r.lo, r.hi);
+        Xapian::Enquire enquire(db);
+        enquire.set_query(range);
+        const Xapian::MSet expected = enquire.get_mset(0, 0, db.get_doccount());
+        CHECK(response.total_exact);
+        CHECK(response.total == expected.get_matches_lower_bound());
+    }
 }
 
 TEST_CASE("bad filter values are usage errors naming the part", "[query][errors]") {

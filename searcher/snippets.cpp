@@ -90,6 +90,11 @@ std::string render(const Snippet& s, std::string_view open, std::string_view clo
 
 Highlighter::Highlighter(const common::Analyzer& analyzer, const HighlightTerms& terms)
     : m_analyzer(analyzer), m_terms(terms) {
+    // Phrases worth trying at a token, by first word (a lone stopword is never marked).
+    for (const auto& phrase : terms.phrases) {
+        if (phrase.empty() || (phrase.size() == 1 && common::is_stopword(phrase[0]))) continue;
+        m_phrases_by_head[phrase[0]].push_back(&phrase);
+    }
     for (const auto& stem : terms.stems) {
         // Snowball strips suffixes and at most rewrites the last letters ("chevaux" → "cheval", "happy" →
         // "happi"): a word stems to `stem` only if it starts with all of it but its last two bytes.
@@ -137,11 +142,12 @@ std::vector<Highlighter::Hit> Highlighter::match(const std::vector<common::Token
     for (std::size_t k = 0; k < tokens.size(); ++k) {
         const auto& t = tokens[k];
         if (t.begin < covered_until) continue;
-        if (t.kind != common::TokenKind::compound && !m_terms.phrases.empty()) {
+        const auto heads = t.kind != common::TokenKind::compound ? m_phrases_by_head.find(t.folded) : m_phrases_by_head.end();
+        if (heads != m_phrases_by_head.end()) {
             // The longest phrase starting here; compound wholes are skipped, their parts compared.
             std::size_t best = tokens.size();
-            for (const auto& phrase : m_terms.phrases) {
-                if (phrase.size() == 1 && common::is_stopword(phrase[0])) continue;
+            for (const auto* candidate : heads->second) {
+                const std::vector<std::string>& phrase = *candidate;
                 std::size_t j = k;
                 std::size_t p = 0;
                 std::size_t last = k;

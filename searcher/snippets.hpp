@@ -75,6 +75,8 @@ class Highlighter {
     const HighlightTerms& m_terms;
     /// Every stem but its last two bytes (at least two): most tokens are rejected without stemming.
     std::vector<std::string> m_stem_heads;
+    /// HighlightTerms::phrases by first word.
+    std::unordered_map<std::string, std::vector<const std::vector<std::string>*>> m_phrases_by_head;
     /// Stem matches already decided, by lower-case word and language.
     std::unordered_map<std::string, bool> m_stem_cache;
 };

@@ -12,11 +12,6 @@
 namespace dateline::common {
 namespace {
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int days_in_month(int y, int m) {
-    static constexpr std::array<int, 12> k_days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : k_days[static_cast<std::size_t>(m - 1)];
-}
 
 struct NamedNumber {
     std::string_view name;
@@ -397,6 +392,12 @@ std::string NewsDate::iso() const {
         }
     }
     return out;
+}
+
+int days_in_month(int y, int m) noexcept {
+    static constexpr std::array<int, 12> k_days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : k_days[static_cast<std::size_t>(m - 1)];
 }
 
 std::int64_t days_from_civil(int y, int m, int d) noexcept {

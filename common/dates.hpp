@@ -30,6 +30,9 @@ struct NewsDate {
     friend bool operator==(const NewsDate&, const NewsDate&) = default;
 };
 
+/// Days in month `m` (1..12) of year `y`, leap years counted.
+int days_in_month(int y, int m) noexcept;
+
 /// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar.
 std::int64_t days_from_civil(int y, int m, int d) noexcept;
 

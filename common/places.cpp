@@ -1118,39 +1118,40 @@ class Run {
         return &other;
     }
 
+    /// The word right before word `word` when only spaces separate them ("à Paris", "Le Pen"), else null.
+    static const Token* word_just_before(const FieldText& f, std::size_t word) {
+        if (word == 0) return nullptr;
+        const Token& self = f.tokens[f.words[word]];
+        const Token& prev = f.tokens[f.words[word - 1]];
+        if (self.begin <= prev.end || f.text.substr(prev.end, self.begin - prev.end).find_first_not_of(' ') != std::string_view::npos) {
+            return nullptr;
+        }
+        return &prev;
+    }
+
     /// "le", "la" or "les" right before word `word` ("Marine Le Pen", "le Nice" of football), when it can be
     /// part of a name: capitalized mid-sentence, or any article in French text (which names towns without
     /// one). Null otherwise.
     const Token* article_before(const FieldText& f, std::size_t word) const {
-        if (word == 0) return nullptr;
-        const Token& self = f.tokens[f.words[word]];
-        const Token& prev = f.tokens[f.words[word - 1]];
-        if (prev.kind != TokenKind::word || prev.folded == "the" ||
-            std::find(k_leading_articles.begin(), k_leading_articles.end(), prev.folded) == k_leading_articles.end()) {
+        const Token* prev = word_just_before(f, word);
+        if (prev == nullptr || prev->kind != TokenKind::word || prev->folded == "the" ||
+            std::find(k_leading_articles.begin(), k_leading_articles.end(), prev->folded) == k_leading_articles.end()) {
             return nullptr;
         }
-        if (self.begin <= prev.end || f.text.substr(prev.end, self.begin - prev.end).find_first_not_of(' ') != std::string_view::npos) {
-            return nullptr;
-        }
-        const bool name_particle = prev.capitalized && !prev.sentence_start && !f.caps_zone;
-        return name_particle || m_lang == Lang::fr ? &prev : nullptr;
+        const bool name_particle = prev->capitalized && !prev->sentence_start && !f.caps_zone;
+        return name_particle || m_lang == Lang::fr ? prev : nullptr;
     }
 
     /// Whether an article stands right before word `word`: "le", "la", "les", "the", a French contraction
     /// of one ("au", "aux", "du", "des") or an elided "l'" ("au Havre", "The Hague", "L'Aquila").
-    bool article_stands_before(const FieldText& f, std::size_t word) const {
-        const Token& self = f.tokens[f.words[word]];
-        const std::string_view before = f.text.substr(0, self.begin);
+    static bool article_stands_before(const FieldText& f, std::size_t word) {
+        const std::string_view before = f.text.substr(0, f.tokens[f.words[word]].begin);
         for (const std::string_view elided : {"l'", "L'", "l\u2019", "L\u2019"}) {
             if (before.ends_with(elided)) return true;
         }
-        if (word == 0) return false;
-        const Token& prev = f.tokens[f.words[word - 1]];
-        if (self.begin <= prev.end || f.text.substr(prev.end, self.begin - prev.end).find_first_not_of(' ') != std::string_view::npos) {
-            return false;
-        }
+        const Token* prev = word_just_before(f, word);
         constexpr auto k_articles = std::to_array<std::string_view>({"au", "aux", "des", "du", "la", "le", "les", "the"});
-        return std::find(k_articles.begin(), k_articles.end(), prev.folded) != k_articles.end();
+        return prev != nullptr && std::find(k_articles.begin(), k_articles.end(), prev->folded) != k_articles.end();
     }
 
     /// Checks that need the neighbouring words: person and organisation names, sentence-initial ordinary
@@ -1244,10 +1245,8 @@ class Run {
         }
         m.needs_support = true;
         m.small_only = !word_reading;
-        if (m.first > 0) {
-            const Token& prev = f.tokens[f.words[m.first - 1]];
-            m.locative = std::find(k_locatives.begin(), k_locatives.end(), prev.lower) != k_locatives.end() &&
-                         f.text.substr(prev.end, tok.begin - prev.end).find_first_not_of(' ') == std::string_view::npos;
+        if (const Token* prev = word_just_before(f, m.first)) {
+            m.locative = std::find(k_locatives.begin(), k_locatives.end(), prev->lower) != k_locatives.end();
         }
         if (common && opens) {
             m.why_support = "'" + tok.lower + "' is an ordinary word and " +

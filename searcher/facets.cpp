@@ -1,6 +1,9 @@
 // Facet counting with ValueCountMatchSpy over the facet value slots of common/schema.
 #include "facets.hpp"
 
+#include "state_cache.hpp"
+
+#include "common/dates.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
 
@@ -41,11 +44,6 @@ std::pair<int, int> parse_month(std::string_view text) {
 
 std::string two_digits(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
 
-int days_in_month(int year, int month) {
-    static constexpr std::array<int, 12> k_days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : k_days[static_cast<std::size_t>(month - 1)];
-}
 
 std::map<std::string, std::size_t> counts_of(const Xapian::ValueCountMatchSpy& spy) {
     std::map<std::string, std::size_t> out;
@@ -141,17 +139,6 @@ class MatchRecorder : public Xapian::MatchSpy {
     std::vector<Xapian::docid> docids;
 };
 
-/// Columns built per index state (the shards and their revisions), a few kept for Searchers whose
-/// handles lag behind a commit.
-struct ColumnsRegistry {
-    std::mutex mutex;
-    std::map<std::string, std::shared_ptr<const FacetColumns>> by_state;
-    std::vector<std::string> order;  ///< least recently built first
-    std::map<std::string, std::size_t> requests;
-};
-
-constexpr std::size_t k_columns_kept = 4;
-
 }  // namespace
 
 std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index) {
@@ -166,18 +153,15 @@ std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index) {
     } catch (const Xapian::Error&) {
         return nullptr;  // a backend without revisions: the spies will do
     }
-    static ColumnsRegistry registry;
-    const std::lock_guard lock(registry.mutex);
-    if (const auto it = registry.by_state.find(state); it != registry.by_state.end()) return it->second;
-    if (++registry.requests[shards] < 2) return nullptr;
-    auto columns = std::make_shared<const FacetColumns>(index.database);
-    registry.by_state.emplace(state, columns);
-    registry.order.push_back(state);
-    if (registry.order.size() > k_columns_kept) {
-        registry.by_state.erase(registry.order.front());
-        registry.order.erase(registry.order.begin());
-    }
-    return columns;
+    // Columns per index state (the shards and their revisions), a few kept for Searchers whose handles lag
+    // behind a commit.
+    static StateCache<FacetColumns> cache(4);
+    static std::mutex requests_mutex;
+    static std::map<std::string, std::size_t> requests;
+    const std::lock_guard lock(requests_mutex);
+    if (auto columns = cache.find(state)) return columns;
+    if (++requests[shards] < 2) return nullptr;
+    return cache.store(state, std::make_shared<const FacetColumns>(index.database));
 }
 
 struct FacetCounter::Spies {
@@ -357,7 +341,7 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
     if (m_spies->days) {
         const auto days = counts_of(*m_spies->days);
         const auto [year, month] = parse_month(m_request.month);
-        for (int d = 1; d <= days_in_month(year, month); ++d) {
+        for (int d = 1; d <= common::days_in_month(year, month); ++d) {
             const std::string value = m_request.month + "-" + two_digits(d);
             const auto it = days.find(value);
             out.days.push_back({value, it == days.end() ? 0 : it->second, {}});

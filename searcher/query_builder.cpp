@@ -1,6 +1,7 @@
 // Query building: two QueryParser readings on the shared analysis, field processors, relaxation and boosts.
 #include "query_builder.hpp"
 
+#include "common/dates.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
 #include "common/stopwords.hpp"
@@ -111,11 +112,6 @@ Xapian::Query date_filter(std::string_view lo, std::string_view hi, const Xapian
         std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
         return std::string(buf);
     };
-    const auto days_in = [](int y, int m) {
-        static constexpr std::array<int, 12> k_days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        return m == 2 && leap ? 29 : k_days[static_cast<std::size_t>(m - 1)];
-    };
     std::vector<Xapian::Query> terms;
     int y = (*a)[0];
     int m = (*a)[1];
@@ -127,11 +123,11 @@ Xapian::Query date_filter(std::string_view lo, std::string_view hi, const Xapian
             ++y;
             continue;
         }
-        if (d == 1 && ymd(y, m, days_in(y, m)) <= last) {
+        if (d == 1 && ymd(y, m, common::days_in_month(y, m)) <= last) {
             terms.emplace_back(std::string(schema::k_prefix_month) + ymd(y, m, 1).substr(0, 6));
         } else {
             terms.emplace_back(std::string(schema::k_prefix_day) + ymd(y, m, d));
-            if (d < days_in(y, m)) {
+            if (d < common::days_in_month(y, m)) {
                 ++d;
                 continue;
             }

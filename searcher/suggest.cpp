@@ -1,6 +1,8 @@
 // Completions: a sorted list of the archive's place names, and a bounded walk of title-word terms.
 #include "suggest.hpp"
 
+#include "state_cache.hpp"
+
 #include "common/article.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
@@ -10,7 +12,6 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <map>
 #include <mutex>
 
 namespace dateline::searcher {
@@ -158,30 +159,10 @@ void Completer::refresh() {
     }
     if (m_tables && state == m_tables_state) return;
 
-    struct Registry {
-        std::mutex mutex;
-        std::map<std::string, std::shared_ptr<const Tables>> by_state;
-        std::vector<std::string> order;  ///< least recently built first
-    };
-    static Registry registry;
-    constexpr std::size_t k_kept = 4;
-    std::shared_ptr<const Tables> tables;
-    {
-        const std::lock_guard lock(registry.mutex);
-        if (const auto it = registry.by_state.find(state); it != registry.by_state.end()) tables = it->second;
-    }
-    if (!tables) {
-        // Built outside the lock: two threads may build the same state once, none waits on another's walk.
-        tables = std::make_shared<const Tables>(m_index);
-        const std::lock_guard lock(registry.mutex);
-        if (registry.by_state.emplace(state, tables).second) {
-            registry.order.push_back(state);
-            if (registry.order.size() > k_kept) {
-                registry.by_state.erase(registry.order.front());
-                registry.order.erase(registry.order.begin());
-            }
-        }
-    }
+    static StateCache<Tables> cache(4);
+    std::shared_ptr<const Tables> tables = cache.find(state);
+    // Built outside any lock: two threads may build the same state once, none waits on another's walk.
+    if (!tables) tables = cache.store(state, std::make_shared<const Tables>(m_index));
     if (m_tables_state != state) m_printed.clear();
     m_tables = std::move(tables);
     m_tables_state = std::move(state);

@@ -33,12 +33,94 @@ constexpr auto k_query_operators = std::to_array<std::string_view>({"AND", "OR",
 bool is_apostrophe(UChar32 c) { return c == 0x27 || c == 0x2019 || c == 0x02BC || c == 0x2018; }
 bool is_hyphen(UChar32 c) { return c == 0x2D || c == 0x2010 || c == 0x2011; }
 bool is_digit(UChar32 c) { return u_isdigit(c) != 0; }
-bool is_word_char(UChar32 c) {
-    if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+bool is_word_char_icu(UChar32 c) {
     if (is_apostrophe(c)) return false;  // U+02BC is a letter to Unicode, an apostrophe to French typists
     const int8_t type = u_charType(c);
     return u_hasBinaryProperty(c, UCHAR_ALPHABETIC) || type == U_DECIMAL_DIGIT_NUMBER ||
            type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
+}
+
+/// U+0080..U+024F (Latin-1 Supplement, Latin Extended-A and B: French and most European names), decided
+/// once per process with the same ICU calls as any other character: word character or not, upper case or
+/// not, case-folded and accent-folded forms. Case folding and accent stripping work code point by code
+/// point and no two of these compose under NFC, so a token of ASCII and these folds by concatenation,
+/// without ICU or a cache lookup (tests/common/test_analysis.cpp compares both ways).
+struct LatinTable {
+    static constexpr UChar32 k_begin = 0x80;
+    static constexpr UChar32 k_end = 0x250;
+    struct Entry {
+        bool word = false;
+        bool upper = false;
+        std::string lower;
+        std::string folded;
+    };
+    std::array<Entry, k_end - k_begin> entries;
+
+    LatinTable() {
+        for (UChar32 c = k_begin; c < k_end; ++c) {
+            Entry& e = entries[static_cast<std::size_t>(c - k_begin)];
+            e.word = is_word_char_icu(c);
+            e.upper = u_isupper(c) || u_istitle(c);
+            char utf8[U8_MAX_LENGTH];
+            int32_t length = 0;
+            U8_APPEND_UNSAFE(utf8, length, c);
+            e.lower = fold_case(std::string_view(utf8, static_cast<std::size_t>(length)));
+            e.folded = fold_accents(e.lower);
+        }
+    }
+    static bool covers(UChar32 c) { return c >= k_begin && c < k_end; }
+    const Entry& operator[](UChar32 c) const { return entries[static_cast<std::size_t>(c - k_begin)]; }
+};
+const LatinTable& latin_table() {
+    static const LatinTable table;
+    return table;
+}
+
+constexpr std::array<bool, 0x80> k_ascii_word = [] {
+    std::array<bool, 0x80> t{};
+    for (int c = 0; c < 0x80; ++c) t[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return t;
+}();
+bool is_ascii_word(uint8_t byte) { return byte < 0x80 && k_ascii_word[byte]; }
+
+[[gnu::noinline]] bool is_word_char_beyond_ascii(UChar32 c) {
+    if (LatinTable::covers(c)) return latin_table()[c].word;
+    return is_word_char_icu(c);
+}
+inline bool is_word_char(UChar32 c) {
+    if (static_cast<uint32_t>(c) < 0x80) return k_ascii_word[static_cast<std::size_t>(c)];
+    return is_word_char_beyond_ascii(c);
+}
+bool is_upper_char(UChar32 c) {
+    if (c < 0x80) return c >= 'A' && c <= 'Z';
+    if (LatinTable::covers(c)) return latin_table()[c].upper;
+    return u_isupper(c) || u_istitle(c);
+}
+
+/// Case- and accent-folds `surface` into `lower` and `folded` with the Latin table; false (outputs
+/// unspecified) when a code point lies outside it or the text is not valid UTF-8.
+bool fold_latin(std::string_view surface, std::string& lower, std::string& folded) {
+    lower.clear();
+    folded.clear();
+    const LatinTable& table = latin_table();
+    const auto* p = reinterpret_cast<const uint8_t*>(surface.data());
+    const auto n = static_cast<int32_t>(surface.size());
+    for (int32_t i = 0; i < n;) {
+        UChar32 c;
+        U8_NEXT(p, i, n, c);
+        if (c < 0) return false;
+        if (c < 0x80) {
+            const char ch = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+            lower.push_back(ch);
+            folded.push_back(ch);
+            continue;
+        }
+        if (!LatinTable::covers(c)) return false;
+        const LatinTable::Entry& e = table[c];
+        lower += e.lower;
+        folded += e.folded;
+    }
+    return true;
 }
 bool is_sentence_end(UChar32 c) { return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ':'; }
 
@@ -95,9 +177,6 @@ const Forms& token_forms(std::string_view surface) {
     return cache.emplace(std::string(surface), std::move(forms)).first->second;
 }
 
-bool is_all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 bool has_digit(std::string_view s) {
     return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -108,6 +187,8 @@ struct Run {
     std::size_t end = 0;
     UChar32 connector = 0;  // apostrophe, '.', ',', hyphen, or 0 at the end of the chunk
     std::size_t cp_count = 0;
+    bool digits = true;  // only 0-9 (runs are never empty)
+    bool ascii = true;
 };
 
 class Tokenizer {
@@ -151,11 +232,21 @@ class Tokenizer {
             Run run;
             run.begin = static_cast<std::size_t>(i);
             int32_t next = i;
-            UChar32 c = peek(i, &next);
-            while (c >= 0 && is_word_char(c)) {
+            UChar32 c;
+            while (true) {
+                // ASCII letters and digits (most of a word) without decoding.
+                while (i < m_n && is_ascii_word(m_bytes[i])) {
+                    run.digits = run.digits && m_bytes[i] <= '9';
+                    ++i;
+                    ++run.cp_count;
+                }
+                next = i;
+                c = peek(i, &next);
+                if (c < 0 || !is_word_char(c)) break;
                 i = next;
                 ++run.cp_count;
-                c = peek(i, &next);
+                run.digits = false;
+                run.ascii = false;
             }
             run.end = static_cast<std::size_t>(i);
             // Decide whether the character after the run joins it to the next run.
@@ -164,10 +255,9 @@ class Tokenizer {
             const bool next_is_word = following >= 0 && is_word_char(following);
             bool joins = false;
             if (c >= 0 && next_is_word) {
-                const std::string_view run_text = m_text.substr(run.begin, run.end - run.begin);
                 if (is_apostrophe(c) || is_hyphen(c)) {
                     joins = true;
-                } else if ((c == '.' || c == ',') && is_all_digits(run_text) && is_digit(following)) {
+                } else if ((c == '.' || c == ',') && run.digits && is_digit(following)) {
                     joins = true;
                 } else if (c == '.' && run.cp_count == 1 && !is_digit(following) && single_letter_then_dot(after)) {
                     joins = true;
@@ -281,18 +371,14 @@ class Tokenizer {
         const std::size_t e = runs.back().end;
         tok.begin = b;
         tok.end = e;
-        UChar32 first = -1;
-        {
-            int32_t at = static_cast<int32_t>(b);
-            first = peek(at);
-        }
-        tok.capitalized = first >= 0 && (u_isupper(first) || u_istitle(first));
+        const UChar32 first = m_bytes[b] < 0x80 ? UChar32{m_bytes[b]} : peek(static_cast<int32_t>(b));
+        tok.capitalized = first >= 0 && is_upper_char(first);
         const bool dotted = runs.size() > 1 && std::all_of(runs.begin(), runs.end() - 1, [](const Run& r) {
                                 return r.connector == '.' && r.cp_count == 1;
                             }) && runs.back().cp_count == 1;
-        const bool numeric = std::all_of(runs.begin(), runs.end(), [this](const Run& r) {
-            return is_all_digits(slice(r.begin, r.end));
-        });
+        const bool numeric = std::all_of(runs.begin(), runs.end(), [](const Run& r) { return r.digits; });
+        // The surface adds only ASCII connectors to the runs' text.
+        const bool ascii = std::all_of(runs.begin(), runs.end(), [](const Run& r) { return r.ascii; });
         // One run (most words): its text is the surface, no copy needed.
         std::string built;
         std::string_view surface;
@@ -322,14 +408,14 @@ class Tokenizer {
             }
             surface = built;
         }
-        if (std::all_of(surface.begin(), surface.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        if (ascii) {
             // ASCII (most tokens): folding is A-Z → a-z, no accents to remove, no cache lookup needed.
             tok.lower.assign(surface);
             for (char& c : tok.lower) {
                 if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
             }
             tok.folded = tok.lower;
-        } else {
+        } else if (!fold_latin(surface, tok.lower, tok.folded)) {
             const Forms& forms = token_forms(surface);
             tok.lower = forms.lower;
             tok.folded = forms.folded;
@@ -367,11 +453,12 @@ bool is_stopword_in(std::string_view folded, Lang lang) {
 ProtectedWords::ProtectedWords(std::unordered_set<std::string> folded_words, std::string source_name)
     : m_source(std::move(source_name)) {
     for (const auto& w : folded_words) m_words.insert(w);
+    m_identity = compute_identity();
 }
 
 bool ProtectedWords::contains(std::string_view folded) const { return m_words.find(folded) != m_words.end(); }
 
-std::string ProtectedWords::identity() const {
+std::string ProtectedWords::compute_identity() const {
     std::vector<std::string_view> sorted(m_words.begin(), m_words.end());
     std::sort(sorted.begin(), sorted.end());
     std::uint64_t h = k_fnv1a_offset;

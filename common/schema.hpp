@@ -64,6 +64,10 @@ inline constexpr Xapian::valueno k_slot_simhash = 7;
 inline constexpr Xapian::valueno k_slot_timestamp = 8;
 /// Dateline place id.
 inline constexpr Xapian::valueno k_slot_dateline = 9;
+/// The article's id term (id_term(id)): a search names the articles of its rescoring window with these
+/// terms, a filter every shard understands, remote ones included (Xapian 1.4 has no docid-set query).
+/// Indexes written before it have no such value: the searcher then ranks without a window.
+inline constexpr Xapian::valueno k_slot_id_term = 10;
 /// Place facets: the article's most salient places, one per slot, so that the stock
 /// ValueCountMatchSpy (usable against remote shards) counts each place once per article.
 inline constexpr std::size_t k_place_slot_count = 8;

@@ -573,13 +573,31 @@ std::string sanitize_query(std::string_view raw, std::size_t max_bytes, std::vec
     return text;
 }
 
-Xapian::Query BuiltQuery::full() const {
-    Xapian::Query q = text.empty() ? Xapian::Query::MatchAll : text;
-    if (has_text) {
-        for (const auto& [name, part] : boost_parts) q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, part);
+namespace {
+Xapian::Query boosted(const BuiltQuery& b, bool positional, const Xapian::Query& only = {}) {
+    // The filter goes inside, the boosts outside: with "(text AND_MAYBE phrase) FILTER filter", Xapian
+    // 1.4.22 gives the phrase's weight to articles with the words but not the phrase (as with an OR of
+    // boosts, see boost_parts). tests/searcher/test_ranking.cpp checks every result's weight against
+    // the sum of its parts, with a filter and without.
+    Xapian::Query q = b.matches();
+    if (!only.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, only);
+    if (b.has_text) {
+        for (const auto& part : b.boost_parts) {
+            if (positional || !part.positional) q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, part.query);
+        }
     }
-    if (!filter.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
     return q;
+}
+}  // namespace
+
+Xapian::Query BuiltQuery::full() const { return boosted(*this, true); }
+
+Xapian::Query BuiltQuery::without_positional() const { return boosted(*this, false); }
+
+Xapian::Query BuiltQuery::full_within(const Xapian::Query& only) const { return boosted(*this, true, only); }
+
+bool BuiltQuery::has_positional_boosts() const {
+    return has_text && std::any_of(boost_parts.begin(), boost_parts.end(), [](const Boost& b) { return b.positional; });
 }
 
 Xapian::Query BuiltQuery::matches() const {
@@ -773,14 +791,13 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
     auto& boosts = out.boost_parts;
     const bool short_query = out.words.size() <= m_options.max_phrase_boost_words;
     if (short_query) {
-        for (const auto& phrase : phrases) boosts.emplace_back("phrase", scaled(phrase, m_options.phrase_boost));
-        for (const auto& n : near) boosts.emplace_back("proximity", scaled(n, m_options.proximity_boost));
+        for (const auto& phrase : phrases) boosts.push_back({"phrase", scaled(phrase, m_options.phrase_boost), true});
+        for (const auto& n : near) boosts.push_back({"proximity", scaled(n, m_options.proximity_boost), true});
     }
     if (out.has_text) {
         const std::vector<std::string> exact = analyzer.exact_terms(out.sanitized);
         if (!exact.empty()) {
-            boosts.emplace_back("exact forms",
-                                scaled(Xapian::Query(Xapian::Query::OP_OR, exact.begin(), exact.end()), m_options.exact_form_boost));
+            boosts.push_back({"exact forms", scaled(Xapian::Query(Xapian::Query::OP_OR, exact.begin(), exact.end()), m_options.exact_form_boost)});
             for (const auto& e : exact) out.highlight.exact.insert(e.substr(schema::k_prefix_exact.size()));
         }
     }
@@ -835,7 +852,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
     };
     for (const auto& p : out.places) add_place(p.place);
     for (const auto& p : filter_places) add_place(p);
-    if (Xapian::Query places = place_boost(boost_ids); !places.empty()) boosts.emplace_back("places", std::move(places));
+    if (Xapian::Query places = place_boost(boost_ids); !places.empty()) boosts.push_back({"places", std::move(places)});
     return out;
 }
 

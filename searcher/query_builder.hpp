@@ -105,11 +105,19 @@ struct BuiltQuery {
     /// What an article must match: the English and the French reading, relaxed per `mode`. Empty for a
     /// query without text (all articles, or only filters).
     Xapian::Query text;
-    /// Weight-only parts, named ("phrase", "proximity", "exact forms", "places"; a name repeats for each
-    /// phrase of a query), each applied with its own OP_AND_MAYBE. Not one OR of them: Xapian 1.4.22, on a
-    /// glass database, can give an OR's PHRASE child its weight for an article with the words near but not
-    /// adjacent ("film award": a BBC article with "film" and "award" 8 words apart got the phrase weight).
-    std::vector<std::pair<std::string, Xapian::Query>> boost_parts;
+    /// A weight-only part of the query.
+    struct Boost {
+        /// "phrase", "proximity", "exact forms", "places"; a name repeats for each phrase of a query.
+        std::string name;
+        Xapian::Query query;
+        /// Reads word positions (phrase, proximity): costly for every candidate, so applied to the best
+        /// candidates only (the rescoring window, see Searcher).
+        bool positional = false;
+    };
+    /// Each applied with its own OP_AND_MAYBE. Not one OR of them: Xapian 1.4.22, on a glass database, can
+    /// give an OR's PHRASE child its weight for an article with the words near but not adjacent ("film
+    /// award": a BBC article with "film" and "award" 8 words apart got the phrase weight).
+    std::vector<Boost> boost_parts;
     /// Filters from QueryFilters (filters written in the text are inside `text`). May be empty.
     Xapian::Query filter;
     /// The query has words to rank by; otherwise every match weighs 0.
@@ -125,8 +133,13 @@ struct BuiltQuery {
     /// The text given to Xapian::QueryParser (after Analyzer::normalize_query).
     std::string normalized;
 
-    /// text AND_MAYBE each boost part, FILTER filter; MatchAll when there is no text.
+    /// (text FILTER filter) AND_MAYBE each boost part; MatchAll when there is no text.
     Xapian::Query full() const;
+    /// full() restricted to the articles `only` matches (a boolean query), filtered inside the boosts.
+    Xapian::Query full_within(const Xapian::Query& only) const;
+    /// full() without the positional boosts: the first stage of a rescored search.
+    Xapian::Query without_positional() const;
+    bool has_positional_boosts() const;
     /// The articles `full()` matches, without the weight-only boosts: text FILTER filter.
     Xapian::Query matches() const;
 };

@@ -145,6 +145,9 @@ struct SearchTuning {
     bool facet_columns = true;
     /// SortOrder::recent reranks at least this many of the best results.
     std::size_t recent_rerank = 200;
+    /// Phrase and proximity boosts weigh only this many best candidates by the rest of the query (a
+    /// rescoring window, as Lucene's rescorer); 0: they weigh every match. See docs/SEARCH.md.
+    std::size_t rescore_window = 100;
     /// Share of freshness in SortOrder::recent's score (the rest is relevance relative to the best result).
     double recency_share = 0.5;
     /// Spelling suggestions are looked for when a query finds fewer results than this.

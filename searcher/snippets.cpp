@@ -88,19 +88,39 @@ std::string render(const Snippet& s, std::string_view open, std::string_view clo
 
 }  // namespace
 
+void Highlighter::KeySet::add(std::string_view s, bool starts_with) {
+    if (s.size() >= 2 || !starts_with) {
+        set(key(s));
+        return;
+    }
+    // A one-byte (or empty) beginning: any second byte, or none.
+    const std::size_t base = key(s) & ~std::size_t{0xFF};
+    for (std::size_t b1 = 0; b1 < 0x100; ++b1) set(base | b1);
+    if (s.empty()) {
+        for (std::size_t k = 0; k < k_keys; ++k) set(k);
+    }
+}
+
 Highlighter::Highlighter(const common::Analyzer& analyzer, const HighlightTerms& terms)
     : m_analyzer(analyzer), m_terms(terms) {
     // Phrases worth trying at a token, by first word (a lone stopword is never marked).
     for (const auto& phrase : terms.phrases) {
         if (phrase.empty() || (phrase.size() == 1 && common::is_stopword(phrase[0]))) continue;
         m_phrases_by_head[phrase[0]].push_back(&phrase);
+        m_folded_keys.add(phrase[0], false);
     }
     for (const auto& stem : terms.stems) {
         // Snowball strips suffixes and at most rewrites the last letters ("chevaux" → "cheval", "happy" →
         // "happi"): a word stems to `stem` only if it starts with all of it but its last two bytes.
         std::string head = stem.substr(0, std::max<std::size_t>(2, stem.size() > 2 ? stem.size() - 2 : 0));
+        m_folded_keys.add(head, true);
         if (std::find(m_stem_heads.begin(), m_stem_heads.end(), head) == m_stem_heads.end()) m_stem_heads.push_back(std::move(head));
     }
+    for (const auto& w : terms.words) m_folded_keys.add(w, false);
+    for (const auto& p : terms.prefixes) {
+        if (!p.empty()) m_folded_keys.add(p, true);
+    }
+    for (const auto& e : terms.exact) m_lower_keys.add(e, false);
 }
 
 bool Highlighter::stem_matches(std::string_view lower, std::string_view folded, Lang lang) {
@@ -141,7 +161,7 @@ std::vector<Highlighter::Hit> Highlighter::match(const std::vector<common::Token
     std::size_t covered_until = 0;  // a phrase or a compound marked whole covers the tokens inside it
     for (std::size_t k = 0; k < tokens.size(); ++k) {
         const auto& t = tokens[k];
-        if (t.begin < covered_until) continue;
+        if (t.begin < covered_until || !may_match(t)) continue;
         const auto heads = t.kind != common::TokenKind::compound ? m_phrases_by_head.find(t.folded) : m_phrases_by_head.end();
         if (heads != m_phrases_by_head.end()) {
             // The longest phrase starting here; compound wholes are skipped, their parts compared.

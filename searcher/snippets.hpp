@@ -6,6 +6,7 @@
 
 #include "common/analysis.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -71,8 +72,37 @@ class Highlighter {
     bool matches(const common::Token& token, common::Lang lang);
     bool stem_matches(std::string_view lower, std::string_view folded, common::Lang lang);
 
+    /// Token keys (first two bytes) any term could match: a token whose key is in neither set matches
+    /// nothing, and most tokens of a text are rejected with two bit tests instead of hash lookups.
+    class KeySet {
+      public:
+        KeySet() : m_bits(k_keys / 64, 0) {}
+        /// Words equal to `s`, or with `starts_with`, beginning with it.
+        void add(std::string_view s, bool starts_with);
+        bool may_match(std::string_view s) const noexcept {
+            const std::size_t k = key(s);
+            return (m_bits[k / 64] >> (k % 64)) & 1U;
+        }
+
+      private:
+        static constexpr std::size_t k_keys = 1U << 16;
+        static std::size_t key(std::string_view s) noexcept {
+            const auto b0 = s.empty() ? 0U : static_cast<unsigned char>(s[0]);
+            const auto b1 = s.size() < 2 ? 0U : static_cast<unsigned char>(s[1]);
+            return (std::size_t{b0} << 8) | b1;
+        }
+        void set(std::size_t k) { m_bits[k / 64] |= std::uint64_t{1} << (k % 64); }
+        std::vector<std::uint64_t> m_bits;
+    };
+    bool may_match(const common::Token& token) const noexcept {
+        return m_folded_keys.may_match(token.folded) || m_lower_keys.may_match(token.lower);
+    }
+
     const common::Analyzer& m_analyzer;
     const HighlightTerms& m_terms;
+    /// Keys of folded forms (words, stems, prefixes, phrase heads) and of lower-case forms (exact forms).
+    KeySet m_folded_keys;
+    KeySet m_lower_keys;
     /// Every stem but its last two bytes (at least two): most tokens are rejected without stemming.
     std::vector<std::string> m_stem_heads;
     /// HighlightTerms::phrases by first word.

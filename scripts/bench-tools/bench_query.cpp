@@ -2,6 +2,7 @@
 // through a bare Xapian Enquire on the same terms (the floor); also ranks known items for the quality section.
 //
 //   bench-query --db DIR --mode dateline|floor --queries FILE [--passes N]   → one JSON line per query
+//   (--rescore-window N: SearchTuning::rescore_window, 0 = none, in the dateline and known-item modes)
 //   bench-query --db DIR --mode known-item --queries FILE [--no-collapse]    → "id<TAB>rank" per line (0: not in top 10)
 //
 // Query file (TSV): name, query, from, to, lang, place. Known-item file (TSV): expected id, query.
@@ -130,6 +131,7 @@ int main(int argc, char** argv) {
     std::string db, mode = "dateline", queries_path;
     int passes = 20;
     bool collapse = true;
+    searcher::SearchTuning tuning;
     for (int i = 1; i < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--no-collapse") {
@@ -145,20 +147,22 @@ int main(int argc, char** argv) {
         else if (a == "--mode") mode = argv[i + 1];
         else if (a == "--queries") queries_path = argv[i + 1];
         else if (a == "--passes") passes = std::stoi(argv[i + 1]);
+        else if (a == "--rescore-window") tuning.rescore_window = std::stoul(argv[i + 1]);
         else {
             std::cerr << "bench-query: unknown option '" << a << "'\n";
             return 2;
         }
     }
     if (db.empty() || queries_path.empty()) {
-        std::cerr << "usage: bench-query --db DIR --mode dateline|floor|known-item --queries FILE [--passes N] [--no-collapse]\n";
+        std::cerr << "usage: bench-query --db DIR --mode dateline|floor|known-item --queries FILE [--passes N] [--no-collapse]"
+                     " [--rescore-window N]\n";
         return 2;
     }
     try {
         std::ifstream in(queries_path);
         std::string line;
         if (mode == "known-item") {
-            searcher::Searcher s(searcher::open_index({db}));
+            searcher::Searcher s(searcher::open_index({db}), tuning);
             while (std::getline(in, line)) {
                 const auto f = split_tabs(line);
                 if (f.size() < 2) continue;
@@ -191,7 +195,7 @@ int main(int argc, char** argv) {
         std::vector<std::size_t> totals(queries.size());
         std::optional<searcher::Searcher> full;
         std::optional<FloorSearcher> floor;
-        if (mode == "dateline") full.emplace(searcher::open_index({db}));
+        if (mode == "dateline") full.emplace(searcher::open_index({db}), tuning);
         else if (mode == "floor") floor.emplace(searcher::open_index({db}));
         else {
             std::cerr << "bench-query: unknown mode '" << mode << "'; expected one of: dateline, floor, known-item\n";

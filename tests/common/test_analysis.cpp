@@ -5,6 +5,8 @@
 #include "common/text.hpp"
 
 #include <catch2/catch.hpp>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <string>
@@ -84,6 +86,44 @@ TEST_CASE("tokenizer rules, one row per rule", "[analysis]") {
     }
 }
 
+TEST_CASE("Latin letters fold, case and accents, as ICU folds them", "[analysis]") {
+    // The tokenizer folds U+0080..U+024F from a table; every such letter, alone, between ASCII letters and
+    // in words that mix them, must give what fold_case / fold_for_match give for the same text.
+    using dateline::common::fold_case;
+    using dateline::common::fold_for_match;
+    auto check = [](const std::string& text) {
+        for (const Token& t : analyzer().tokenize(text)) {
+            const std::string surface = text.substr(t.begin, t.end - t.begin);
+            INFO("text '" << text << "', token '" << surface << "'");
+            CHECK(t.lower == fold_case(surface));
+            CHECK(t.folded == fold_for_match(surface));
+        }
+    };
+    std::size_t letters = 0;
+    for (UChar32 c = 0x80; c < 0x250; ++c) {
+        char utf8[U8_MAX_LENGTH];
+        int32_t length = 0;
+        U8_APPEND_UNSAFE(utf8, length, c);
+        const std::string letter(utf8, static_cast<std::size_t>(length));
+        check(letter);
+        check("ab" + letter + "cd");
+        check("Xy" + letter + letter + "Z");
+        if (!analyzer().tokenize(letter).empty()) ++letters;
+        // Capitalized: the first letter upper or title case, as ICU says.
+        const auto tokens = analyzer().tokenize(letter + "ab");
+        if (!tokens.empty() && tokens.front().begin == 0) {
+            CHECK(tokens.front().capitalized == (u_isupper(c) || u_istitle(c)));
+        }
+    }
+    CHECK(letters > 400);  // the table is exercised, not skipped
+    for (const std::string word : {"Straße", "STRASSE", "İstanbul", "Œuvre", "ÆSCHYLUS", "Ǆemal", "ǅemal", "Ŝtéfàn",
+                                   "Ĳsselmeer", "ŉ", "Łódź", "Ærøskøbing", "Mỹ Tho", "Ελλάδα", "e\u0301te"}) {
+        check(word);
+    }
+    CHECK(words("Straße") == std::vector<std::string>{"strasse"});
+    CHECK(words("ŒUVRE Cœur") == std::vector<std::string>{"oeuvre", "coeur"});
+}
+
 TEST_CASE("hyphenated words are findable as the whole and by the parts", "[analysis]") {
     const auto tokens = analyzer().tokenize("nord-coréen");
     REQUIRE(tokens.size() == 3);
@@ -141,7 +181,7 @@ TEST_CASE("accent folding happens after stemming, and unaccented input finds the
     }
 }
 
-TEST_CASE("place names are protected from stemming; common uses are not the name", "[analysis]") {
+TEST_CASE("place names are protected from stemming, and common uses are not the name", "[analysis]") {
     CHECK(analyzer().stem("paris", Lang::en) == "paris");
     CHECK(analyzer().stem("paris", Lang::fr) == "paris");
     CHECK(analyzer().stem_folded("coree", Lang::fr) == "coree");

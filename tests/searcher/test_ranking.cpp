@@ -70,7 +70,7 @@ TEST_CASE("the exact accented form ranks first", "[ranking]") {
     CHECK(accented.hits[0].article.id == "accented");
 }
 
-TEST_CASE("articles whose central place the query names rank higher; words naming a place match it in any language",
+TEST_CASE("articles whose central place the query names rank higher, and words naming a place match it in any language",
           "[ranking][places]") {
     searcher::Searcher s(searcher::open_index({places_db()}));
     if (s.index().places->kind() != "gazetteer") {
@@ -231,7 +231,7 @@ TEST_CASE("explain lists term and boost weights", "[ranking][explain]") {
     CHECK(sum == Approx(r.hits[0].weight).epsilon(0.05));
 }
 
-TEST_CASE("every result weighs the sum of its parts; no phrase weight without the phrase", "[ranking][explain]") {
+TEST_CASE("every result weighs the sum of its parts, and no phrase weight without the phrase, filtered or not", "[ranking][explain]") {
     // Xapian 1.4.22 on a glass database gave "text AND_MAYBE (phrase OR near)" the phrase's weight for an
     // article with the words near but not adjacent, after an article with "film" and only "awards"
     // (reduced from a BBC article, "film award"). The boosts are now one AND_MAYBE each.
@@ -245,13 +245,23 @@ TEST_CASE("every result weighs the sum of its parts; no phrase weight without th
                            "2005-01-02", Lang::en),
         test::make_article("phrase", "Festival", "The film award went to her.", "2005-01-03", Lang::en),
     });
-    searcher::Searcher s(searcher::open_index({db}));
+    // The same with a filter outside the boosts, "(text AND_MAYBE phrase) FILTER dates": the filter is now
+    // inside them. And with the rescoring window, whose article filter is one more.
+    for (const std::size_t window : {0, 100}) {
+    searcher::SearchTuning tuning;
+    tuning.rescore_window = window;
+    searcher::Searcher s(searcher::open_index({db}), tuning);
     for (const bool facets : {true, false}) {
+    for (const bool filtered : {true, false}) {
         searcher::SearchRequest request;
         request.query = "film award";
         request.limit = 10;
         request.explain = true;
         request.facets = facets;
+        if (filtered) {
+            request.from = "2005";
+            request.to = "2005";
+        }
         const auto r = s.search(request);
         REQUIRE(r.hits.size() == 3);
         for (const auto& hit : r.hits) {
@@ -261,11 +271,13 @@ TEST_CASE("every result weighs the sum of its parts; no phrase weight without th
                 sum += part.weight;
                 phrase = phrase || part.name == "phrase";
             }
-            INFO(hit.article.id << " facets " << facets);
+            INFO(hit.article.id << " facets " << facets << " filtered " << filtered << " window " << window);
             CHECK(sum == Approx(hit.weight).epsilon(0.01));
             CHECK(phrase == (hit.article.id == "phrase"));
         }
         CHECK(r.hits.front().article.id == "phrase");
+    }
+    }
     }
 }
 
@@ -296,4 +308,85 @@ TEST_CASE("sample corpus: place words and filters work across languages", "[rank
     CHECK_FALSE(by_en.empty());
     CHECK(by_fr == by_en);
     CHECK(by_code == by_en);
+}
+
+TEST_CASE("rescoring window: phrase boosts weigh the best candidates, and inside the window the full ranking", "[ranking]") {
+    // "film" and "award" apart in short articles, the phrase in a longer one: the words alone rank the
+    // short ones first, the phrase boost lifts the longer one above them.
+    test::TempDir dir("dateline-search-window");
+    const std::string db = dir / "db";
+    std::string filler;
+    for (int k = 0; k < 4; ++k) filler += "word" + std::to_string(k) + " ";
+    std::vector<common::Article> articles;
+    for (int k = 0; k < 9; ++k) {
+        articles.push_back(test::make_article("apart" + std::to_string(k), "Cinema",
+                                              "A film, then an award.",
+                                              "2005-01-0" + std::to_string(k + 1), Lang::en));
+    }
+    articles.push_back(test::make_article("phrase", "Festival", filler + "The film award went to her. " + filler, "2005-02-01", Lang::en));
+    for (int k = 0; k < 40; ++k) {  // articles without the words, so that the words stay rare
+        articles.push_back(test::make_article("other" + std::to_string(k), "Weather", "Rain over the harbour, day " + std::to_string(k) + ".",
+                                              "2005-03-01", Lang::en));
+    }
+    test::index_articles(db, articles);
+
+    auto ranked = [&](std::size_t window, std::size_t limit) {
+        searcher::SearchTuning tuning;
+        tuning.rescore_window = window;
+        searcher::Searcher s(searcher::open_index({db}), tuning);
+        searcher::SearchRequest request;
+        request.query = "film award";
+        request.limit = limit;
+        return s.search(request);
+    };
+    const auto every = ranked(0, 10);  // boosts weigh every match
+    REQUIRE(every.hits.size() == 10);
+    CHECK(every.hits.front().article.id == "phrase");
+    // A window holding every match ranks exactly as without one: same articles, order and weights.
+    const auto wide = ranked(100, 10);
+    REQUIRE(wide.hits.size() == every.hits.size());
+    CHECK(wide.total == every.total);
+    for (std::size_t k = 0; k < wide.hits.size(); ++k) {
+        CHECK(wide.hits[k].article.id == every.hits[k].article.id);
+        CHECK(wide.hits[k].weight == Approx(every.hits[k].weight));
+    }
+    // A window of 2 holds the two best by the words alone: the phrase article is not among them.
+    const auto narrow = ranked(2, 2);
+    REQUIRE(narrow.hits.size() == 2);
+    CHECK(narrow.total == 10);
+    for (const auto& hit : narrow.hits) CHECK(hit.article.id != "phrase");
+    // A window of 3 is not used for 10 matches (no more than 4 windows' worth): the boosts weigh them all.
+    CHECK(ranked(3, 3).hits.front().article.id == "phrase");
+    // A page past the window is ranked without one.
+    const auto deep = ranked(2, 5);
+    REQUIRE(deep.hits.size() == 5);
+    CHECK(deep.hits.front().article.id == "phrase");
+}
+
+TEST_CASE("sample corpus: the rescoring window changes no first page", "[ranking]") {
+    auto search = [](std::size_t window, const std::string& query, bool collapse) {
+        searcher::SearchTuning tuning;
+        tuning.rescore_window = window;
+        searcher::Searcher s(searcher::open_index({test::sample_db()}), tuning);
+        searcher::SearchRequest request;
+        request.query = query;
+        request.limit = 10;
+        request.collapse = collapse;
+        return s.search(request);
+    };
+    for (const std::string query : {"North Korea Russia", "Corée du Nord", "Port Louis harbour strike", "sommet Vladivostok",
+                                    "\"cyclone warning\" Mauritius", "élection présidentielle"}) {
+        for (const bool collapse : {true, false}) {
+            const auto every = search(0, query, collapse);
+            const auto window = search(100, query, collapse);
+            INFO(query << " collapse " << collapse);
+            CHECK(window.total == every.total);
+            REQUIRE(window.hits.size() == every.hits.size());
+            for (std::size_t k = 0; k < window.hits.size(); ++k) {
+                CHECK(window.hits[k].article.id == every.hits[k].article.id);
+                CHECK(window.hits[k].weight == Approx(every.hits[k].weight));
+                CHECK(window.hits[k].similar == every.hits[k].similar);
+            }
+        }
+    }
 }

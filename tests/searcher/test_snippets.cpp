@@ -50,6 +50,9 @@ TEST_CASE("highlighting finds inflected, accent-folded and elided forms", "[snip
         {"nord-coréen", "Des soldats nord-coréens et un officier nord-coréen.", Lang::fr, "<nord-coréens><nord-coréen>"},
         {"\"cease-fire\"", "A cease-fire was agreed.", Lang::en, "<cease-fire>"},
         {"vlad*", "Vladivostok and Vladimir Putin.", Lang::en, "<Vladivostok><Vladimir>"},
+        // A one-letter prefix marks every word it begins (the first-two-bytes prefilter lets them all through).
+        {"v*", "Vladivostok, Vélizy and Ivanovo.", Lang::fr, "<Vladivostok><Vélizy>"},
+        {"Élysée", "L'Élysée et l'ELYSEE.", Lang::fr, "<L'Élysée><l'ELYSEE>"},
         // Dotted acronyms are marked even when their letters spell a stopword ("us").
         {"U.S.", "The U.S. agreed.", Lang::en, "<U.S.>"},
         {"economie", "L'économie mauricienne.", Lang::fr, "<L'économie>"},

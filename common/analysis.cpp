@@ -410,11 +410,12 @@ class Tokenizer {
         }
         if (ascii) {
             // ASCII (most tokens): folding is A-Z → a-z, no accents to remove, no cache lookup needed.
-            tok.lower.assign(surface);
-            for (char& c : tok.lower) {
-                if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            tok.lower.resize(surface.size());
+            tok.folded.resize(surface.size());
+            for (std::size_t k = 0; k < surface.size(); ++k) {
+                const char c = surface[k];
+                tok.lower[k] = tok.folded[k] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
             }
-            tok.folded = tok.lower;
         } else if (!fold_latin(surface, tok.lower, tok.folded)) {
             const Forms& forms = token_forms(surface);
             tok.lower = forms.lower;

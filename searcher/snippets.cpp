@@ -19,17 +19,35 @@ constexpr std::string_view k_reset = "\033[0m";
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
+/// Characters that neither escape (HTML, terminal) nor whitespace collapsing touch: copied in runs.
+bool is_plain(char c) {
+    switch (c) {
+        case ' ': case '\n': case '\t': case '\r': case '&': case '<': case '>': case '"': case '\'': case '\033': return false;
+        default: return true;
+    }
+}
+
 /// Appends `text` with whitespace runs as one space; `pending_space` carries a run across calls.
 template <typename Escape>
 void append_collapsed(std::string& out, std::string_view text, bool& pending_space, const Escape& escape) {
-    for (const char c : text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
         if (is_space(c)) {
             pending_space = true;
+            ++i;
             continue;
         }
         if (pending_space && !out.empty()) out.push_back(' ');
         pending_space = false;
-        escape(out, c);
+        if (!is_plain(c)) {
+            escape(out, c);
+            ++i;
+            continue;
+        }
+        std::size_t end = i + 1;
+        while (end < text.size() && is_plain(text[end])) ++end;
+        out.append(text, i, end - i);
+        i = end;
     }
 }
 

@@ -330,15 +330,16 @@ TEST_CASE("rescoring window: phrase boosts weigh the best candidates, and inside
     }
     test::index_articles(db, articles);
 
-    auto ranked = [&](std::size_t window, std::size_t limit) {
+    auto ranked_on = [](const std::vector<std::string>& shards, std::size_t window, std::size_t limit) {
         searcher::SearchTuning tuning;
         tuning.rescore_window = window;
-        searcher::Searcher s(searcher::open_index({db}), tuning);
+        searcher::Searcher s(searcher::open_index(shards), tuning);
         searcher::SearchRequest request;
         request.query = "film award";
         request.limit = limit;
         return s.search(request);
     };
+    auto ranked = [&](std::size_t window, std::size_t limit) { return ranked_on({db}, window, limit); };
     const auto every = ranked(0, 10);  // boosts weigh every match
     REQUIRE(every.hits.size() == 10);
     CHECK(every.hits.front().article.id == "phrase");
@@ -361,6 +362,26 @@ TEST_CASE("rescoring window: phrase boosts weigh the best candidates, and inside
     const auto deep = ranked(2, 5);
     REQUIRE(deep.hits.size() == 5);
     CHECK(deep.hits.front().article.id == "phrase");
+
+    // The same on two remote shards: the window's id terms are a filter xapian-tcpsrv runs.
+    if (!test::have_tcpsrv()) {
+        WARN("xapian-tcpsrv not installed (apt-get install xapian-tools): the window on remote shards is not tested");
+        return;
+    }
+    std::vector<common::Article> halves[2];
+    for (std::size_t k = 0; k < articles.size(); ++k) halves[k % 2].push_back(articles[k]);
+    test::index_articles(dir / "a", halves[0]);
+    test::index_articles(dir / "b", halves[1]);
+    const test::TcpServer a(dir / "a");
+    const test::TcpServer b(dir / "b");
+    const auto remote_narrow = ranked_on({a.spec(), b.spec()}, 2, 2);
+    REQUIRE(remote_narrow.hits.size() == 2);
+    CHECK(remote_narrow.total == 10);
+    for (const auto& hit : remote_narrow.hits) CHECK(hit.article.id != "phrase");
+    const auto remote_wide = ranked_on({a.spec(), b.spec()}, 100, 10);
+    REQUIRE(remote_wide.hits.size() == every.hits.size());
+    CHECK(remote_wide.hits.front().article.id == "phrase");
+    for (std::size_t k = 0; k < remote_wide.hits.size(); ++k) CHECK(remote_wide.hits[k].weight == Approx(every.hits[k].weight));
 }
 
 TEST_CASE("sample corpus: the rescoring window changes no first page", "[ranking]") {

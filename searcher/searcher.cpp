@@ -110,15 +110,15 @@ void Searcher::explain_hit(const BuiltQuery& query, SearchHit& hit) const {
         const double w = weight_of(Xapian::Query(*t));
         if (w > 0) hit.explanation.push_back({*t, w});
     }
-    for (const auto& [name, part, positional] : query.boost_parts) {
-        const double w = weight_of(part);
+    for (const auto& boost : query.boost_parts) {
+        const double w = weight_of(boost.query);
         if (w <= 0) continue;
         // One line per kind of boost: the phrases of a query add up.
-        const auto same = std::find_if(hit.explanation.begin(), hit.explanation.end(), [&](const auto& e) { return e.name == name; });
+        const auto same = std::find_if(hit.explanation.begin(), hit.explanation.end(), [&](const auto& e) { return e.name == boost.name; });
         if (same != hit.explanation.end()) {
             same->weight += w;
         } else {
-            hit.explanation.push_back({name, w});
+            hit.explanation.push_back({boost.name, w});
         }
     }
 }

@@ -19,12 +19,9 @@ constexpr std::string_view k_reset = "\033[0m";
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
-/// Characters that neither escape (HTML, terminal) nor whitespace collapsing touch: copied in runs.
+/// Characters that neither whitespace collapsing nor an escape (html_char, plain_char) touch: copied in runs.
 bool is_plain(char c) {
-    switch (c) {
-        case ' ': case '\n': case '\t': case '\r': case '&': case '<': case '>': case '"': case '\'': case '\033': return false;
-        default: return true;
-    }
+    return !is_space(c) && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'' && c != '\033';
 }
 
 /// Appends `text` with whitespace runs as one space; `pending_space` carries a run across calls.
@@ -111,12 +108,9 @@ void Highlighter::KeySet::add(std::string_view s, bool starts_with) {
         set(key(s));
         return;
     }
-    // A one-byte (or empty) beginning: any second byte, or none.
+    // A one-byte beginning: any second byte, or none.
     const std::size_t base = key(s) & ~std::size_t{0xFF};
     for (std::size_t b1 = 0; b1 < 0x100; ++b1) set(base | b1);
-    if (s.empty()) {
-        for (std::size_t k = 0; k < k_keys; ++k) set(k);
-    }
 }
 
 Highlighter::Highlighter(const common::Analyzer& analyzer, const HighlightTerms& terms)

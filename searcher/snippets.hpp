@@ -77,7 +77,8 @@ class Highlighter {
     class KeySet {
       public:
         KeySet() : m_bits(k_keys / 64, 0) {}
-        /// Words equal to `s`, or with `starts_with`, beginning with it.
+        /// Words equal to `s`, or with `starts_with`, beginning with it (`s` not empty: an empty prefix
+        /// matches nothing, see matches()).
         void add(std::string_view s, bool starts_with);
         bool may_match(std::string_view s) const noexcept {
             const std::size_t k = key(s);

@@ -564,6 +564,20 @@ Gazetteer Gazetteer::load(const std::filesystem::path& dir) {
         }
     }
     for (auto& [k, entries] : data->names) {
+        // A region that bears its own country's name is that country to a reader: Réunion, Martinique,
+        // Guadeloupe or Mayotte are regions of France in GeoNames and countries in ISO 3166. Keeping both
+        // readings let one article name the place twice, once as each, and facets list it twice.
+        std::vector<std::uint32_t> countries;
+        for (const NameEntry& e : entries) {
+            if (data->places[e.place].kind == PlaceKind::country) countries.push_back(e.place);
+        }
+        if (!countries.empty()) {
+            std::erase_if(entries, [&](const NameEntry& e) {
+                const std::int32_t c = data->country_of[e.place];
+                return data->places[e.place].kind == PlaceKind::region && c >= 0 &&
+                       std::find(countries.begin(), countries.end(), static_cast<std::uint32_t>(c)) != countries.end();
+            });
+        }
         std::stable_sort(entries.begin(), entries.end(), [&](const NameEntry& a, const NameEntry& b) {
             return name_prior(*data, entries, a.place) > name_prior(*data, entries, b.place);
         });

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <mutex>
 
 namespace dateline::searcher {
@@ -46,22 +47,28 @@ class SearchGate {
             --m_free;
             return;
         }
-        Waiter me;
-        m_waiting.push_back(&me);
-        me.wake.wait(lock, [&] { return me.granted; });
+        const auto me = std::make_shared<Waiter>();
+        m_waiting.push_back(me);
+        me->wake.wait(lock, [&] { return me->granted; });
     }
 
     void leave() {
         if (m_unlimited) return;
-        const std::lock_guard lock(m_mutex);
-        if (m_waiting.empty()) {
-            ++m_free;
-            return;
+        std::shared_ptr<Waiter> next;
+        {
+            const std::lock_guard lock(m_mutex);
+            if (m_waiting.empty()) {
+                ++m_free;
+                return;
+            }
+            // The slot passes straight to the oldest waiter: no newcomer can take it in between.
+            next = std::move(m_waiting.front());
+            m_waiting.pop_front();
+            next->granted = true;
         }
-        // The slot passes straight to the oldest waiter: no newcomer can take it in between.
-        Waiter* next = m_waiting.front();
-        m_waiting.pop_front();
-        next->granted = true;
+        // Woken after the mutex is released, the waiter does not wake only to block on it again (two
+        // context switches per hand-over, measured as idle cores under load). The shared pointer keeps the
+        // waiter's condition variable alive should it see `granted` and leave before this call.
         next->wake.notify_one();
     }
 
@@ -74,7 +81,7 @@ class SearchGate {
     mutable std::mutex m_mutex;
     std::size_t m_free;
     const bool m_unlimited;
-    std::deque<Waiter*> m_waiting;
+    std::deque<std::shared_ptr<Waiter>> m_waiting;
 };
 
 }  // namespace dateline::searcher

@@ -317,6 +317,28 @@ TEST_CASE("a city's country is listed with it, and the title weighs most", "[pla
     }
 }
 
+TEST_CASE("a region named like its own country is the country, listed once", "[places]") {
+    // GeoNames has Réunion, Martinique, Guadeloupe... as regions of France; ISO 3166 as countries. The title's
+    // "Réunion" opens a sentence and was read as the region, the body's as the country: two "Réunion".
+    const ArticlePlaces r = extractor().extract("Réunion cleans up after cyclone Belal",
+                                                "Residents of Réunion spent a second day clearing fallen trees. In "
+                                                "Saint-Denis, the capital, crews from mainland France helped.",
+                                                Lang::en);
+    const std::vector<std::string> ids = ids_of(r);
+    CHECK(has(ids, "RE"));
+    CHECK_FALSE(has(ids, "RE.RE"));
+    for (const PlaceMention& m : r.mentions) {
+        if (m.surface == "Réunion") CHECK(m.id == "RE");
+    }
+    // The same for the others of that kind.
+    for (const char* name : {"Martinique", "Guadeloupe", "Mexico", "Taiwan"}) {
+        INFO(name);
+        const ArticlePlaces one = extractor().extract("", std::string("The storm reached ") + name + " on Monday.", Lang::en);
+        REQUIRE(one.places.size() == 1);
+        CHECK(one.places.front().id == one.places.front().country);
+    }
+}
+
 TEST_CASE("mentions carry offsets and the demonym flag", "[places]") {
     const std::string body = "Les troupes russes sont à Moscou.";
     const ArticlePlaces r = extractor().extract("", body, Lang::fr);

@@ -184,7 +184,8 @@ class Searcher {
 
   private:
     void run(const SearchRequest& request, const BuiltQuery& query, SearchResponse& response);
-    void explain_hit(const BuiltQuery& query, SearchHit& hit) const;
+    /// `positional`: the phrase and proximity boosts weighed too (not in date order).
+    void explain_hit(const BuiltQuery& query, SearchHit& hit, bool positional) const;
 
     OpenIndex m_index;
     SearchTuning m_tuning;

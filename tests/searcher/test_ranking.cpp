@@ -279,6 +279,26 @@ TEST_CASE("every result weighs the sum of its parts, and no phrase weight withou
     }
     }
     }
+    // In date order the phrase and proximity boosts are left out (Xapian weighs every match when it sorts by
+    // date first, and they would read every match's positions): newest first, each weighing its parts.
+    searcher::Searcher s(searcher::open_index({db}));
+    searcher::SearchRequest request;
+    request.query = "film award";
+    request.sort = searcher::SortOrder::date;
+    request.explain = true;
+    const auto r = s.search(request);
+    CHECK(test::hit_ids(r) == std::vector<std::string>{"phrase", "near", "awards"});
+    CHECK(r.query_description.find("PHRASE") == std::string::npos);
+    for (const auto& hit : r.hits) {
+        double sum = 0;
+        for (const auto& part : hit.explanation) {
+            sum += part.weight;
+            CHECK(part.name != "phrase");
+            CHECK(part.name != "proximity");
+        }
+        INFO(hit.article.id);
+        CHECK(sum == Approx(hit.weight).epsilon(0.01));
+    }
 }
 
 TEST_CASE("sample corpus: place words and filters work across languages", "[ranking][places]") {

@@ -564,9 +564,9 @@ Gazetteer Gazetteer::load(const std::filesystem::path& dir) {
         }
     }
     for (auto& [k, entries] : data->names) {
-        // A region that bears its own country's name is that country to a reader: Réunion, Martinique,
-        // Guadeloupe or Mayotte are regions of France in GeoNames and countries in ISO 3166. Keeping both
-        // readings let one article name the place twice, once as each, and facets list it twice.
+        // A region that bears its own country's name is that country to a reader: GeoNames divides Réunion,
+        // Martinique, Luxembourg or Mexico into first-level regions, one of them named like the country.
+        // Keeping both readings let one article name the place twice, once as each, and facets list it twice.
         std::vector<std::uint32_t> countries;
         for (const NameEntry& e : entries) {
             if (data->places[e.place].kind == PlaceKind::country) countries.push_back(e.place);

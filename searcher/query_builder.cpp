@@ -762,6 +762,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
     }
     for (auto& w : state.warnings) out.warnings.push_back(std::move(w));
     out.text = any_of(readings);
+    out.readings = std::move(readings);
     collect_highlight(out.text, analyzer, out.highlight);
 
     // Boosts: phrases and proximity of the words of each run, exact accented forms, named places.

@@ -105,6 +105,10 @@ struct BuiltQuery {
     /// What an article must match: the English and the French reading, relaxed per `mode`. Empty for a
     /// query without text (all articles, or only filters).
     Xapian::Query text;
+    /// The readings `text` is the OR of (one when they are the same). An article matching both weighs as
+    /// their sum, so the words they share count twice (OP_MAX would not, but crashes Xapian 1.4.22 on some
+    /// long relaxed queries).
+    std::vector<Xapian::Query> readings;
     /// A weight-only part of the query.
     struct Boost {
         /// "phrase", "proximity", "exact forms", "places"; a name repeats for each phrase of a query.

@@ -106,21 +106,26 @@ void Searcher::explain_hit(const BuiltQuery& query, SearchHit& hit, bool positio
         const Xapian::MSet mset = enquire.get_mset(0, 1);
         return mset.empty() ? 0.0 : mset.begin().get_weight();
     };
-    for (auto t = query.text.get_unique_terms_begin(); t != query.text.get_unique_terms_end(); ++t) {
-        const double w = weight_of(Xapian::Query(*t));
-        if (w > 0) hit.explanation.push_back({*t, w});
-    }
-    for (const auto& boost : query.boost_parts) {
-        if (boost.positional && !positional) continue;
-        const double w = weight_of(boost.query);
-        if (w <= 0) continue;
-        // One line per kind of boost: the phrases of a query add up.
-        const auto same = std::find_if(hit.explanation.begin(), hit.explanation.end(), [&](const auto& e) { return e.name == boost.name; });
+    // The text is an OR of the readings: each reading the article matches adds its terms' weights, and a
+    // term of both readings counts twice (listed once, with both weights).
+    auto add = [&](const std::string& name, double w) {
+        const auto same = std::find_if(hit.explanation.begin(), hit.explanation.end(), [&](const auto& e) { return e.name == name; });
         if (same != hit.explanation.end()) {
             same->weight += w;
         } else {
-            hit.explanation.push_back({boost.name, w});
+            hit.explanation.push_back({name, w});
         }
+    };
+    for (const auto& reading : query.readings.size() > 1 ? query.readings : std::vector<Xapian::Query>{query.text}) {
+        if (query.readings.size() > 1 && weight_of(reading) <= 0) continue;
+        for (auto t = reading.get_unique_terms_begin(); t != reading.get_unique_terms_end(); ++t) {
+            if (const double w = weight_of(Xapian::Query(*t)); w > 0) add(*t, w);
+        }
+    }
+    for (const auto& boost : query.boost_parts) {
+        if (boost.positional && !positional) continue;
+        // One line per kind of boost: the phrases of a query add up.
+        if (const double w = weight_of(boost.query); w > 0) add(boost.name, w);
     }
 }
 

@@ -116,8 +116,10 @@ void Searcher::explain_hit(const BuiltQuery& query, SearchHit& hit, bool positio
             hit.explanation.push_back({name, w});
         }
     };
-    for (const auto& reading : query.readings.size() > 1 ? query.readings : std::vector<Xapian::Query>{query.text}) {
-        if (query.readings.size() > 1 && weight_of(reading) <= 0) continue;
+    const bool both = query.readings.size() > 1;
+    const std::vector<Xapian::Query> text_only{query.text};
+    for (const Xapian::Query& reading : both ? query.readings : text_only) {
+        if (both && weight_of(reading) <= 0) continue;  // this reading does not match the article
         for (auto t = reading.get_unique_terms_begin(); t != reading.get_unique_terms_end(); ++t) {
             if (const double w = weight_of(Xapian::Query(*t)); w > 0) add(*t, w);
         }

@@ -33,6 +33,7 @@ constexpr auto k_query_operators = std::to_array<std::string_view>({"AND", "OR",
 bool is_apostrophe(UChar32 c) { return c == 0x27 || c == 0x2019 || c == 0x02BC || c == 0x2018; }
 bool is_hyphen(UChar32 c) { return c == 0x2D || c == 0x2010 || c == 0x2011; }
 bool is_digit(UChar32 c) { return u_isdigit(c) != 0; }
+bool is_upper_icu(UChar32 c) { return u_isupper(c) || u_istitle(c); }
 bool is_word_char_icu(UChar32 c) {
     if (is_apostrophe(c)) return false;  // U+02BC is a letter to Unicode, an apostrophe to French typists
     const int8_t type = u_charType(c);
@@ -60,7 +61,7 @@ struct LatinTable {
         for (UChar32 c = k_begin; c < k_end; ++c) {
             Entry& e = entries[static_cast<std::size_t>(c - k_begin)];
             e.word = is_word_char_icu(c);
-            e.upper = u_isupper(c) || u_istitle(c);
+            e.upper = is_upper_icu(c);
             char utf8[U8_MAX_LENGTH];
             int32_t length = 0;
             U8_APPEND_UNSAFE(utf8, length, c);
@@ -94,7 +95,7 @@ inline bool is_word_char(UChar32 c) {
 bool is_upper_char(UChar32 c) {
     if (c < 0x80) return c >= 'A' && c <= 'Z';
     if (LatinTable::covers(c)) return latin_table()[c].upper;
-    return u_isupper(c) || u_istitle(c);
+    return is_upper_icu(c);
 }
 
 /// Case- and accent-folds `surface` into `lower` and `folded` with the Latin table; false (outputs
@@ -110,7 +111,7 @@ bool fold_latin(std::string_view surface, std::string& lower, std::string& folde
         U8_NEXT(p, i, n, c);
         if (c < 0) return false;
         if (c < 0x80) {
-            const char ch = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+            const char ch = ascii_lower(static_cast<char>(c));
             lower.push_back(ch);
             folded.push_back(ch);
             continue;
@@ -414,7 +415,7 @@ class Tokenizer {
             tok.folded.resize(surface.size());
             for (std::size_t k = 0; k < surface.size(); ++k) {
                 const char c = surface[k];
-                tok.lower[k] = tok.folded[k] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+                tok.lower[k] = tok.folded[k] = ascii_lower(c);
             }
         } else if (!fold_latin(surface, tok.lower, tok.folded)) {
             const Forms& forms = token_forms(surface);

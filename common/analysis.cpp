@@ -194,14 +194,23 @@ struct Run {
 
 class Tokenizer {
   public:
-    explicit Tokenizer(std::string_view text) : m_text(text), m_bytes(reinterpret_cast<const uint8_t*>(text.data())),
-                                                 m_n(static_cast<int32_t>(text.size())) {}
+    /// Tokens go to `sink` when given, else into the vector that run() returns.
+    explicit Tokenizer(std::string_view text, TokenSink* sink = nullptr)
+        : m_text(text), m_bytes(reinterpret_cast<const uint8_t*>(text.data())), m_n(static_cast<int32_t>(text.size())),
+          m_sink(sink) {}
 
     std::vector<Token> run() {
-        m_tokens.reserve(static_cast<std::size_t>(m_n) / 6 + 8);  // about one token per six bytes of news text
+        if (!m_sink) m_tokens.reserve(static_cast<std::size_t>(m_n) / 6 + 8);  // about one token per six bytes of news text
         int32_t i = 0;
         while (i < m_n) {
             const int32_t start = i;
+            if (const uint8_t byte = m_bytes[i]; byte < 0x80 && !k_ascii_word[byte]) {
+                // ASCII spaces and punctuation, the separators of most words, without decoding.
+                ++i;
+                if (is_sentence_end(byte)) m_sentence_start = true;
+                if (byte == '\n' && i < m_n && m_bytes[i] == '\n') m_sentence_start = true;
+                continue;
+            }
             UChar32 c;
             U8_NEXT(m_bytes, i, m_n, c);
             if (c < 0) continue;
@@ -252,10 +261,12 @@ class Tokenizer {
             run.end = static_cast<std::size_t>(i);
             // Decide whether the character after the run joins it to the next run.
             int32_t after = next;
-            const UChar32 following = c >= 0 ? peek(after) : -1;
+            // Only these characters can join two runs: the character after any other is not looked at.
+            const bool connector = is_apostrophe(c) || is_hyphen(c) || c == '.' || c == ',';
+            const UChar32 following = connector ? peek(after) : -1;
             const bool next_is_word = following >= 0 && is_word_char(following);
             bool joins = false;
-            if (c >= 0 && next_is_word) {
+            if (connector && next_is_word) {
                 if (is_apostrophe(c) || is_hyphen(c)) {
                     joins = true;
                 } else if ((c == '.' || c == ',') && run.digits && is_digit(following)) {
@@ -294,20 +305,55 @@ class Tokenizer {
 
     std::string_view slice(std::size_t b, std::size_t e) const { return m_text.substr(b, e - b); }
 
+    /// Hands a finished token to the sink or keeps it.
+    void deliver(Token&& tok) {
+        if (m_sink) {
+            m_sink->token(tok);
+        } else {
+            m_tokens.push_back(std::move(tok));
+        }
+    }
+
     /// Splits a chunk at hyphens into parts and turns each part into one token.
     void emit(const std::vector<Run>& runs, std::size_t chunk_begin, std::size_t chunk_end) {
+        if (runs.size() == 1 && m_sink) {
+            // One run of ASCII letters or digits: its folded form begins with its first bytes, lower-cased,
+            // so the sink can decline the forms before they are made.
+            const Run& r = runs[0];
+            if (r.ascii) {
+                const char head[2] = {ascii_lower(static_cast<char>(m_bytes[r.begin])),
+                                      r.end - r.begin > 1 ? ascii_lower(static_cast<char>(m_bytes[r.begin + 1])) : '\0'};
+                if (!m_sink->wants_forms(std::string_view(head, r.end - r.begin > 1 ? 2 : 1))) {
+                    Token& tok = m_scratch;
+                    tok.lower.clear();
+                    tok.folded.clear();
+                    tok.begin = chunk_begin;
+                    tok.end = chunk_end;
+                    tok.kind = r.digits ? TokenKind::number : TokenKind::word;
+                    tok.capitalized = is_upper_char(m_bytes[r.begin]);
+                    tok.compound_part = false;
+                    tok.position = ++m_position;
+                    tok.sentence_start = m_sentence_start;
+                    m_sentence_start = false;
+                    m_sink->token(tok);
+                    return;
+                }
+            }
+        }
         if (std::none_of(runs.begin(), runs.end() - 1, [](const Run& r) { return is_hyphen(r.connector); })) {
-            // One part (most chunks): made in place.
-            Token& tok = m_tokens.emplace_back();
+            // One part (most chunks): made in place (in the vector, or in a token reused for the sink).
+            Token& tok = m_sink ? m_scratch : m_tokens.emplace_back();
             if (!part_token(runs, tok)) {
-                m_tokens.pop_back();
+                if (!m_sink) m_tokens.pop_back();
                 return;
             }
             tok.begin = chunk_begin;
             tok.end = chunk_end;
+            tok.compound_part = false;
             tok.position = ++m_position;
             tok.sentence_start = m_sentence_start;
             m_sentence_start = false;
+            if (m_sink) m_sink->token(tok);
             return;
         }
         std::vector<Token>& made = m_made;
@@ -330,7 +376,7 @@ class Tokenizer {
             made[0].end = chunk_end;
             made[0].position = ++m_position;
             made[0].sentence_start = sentence_start;
-            m_tokens.push_back(std::move(made[0]));
+            deliver(std::move(made[0]));
             return;
         }
         Token whole;
@@ -344,12 +390,12 @@ class Tokenizer {
             whole.lower += t.lower;
             whole.folded += t.folded;
         }
-        m_tokens.push_back(std::move(whole));
+        deliver(std::move(whole));
         for (Token& t : made) {
             t.position = ++m_position;
             t.compound_part = true;
             t.sentence_start = sentence_start && &t == &made[0];
-            m_tokens.push_back(std::move(t));
+            deliver(std::move(t));
         }
     }
 
@@ -431,6 +477,8 @@ class Tokenizer {
     std::vector<Token> m_tokens;
     std::vector<Run> m_runs;   // scratch, reused across chunks
     std::vector<Token> m_made;  // scratch, reused across chunks
+    TokenSink* m_sink = nullptr;
+    Token m_scratch;  // the token handed to the sink, its strings' buffers reused
     Xapian::termpos m_position = 0;
     bool m_sentence_start = true;
 };
@@ -526,6 +574,7 @@ Analyzer::Analyzer(AnalyzerSettings settings, std::shared_ptr<const ProtectedWor
 }
 
 std::vector<Token> Analyzer::tokenize(std::string_view utf8) const { return Tokenizer(utf8).run(); }
+void Analyzer::tokenize(std::string_view utf8, TokenSink& sink) const { Tokenizer(utf8, &sink).run(); }
 
 bool Analyzer::is_protected(std::string_view folded) const { return m_protected->contains(folded); }
 

@@ -43,6 +43,21 @@ struct Token {
     bool compound_part = false;
 };
 
+/// Receives the tokens of a text one by one (Analyzer::tokenize with a sink), for a reader that keeps
+/// few of them: nothing is stored per token, and forms the reader does not want are not made.
+class TokenSink {
+  public:
+    virtual ~TokenSink() = default;
+    /// Whether the forms (`lower`, `folded`) of a token whose folded form begins with `head` (its first two
+    /// bytes, or its only byte) are wanted. Asked only where the head is known before folding (one run of
+    /// ASCII letters or digits, most tokens); such a token whose forms are not wanted reaches token() with
+    /// both forms empty. Every other token comes with its forms.
+    virtual bool wants_forms(std::string_view head) const = 0;
+    /// The next token, in text order (the same tokens as the vector form). The reference is only valid
+    /// during the call.
+    virtual void token(const Token& token) = 0;
+};
+
 /// Words that are never stemmed (place names, later people): folded forms.
 class ProtectedWords {
   public:
@@ -112,6 +127,8 @@ class Analyzer {
 
     /// Splits UTF-8 text (must be valid; see repair_utf8) into tokens. Empty text gives no token.
     std::vector<Token> tokenize(std::string_view utf8) const;
+    /// The same tokens, given to `sink` one by one.
+    void tokenize(std::string_view utf8, TokenSink& sink) const;
 
     /// The stem of a case-folded word in `lang` (Lang::unknown stems as English), accent-folded
     /// after stemming. Protected words and numbers are returned folded, unstemmed.

@@ -276,6 +276,13 @@ struct Gazetteer::Data {
 
 namespace {
 
+/// The analyzer that tokenizes place names. Tokenization does not depend on analyzer settings, so one
+/// default analyzer serves every lookup (building one per lookup cost more than the lookup itself).
+const Analyzer& name_analyzer() {
+    static const Analyzer analyzer;
+    return analyzer;
+}
+
 /// The name key of `name`: its folded tokens as the analyzer makes them (compound parts, not wholes),
 /// without a leading article, joined by single spaces. Returns the number of tokens (0: no key).
 std::size_t name_key(const Analyzer& analyzer, std::string_view name, std::string& key) {
@@ -525,8 +532,8 @@ Gazetteer Gazetteer::load(const std::filesystem::path& dir) {
         data->priors[i] = prior(p);
     }
 
-    // The name index. Tokenization does not depend on analyzer settings; a default analyzer does.
-    const Analyzer analyzer;
+    // The name index.
+    const Analyzer& analyzer = name_analyzer();
     std::string key;
     for (std::size_t i = 0; i < n_places; ++i) {
         auto& list = names[i];
@@ -620,7 +627,7 @@ const Place* Gazetteer::find(std::string_view id) const {
 std::vector<const Place*> Gazetteer::lookup(std::string_view name) const {
     std::vector<const Place*> out;
     std::string key;
-    if (name_key(Analyzer(), name, key) == 0) return out;
+    if (name_key(name_analyzer(), name, key) == 0) return out;
     const auto it = m_data->names.find(key);
     if (it == m_data->names.end()) return out;
     for (const NameEntry& e : it->second) out.push_back(&m_data->places[e.place]);

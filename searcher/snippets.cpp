@@ -120,6 +120,7 @@ Highlighter::Highlighter(const common::Analyzer& analyzer, const HighlightTerms&
         if (phrase.empty() || (phrase.size() == 1 && common::is_stopword(phrase[0]))) continue;
         m_phrases_by_head[phrase[0]].push_back(&phrase);
         m_folded_keys.add(phrase[0], false);
+        for (std::size_t k = 1; k < phrase.size(); ++k) m_phrase_keys.add(phrase[k], false);
     }
     for (const auto& stem : terms.stems) {
         // Snowball strips suffixes and at most rewrites the last letters ("chevaux" → "cheval", "happy" →
@@ -167,13 +168,46 @@ bool Highlighter::matches(const common::Token& token, Lang lang) {
     return found && !(token.kind == common::TokenKind::word && common::is_stopword(token.folded));
 }
 
-std::vector<Highlighter::Hit> Highlighter::match(const std::vector<common::Token>& tokens, std::string_view text, Lang lang) {
+Highlighter::Tokens Highlighter::tokenize(std::string_view text) const {
+    // Keeps every token's place, and the forms of those that may match or continue a phrase.
+    class Collector : public common::TokenSink {
+      public:
+        Collector(const Highlighter& h, Tokens& out) : m_h(h), m_out(out) {}
+        bool wants_forms(std::string_view head) const override {
+            return m_h.m_folded_keys.may_match(head) || m_h.m_lower_keys.may_match(head) || m_h.m_phrase_keys.may_match(head);
+        }
+        void token(const common::Token& t) override {
+            Slot& slot = m_out.slots.emplace_back();
+            slot.begin = t.begin;
+            slot.end = t.end;
+            slot.kind = t.kind;
+            slot.sentence_start = t.sentence_start;
+            if (!t.folded.empty() && (m_h.may_match(t) || m_h.m_phrase_keys.may_match(t.folded))) {
+                slot.candidate = static_cast<std::int32_t>(m_out.candidates.size());
+                m_out.candidates.push_back(t);
+            }
+        }
+
+      private:
+        const Highlighter& m_h;
+        Tokens& m_out;
+    };
+    Tokens out;
+    out.slots.reserve(text.size() / 6 + 8);  // about one token per six bytes of news text
+    Collector collector(*this, out);
+    m_analyzer.tokenize(text, collector);
+    return out;
+}
+
+std::vector<Highlighter::Hit> Highlighter::match(const Tokens& tokens, std::string_view text, Lang lang) {
     std::vector<Hit> out;
     if (m_terms.empty()) return out;
     std::size_t covered_until = 0;  // a phrase or a compound marked whole covers the tokens inside it
     for (std::size_t k = 0; k < tokens.size(); ++k) {
-        const auto& t = tokens[k];
-        if (t.begin < covered_until || !may_match(t)) continue;
+        const Slot& slot = tokens.slots[k];
+        if (slot.candidate < 0 || slot.begin < covered_until) continue;
+        const common::Token& t = tokens.candidates[static_cast<std::size_t>(slot.candidate)];
+        if (!may_match(t)) continue;  // a later word of a phrase only
         const auto heads = t.kind != common::TokenKind::compound ? m_phrases_by_head.find(t.folded) : m_phrases_by_head.end();
         if (heads != m_phrases_by_head.end()) {
             // The longest phrase starting here; compound wholes are skipped, their parts compared.
@@ -184,20 +218,20 @@ std::vector<Highlighter::Hit> Highlighter::match(const std::vector<common::Token
                 std::size_t p = 0;
                 std::size_t last = k;
                 while (p < phrase.size() && j < tokens.size()) {
-                    if (tokens[j].kind == common::TokenKind::compound) {
+                    if (tokens.slots[j].kind == common::TokenKind::compound) {
                         ++j;
                         continue;
                     }
-                    if (tokens[j].folded != phrase[p]) break;
+                    if (tokens.folded(j) != phrase[p]) break;
                     last = j;
                     ++p;
                     ++j;
                 }
-                if (p == phrase.size() && (best == tokens.size() || tokens[last].end > tokens[best].end)) best = last;
+                if (p == phrase.size() && (best == tokens.size() || tokens.slots[last].end > tokens.slots[best].end)) best = last;
             }
             if (best != tokens.size()) {
-                out.push_back({k, t.begin, tokens[best].end, t.folded});
-                covered_until = tokens[best].end;
+                out.push_back({k, t.begin, tokens.slots[best].end, t.folded});
+                covered_until = tokens.slots[best].end;
                 continue;
             }
         }
@@ -217,7 +251,7 @@ std::vector<Highlighter::Hit> Highlighter::match(const std::vector<common::Token
 std::vector<std::pair<std::size_t, std::size_t>> Highlighter::find(std::string_view text, Lang lang) {
     std::vector<std::pair<std::size_t, std::size_t>> out;
     if (m_terms.empty()) return out;
-    for (const auto& hit : match(m_analyzer.tokenize(text), text, lang)) out.emplace_back(hit.begin, hit.end);
+    for (const auto& hit : match(tokenize(text), text, lang)) out.emplace_back(hit.begin, hit.end);
     return out;
 }
 
@@ -235,23 +269,24 @@ Snippet Highlighter::snippet(std::string_view body, Lang lang, const SnippetOpti
     // first); only an article whose start does not match is read further, up to `max_scan_bytes`.
     std::string_view scan = common::truncate_utf8(
         body, m_terms.empty() ? options.passage_bytes * 2 : std::min(options.first_scan_bytes, options.max_scan_bytes));
-    std::vector<common::Token> tokens = m_analyzer.tokenize(scan);
-    std::vector<Hit> found = match(tokens, scan, lang);
+    Tokens scanned = tokenize(scan);
+    std::vector<Hit> found = match(scanned, scan, lang);
     if (found.empty() && !m_terms.empty() && scan.size() < body.size() && scan.size() < options.max_scan_bytes) {
         scan = common::truncate_utf8(body, options.max_scan_bytes);
-        tokens = m_analyzer.tokenize(scan);
-        found = match(tokens, scan, lang);
+        scanned = tokenize(scan);
+        found = match(scanned, scan, lang);
     }
+    const std::vector<Slot>& tokens = scanned.slots;
     if (tokens.empty()) return out;
     out.matches = found.size();
 
     // Token index of the last token ending at or before `limit`, and of the first starting at or after it.
     auto last_ending_by = [&](std::size_t limit) {
-        auto it = std::upper_bound(tokens.begin(), tokens.end(), limit, [](std::size_t v, const common::Token& t) { return v < t.end; });
+        auto it = std::upper_bound(tokens.begin(), tokens.end(), limit, [](std::size_t v, const Slot& t) { return v < t.end; });
         return it == tokens.begin() ? std::size_t{0} : static_cast<std::size_t>(it - tokens.begin() - 1);
     };
     auto first_starting_at = [&](std::size_t from) {
-        auto it = std::lower_bound(tokens.begin(), tokens.end(), from, [](const common::Token& t, std::size_t v) { return t.begin < v; });
+        auto it = std::lower_bound(tokens.begin(), tokens.end(), from, [](const Slot& t, std::size_t v) { return t.begin < v; });
         return it == tokens.end() ? tokens.size() - 1 : static_cast<std::size_t>(it - tokens.begin());
     };
     auto make_passage = [&](std::size_t first_token, std::size_t last_token) {

@@ -68,7 +68,28 @@ class Highlighter {
         std::size_t end = 0;
         std::string key;  ///< what matched (folded form), to count distinct matches
     };
-    std::vector<Hit> match(const std::vector<common::Token>& tokens, std::string_view text, common::Lang lang);
+    /// What is kept of a token: where it is, and its forms only when it may match (most tokens cannot,
+    /// and are neither folded nor copied).
+    struct Slot {
+        std::size_t begin = 0;
+        std::size_t end = 0;
+        /// Index in Tokens::candidates, or -1.
+        std::int32_t candidate = -1;
+        common::TokenKind kind = common::TokenKind::word;
+        bool sentence_start = false;
+    };
+    struct Tokens {
+        std::vector<Slot> slots;
+        std::vector<common::Token> candidates;
+        std::size_t size() const noexcept { return slots.size(); }
+        /// The folded form of token `k`, empty when it cannot match.
+        std::string_view folded(std::size_t k) const {
+            const auto c = slots[k].candidate;
+            return c < 0 ? std::string_view() : std::string_view(candidates[static_cast<std::size_t>(c)].folded);
+        }
+    };
+    Tokens tokenize(std::string_view text) const;
+    std::vector<Hit> match(const Tokens& tokens, std::string_view text, common::Lang lang);
     bool matches(const common::Token& token, common::Lang lang);
     bool stem_matches(std::string_view lower, std::string_view folded, common::Lang lang);
 
@@ -104,6 +125,9 @@ class Highlighter {
     /// Keys of folded forms (words, stems, prefixes, phrase heads) and of lower-case forms (exact forms).
     KeySet m_folded_keys;
     KeySet m_lower_keys;
+    /// Keys of the other words of phrases: such tokens are kept with their forms (a phrase is compared word
+    /// by word) but are not matches by themselves.
+    KeySet m_phrase_keys;
     /// Every stem but its last two bytes (at least two): most tokens are rejected without stemming.
     std::vector<std::string> m_stem_heads;
     /// HighlightTerms::phrases by first word.

@@ -148,6 +148,76 @@ TEST_CASE("token offsets cover the source text, elision and possessive included"
     CHECK(tokens[0].capitalized);
 }
 
+namespace {
+
+/// Keeps the tokens a sink receives; wants the forms of heads in `wanted` (all when empty).
+class RecordingSink : public dateline::common::TokenSink {
+  public:
+    explicit RecordingSink(std::vector<std::string> wanted) : m_wanted(std::move(wanted)) {}
+    bool wants_forms(std::string_view head) const override {
+        asked.emplace_back(head);
+        return m_wanted.empty() || has(m_wanted, std::string(head));
+    }
+    void token(const Token& t) override { tokens.push_back(t); }
+    std::vector<Token> tokens;
+    mutable std::vector<std::string> asked;
+
+  private:
+    std::vector<std::string> m_wanted;
+};
+
+}  // namespace
+
+TEST_CASE("a token sink gets the vector's tokens, with forms only where it wants them", "[analysis]") {
+    // One of each kind of chunk: plain ASCII, capitalised, accented, elided, possessive, dotted acronym,
+    // decimal and thousands numbers, a one-letter word, a compound, sentence ends, a paragraph break.
+    const std::string text = "Hier, l'armée de Russia's ally: U.S. troops (3.5 km) et 1,000 a Corée-du-Nord!\n\n"
+                             "Economy. Cœur ÉTAT co 42 coréen";
+    const std::vector<Token> expected = analyzer().tokenize(text);
+    REQUIRE(expected.size() > 15);
+
+    RecordingSink all({});
+    analyzer().tokenize(text, all);
+    REQUIRE(all.tokens.size() == expected.size());
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+        INFO("token " << k << " '" << expected[k].lower << "'");
+        CHECK(all.tokens[k].lower == expected[k].lower);
+        CHECK(all.tokens[k].folded == expected[k].folded);
+    }
+
+    RecordingSink few({"co", "a"});
+    analyzer().tokenize(text, few);
+    REQUIRE(few.tokens.size() == expected.size());
+    // Asked exactly for the one-run ASCII tokens, with their folded form's first one or two bytes.
+    std::vector<std::string> plain_heads;
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+        const Token& want = expected[k];
+        const Token& got = few.tokens[k];
+        INFO("token " << k << " '" << want.lower << "'");
+        CHECK(got.begin == want.begin);
+        CHECK(got.end == want.end);
+        CHECK(got.position == want.position);
+        CHECK(got.kind == want.kind);
+        CHECK(got.capitalized == want.capitalized);
+        CHECK(got.sentence_start == want.sentence_start);
+        CHECK(got.compound_part == want.compound_part);
+        const std::string surface = text.substr(want.begin, want.end - want.begin);
+        // A compound's parts are runs of a larger chunk: they come with their forms, unasked.
+        const bool one_ascii_run = !want.compound_part && std::all_of(surface.begin(), surface.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        });
+        if (one_ascii_run) plain_heads.push_back(want.folded.substr(0, 2));
+        if (one_ascii_run && want.folded.substr(0, 2) != "co" && want.folded != "a") {
+            CHECK(got.lower.empty());
+            CHECK(got.folded.empty());
+        } else {
+            CHECK(got.lower == want.lower);
+            CHECK(got.folded == want.folded);
+        }
+    }
+    CHECK(few.asked == plain_heads);
+}
+
 TEST_CASE("singular and plural share a stem in both languages", "[analysis]") {
     struct Row {
         const char* a;

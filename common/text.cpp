@@ -55,6 +55,12 @@ bool is_ascii(std::string_view s) noexcept {
     return true;
 }
 
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = ascii_lower(c);
+    return out;
+}
+
 bool is_valid_utf8(std::string_view bytes) {
     const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
     const auto n = static_cast<int32_t>(bytes.size());
@@ -127,11 +133,7 @@ std::string to_nfc(std::string_view utf8) {
 std::string fold_case(std::string_view utf8) {
     if (is_ascii(utf8)) {
         // ASCII-only text: Unicode case folding of A-Z is exactly a-z, no ICU round trip needed.
-        std::string out(utf8);
-        for (char& ch : out) {
-            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-        }
-        return out;
+        return ascii_lower(utf8);
     }
     icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
     s.foldCase(U_FOLD_CASE_DEFAULT);

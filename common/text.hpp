@@ -42,6 +42,8 @@ bool is_ascii(std::string_view s) noexcept;
 
 /// A-Z to a-z; every other byte as is (UTF-8 continuation and lead bytes included).
 constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+/// The same for every byte of `s` (names of HTML elements and attributes, URL schemes, query fields).
+std::string ascii_lower(std::string_view s);
 
 /// Truncates valid UTF-8 to at most `max_bytes` bytes without cutting a code point.
 std::string_view truncate_utf8(std::string_view utf8, std::size_t max_bytes) noexcept;

@@ -191,11 +191,7 @@ std::string declared_encoding(std::string_view head) {
     if (quote == std::string_view::npos) return {};
     const auto close = decl.find(decl[quote], quote + 1);
     if (close == std::string_view::npos) return {};
-    std::string enc(decl.substr(quote + 1, close - quote - 1));
-    for (char& ch : enc) {
-        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    }
-    return enc;
+    return common::ascii_lower(decl.substr(quote + 1, close - quote - 1));
 }
 
 }  // namespace

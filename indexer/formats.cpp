@@ -119,10 +119,7 @@ std::string read_up_to(std::istream& in, std::size_t limit) {
 }
 
 bool ends_with_any(std::string_view name, std::initializer_list<std::string_view> suffixes) {
-    std::string lower(name);
-    for (char& c : lower) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
+    std::string lower = common::ascii_lower(name);
     if (lower.ends_with(".gz")) lower.resize(lower.size() - 3);
     return std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view s) { return lower.ends_with(s); });
 }
@@ -143,10 +140,7 @@ std::string first_element(std::string_view s) {
             if (end == std::string_view::npos) return {};
             i = end + 3;
         } else if (s.substr(i).starts_with("<!")) {
-            std::string decl(s.substr(i, 15));
-            for (char& c : decl) {
-                if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-            }
+            const std::string decl = common::ascii_lower(s.substr(i, 15));
             if (decl.starts_with("<!doctype html")) return "html";
             const auto end = s.find('>', i);
             if (end == std::string_view::npos) return {};
@@ -154,11 +148,7 @@ std::string first_element(std::string_view s) {
         } else {
             std::size_t e = i + 1;
             while (e < s.size() && s[e] != ' ' && s[e] != '>' && s[e] != '/' && s[e] != '\n' && s[e] != '\t' && s[e] != '\r') ++e;
-            std::string name(s.substr(i + 1, e - i - 1));
-            for (char& c : name) {
-                if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-            }
-            return name;
+            return common::ascii_lower(s.substr(i + 1, e - i - 1));
         }
     }
 }

@@ -52,14 +52,6 @@ std::string_view attribute(const GumboNode* node, const char* name) {
     return a ? std::string_view(a->value) : std::string_view();
 }
 
-std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
 /// Words of class and id attribute values that mark page furniture, matched against whole parts of the
 /// names ("ad-inline" has the part "ad"; "header" and "download" do not).
 constexpr auto k_boilerplate_parts = std::to_array<std::string_view>({
@@ -71,7 +63,7 @@ constexpr auto k_boilerplate_parts = std::to_array<std::string_view>({
 });
 
 bool boilerplate_name(std::string_view value) {
-    const std::string v = lower_ascii(value);
+    const std::string v = common::ascii_lower(value);
     std::size_t i = 0;
     while (i < v.size()) {
         while (i < v.size() && !((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9'))) ++i;
@@ -122,7 +114,7 @@ bool skipped_element(const GumboNode* node) {
     }
     if (gumbo_get_attribute(&node->v.element.attributes, "hidden") != nullptr) return true;
     if (attribute(node, "aria-hidden") == "true") return true;
-    const std::string role = lower_ascii(attribute(node, "role"));
+    const std::string role = common::ascii_lower(attribute(node, "role"));
     if (role == "navigation" || role == "banner" || role == "contentinfo" || role == "complementary" ||
         role == "search" || role == "dialog") {
         return true;
@@ -311,7 +303,7 @@ const GumboNode* largest_text_block(const GumboNode* root) {
 }
 
 bool has_token(std::string_view list, std::string_view token) {
-    const std::string l = lower_ascii(list);
+    const std::string l = common::ascii_lower(list);
     std::size_t i = 0;
     while (i < l.size()) {
         while (i < l.size() && is_space_byte(l[i])) ++i;
@@ -427,10 +419,10 @@ HtmlPage extract_html_page(std::string_view utf8) {
             page.lang = std::string(attribute(node, "lang"));
             if (page.lang.empty()) page.lang = std::string(attribute(node, "xml:lang"));
         } else if (tag == GUMBO_TAG_META) {
-            const std::string property = lower_ascii(attribute(node, "property"));
-            const std::string name = lower_ascii(attribute(node, "name"));
-            const std::string itemprop = lower_ascii(attribute(node, "itemprop"));
-            const std::string http_equiv = lower_ascii(attribute(node, "http-equiv"));
+            const std::string property = common::ascii_lower(attribute(node, "property"));
+            const std::string name = common::ascii_lower(attribute(node, "name"));
+            const std::string itemprop = common::ascii_lower(attribute(node, "itemprop"));
+            const std::string http_equiv = common::ascii_lower(attribute(node, "http-equiv"));
             const std::string content(attribute(node, "content"));
             if (property == "og:title" && og_title.empty()) og_title = content;
             if (property == "og:url" && og_url.empty()) og_url = content;
@@ -450,14 +442,14 @@ HtmlPage extract_html_page(std::string_view utf8) {
         } else if (tag == GUMBO_TAG_TITLE) {
             if (doc_title.empty()) doc_title = collapse_spaces(plain_text_of(node));
         } else if (tag == GUMBO_TAG_SCRIPT) {
-            if (lower_ascii(attribute(node, "type")) == "application/ld+json" && ld_documents.size() < 8) {
+            if (common::ascii_lower(attribute(node, "type")) == "application/ld+json" && ld_documents.size() < 8) {
                 auto parsed = nlohmann::json::parse(plain_text_of(node), nullptr, /*allow_exceptions=*/false,
                                                     /*ignore_comments=*/true);
                 if (!parsed.is_discarded()) ld_documents.push_back(std::move(parsed));
             }
         } else if (tag == GUMBO_TAG_TIME) {
             const std::string_view datetime = attribute(node, "datetime");
-            const bool published = lower_ascii(attribute(node, "itemprop")) == "datepublished" ||
+            const bool published = common::ascii_lower(attribute(node, "itemprop")) == "datepublished" ||
                                    gumbo_get_attribute(&node->v.element.attributes, "pubdate") != nullptr;
             if (!datetime.empty()) {
                 time_dates.insert(published ? time_dates.begin() : time_dates.end(), {std::string(datetime), "<time datetime>"});
@@ -466,12 +458,12 @@ HtmlPage extract_html_page(std::string_view utf8) {
             }
         } else if (tag == GUMBO_TAG_ARTICLE) {
             articles.push_back(node);
-        } else if (tag == GUMBO_TAG_MAIN || lower_ascii(attribute(node, "role")) == "main") {
+        } else if (tag == GUMBO_TAG_MAIN || common::ascii_lower(attribute(node, "role")) == "main") {
             if (!main_element) main_element = node;
         } else if (tag == GUMBO_TAG_H1) {
             headings.push_back(node);
         }
-        if (!article_body && lower_ascii(attribute(node, "itemprop")) == "articlebody") article_body = node;
+        if (!article_body && common::ascii_lower(attribute(node, "itemprop")) == "articlebody") article_body = node;
     });
     for (const auto& doc : ld_documents) {
         if ((ld_article = find_article_object(doc)) != nullptr) break;

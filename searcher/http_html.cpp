@@ -1,6 +1,8 @@
 // HTML escaping, snippet sanitising, URL encoding and the HtmlWriter.
 #include "http_html.hpp"
 
+#include "common/text.hpp"
+
 #include <cstdio>
 
 namespace dateline::searcher::http {
@@ -99,9 +101,7 @@ bool is_web_url(std::string_view url) {
     auto starts = [&](std::string_view scheme) {
         if (url.size() <= scheme.size()) return false;
         for (std::size_t i = 0; i < scheme.size(); ++i) {
-            char c = url[i];
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-            if (c != scheme[i]) return false;
+            if (common::ascii_lower(url[i]) != scheme[i]) return false;
         }
         return true;
     };

@@ -208,7 +208,7 @@ std::string ui_language_from_header(std::string_view header) {
         while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
         while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
         std::string lang(item.substr(0, item.find('-')));
-        for (char& c : lang) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        lang = common::ascii_lower(lang);
         if ((lang == "en" || lang == "fr") && q > best_q) {
             best_q = q;
             best = lang;

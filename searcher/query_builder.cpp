@@ -46,14 +46,6 @@ bool contains(const std::array<std::string_view, N>& list, std::string_view s) {
     return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-std::string ascii_lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
 bool is_stopword_in(std::string_view folded, Lang lang) {
     return lang == Lang::fr ? common::is_french_stopword(folded) : common::is_english_stopword(folded);
 }
@@ -331,7 +323,7 @@ Lexed lex(const common::Analyzer& analyzer, std::string_view s) {
         std::string_view chunk = s.substr(i, j - i);
         std::size_t offset = i;
         if (const std::size_t colon = chunk.find(':'); colon != std::string_view::npos && colon > 0) {
-            const std::string field = ascii_lower(chunk.substr(0, colon));
+            const std::string field = common::ascii_lower(chunk.substr(0, colon));
             if (contains(k_text_fields, field) || contains(k_filter_fields, field)) {
                 end_run();
                 if (contains(k_text_fields, field)) out.has_text = true;

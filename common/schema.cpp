@@ -16,4 +16,11 @@ std::string id_term(std::string_view id) {
     return std::string(k_prefix_id) + buf;
 }
 
+std::string place_rank_term(std::size_t rank, std::string_view id) {
+    std::string term(k_prefix_place_rank);
+    term += static_cast<char>('0' + rank);
+    term += id;
+    return term;
+}
+
 }  // namespace dateline::common::schema

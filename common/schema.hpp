@@ -40,6 +40,11 @@ inline constexpr std::string_view k_prefix_place = "XP";
 inline constexpr std::string_view k_prefix_country = "XC";
 /// The article's dateline place id.
 inline constexpr std::string_view k_prefix_dateline = "XDL";
+/// A place by its rank among the article's places: "XR" + rank digit (0: the most salient; up to
+/// k_place_slot_count - 1, the place slots' order) + place id, e.g. "XR0KP" (boolean). The place boost
+/// weighs these with constant-weight posting sources instead of reading eight value slots per candidate.
+/// Written since the index metadata k_meta_place_ranks appeared; see place_rank_term().
+inline constexpr std::string_view k_prefix_place_rank = "XR";
 /// Locality-sensitive hash bands of the content fingerprint (near-duplicate candidates).
 inline constexpr std::string_view k_prefix_simhash_band = "XH";
 /// Documents without a date carry this term so they can be found and counted.
@@ -85,9 +90,15 @@ inline constexpr std::string_view k_meta_analysis = "dateline.analysis";
 inline constexpr std::string_view k_meta_file_prefix = "dateline.file:";
 /// Time of the last commit by dateline-index, ISO 8601 UTC.
 inline constexpr std::string_view k_meta_last_update = "dateline.last_update";
+/// "1" when every article of the index carries its place rank terms (k_prefix_place_rank): set when the
+/// index is created, by a build that writes them. An index without it is searched through the place slots.
+inline constexpr std::string_view k_meta_place_ranks = "dateline.place_ranks";
 
 /// The unique-id term of an article: "Q" + id, or, for ids too long for a Xapian term (over 239 bytes,
 /// e.g. long URLs), "Q" + "h" + a 64-bit hash of the id. Every lookup by id goes through this.
 std::string id_term(std::string_view id);
+
+/// The place rank term of place `id` at `rank` (< k_place_slot_count) among an article's places.
+std::string place_rank_term(std::size_t rank, std::string_view id);
 
 }  // namespace dateline::common::schema

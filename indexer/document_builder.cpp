@@ -113,7 +113,10 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
         const auto& place = article.places[k];
         doc.add_boolean_term(std::string(schema::k_prefix_place) + place.id);
         if (!place.country.empty()) doc.add_boolean_term(std::string(schema::k_prefix_country) + place.country);
-        if (k < schema::k_place_slot_count) doc.add_value(schema::k_slot_place_first + static_cast<Xapian::valueno>(k), place.id);
+        if (k < schema::k_place_slot_count) {
+            doc.add_value(schema::k_slot_place_first + static_cast<Xapian::valueno>(k), place.id);
+            doc.add_boolean_term(schema::place_rank_term(k, place.id));
+        }
     }
     {
         std::vector<std::string> countries;

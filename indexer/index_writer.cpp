@@ -208,6 +208,7 @@ Xapian::WritableDatabase open_writable_index(const std::string& path) {
         }
         db.set_metadata(std::string(schema::k_meta_version), std::to_string(schema::k_index_version));
         db.set_metadata(std::string(schema::k_meta_analysis), make_index_analyzer()->settings().to_json());
+        db.set_metadata(std::string(schema::k_meta_place_ranks), "1");
         db.commit();
     } else if (version != std::to_string(schema::k_index_version)) {
         throw common::EnvironmentError("index '" + path + "' has layout version " + version + "; this dateline-index writes version " +

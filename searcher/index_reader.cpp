@@ -83,6 +83,7 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
     index.shards = split_specs(specs);
     if (index.shards.empty()) throw common::UsageError("no index given: --db DIR (or tcp:HOST:PORT)");
     std::string settings_json;
+    index.place_rank_terms = true;
     for (const auto& spec : index.shards) {
         Xapian::Database shard = open_shard(spec);
         const std::string version = shard.get_metadata(std::string(schema::k_meta_version));
@@ -94,6 +95,7 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
             throw common::EnvironmentError("index '" + spec + "' has layout version " + version + " but this dateline reads version " +
                                            std::to_string(schema::k_index_version) + "; re-index it with this version's dateline-index");
         }
+        if (shard.get_metadata(std::string(schema::k_meta_place_ranks)) != "1") index.place_rank_terms = false;
         const std::string analysis = shard.get_metadata(std::string(schema::k_meta_analysis));
         if (settings_json.empty()) {
             settings_json = analysis;

@@ -26,6 +26,8 @@ struct OpenIndex {
     std::vector<std::string> shards;
     /// Handles on each shard when all are local directories (for their revisions); empty otherwise.
     std::vector<Xapian::Database> local_shards;
+    /// Every shard's articles carry place rank terms (schema::k_meta_place_ranks).
+    bool place_rank_terms = false;
 };
 
 /// How open_index finds what it needs besides the shards.

@@ -165,7 +165,8 @@ class QueryBuilder {
     /// The boolean filter for a place name, code or id; when unknown, a filter no article passes and a warning.
     Xapian::Query place_filter(std::string_view name, std::vector<std::string>& warnings) const;
 
-    /// A weight-only query favouring articles whose most salient places are `place_ids` (value slots).
+    /// A weight-only query favouring articles whose most salient places are `place_ids`: from the place
+    /// rank terms when the index has them, else from the place slots (the same weights).
     Xapian::Query place_boost(const std::vector<std::string>& place_ids) const;
 
   private:

@@ -1,9 +1,12 @@
 // Ranking: phrase and proximity, exact forms, places named in the query, recency, near-duplicate collapse.
 #include "search_fixture.hpp"
 
+#include "common/schema.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 
 using namespace dateline;
 using common::Lang;
@@ -432,6 +435,57 @@ TEST_CASE("rescoring window: phrase boosts weigh the best candidates, and inside
     REQUIRE(remote_wide.hits.size() == every.hits.size());
     CHECK(remote_wide.hits.front().article.id == "phrase");
     for (std::size_t k = 0; k < remote_wide.hits.size(); ++k) CHECK(remote_wide.hits[k].weight == Approx(every.hits[k].weight));
+}
+
+TEST_CASE("the place boost weighs the same from the place rank terms as from the place slots", "[ranking][places]") {
+    // The sample index carries rank terms; a copy without the metadata that says so is searched through
+    // the place slots, as an index written before them is.
+    const std::string& db = test::sample_db();
+    {
+        const Xapian::Database index(db);
+        CHECK(index.get_metadata(std::string(common::schema::k_meta_place_ranks)) == "1");
+        // Every place in a slot has its rank term.
+        std::size_t checked = 0;
+        for (auto it = index.postlist_begin(""); it != index.postlist_end(""); ++it) {
+            const Xapian::Document doc = index.get_document(*it);
+            for (std::size_t k = 0; k < common::schema::k_place_slot_count; ++k) {
+                const std::string id = doc.get_value(common::schema::k_slot_place_first + static_cast<Xapian::valueno>(k));
+                if (id.empty()) continue;
+                auto term = doc.termlist_begin();
+                term.skip_to(common::schema::place_rank_term(k, id));
+                CHECK((term != doc.termlist_end() && *term == common::schema::place_rank_term(k, id)));
+                ++checked;
+            }
+        }
+        CHECK(checked > 20);
+    }
+    test::TempDir dir("dateline-search-slots");
+    const std::string slots_db = dir / "db";
+    std::filesystem::copy(db, slots_db, std::filesystem::copy_options::recursive);
+    {
+        Xapian::WritableDatabase w(slots_db);
+        w.set_metadata(std::string(common::schema::k_meta_place_ranks), "");
+        w.commit();
+    }
+    searcher::Searcher by_terms(searcher::open_index({db}));
+    searcher::Searcher by_slots(searcher::open_index({slots_db}));
+    CHECK(by_terms.index().place_rank_terms);
+    CHECK_FALSE(by_slots.index().place_rank_terms);
+    std::size_t boosted = 0;
+    for (const std::string query : {"North Korea Russia", "Corée du Nord", "Port Louis harbour strike", "Maurice cyclone",
+                                    "Mauritius", "Russie", "sommet Vladivostok"}) {
+        const auto a = run(by_terms, query, 20);
+        const auto b = run(by_slots, query, 20);
+        INFO(query);
+        if (a.query_description.find("FixedWeightPostingSource") != std::string::npos) ++boosted;
+        CHECK(b.query_description.find("FixedWeightPostingSource") == std::string::npos);
+        REQUIRE(a.hits.size() == b.hits.size());
+        for (std::size_t k = 0; k < a.hits.size(); ++k) {
+            CHECK(a.hits[k].article.id == b.hits[k].article.id);
+            CHECK(a.hits[k].weight == Approx(b.hits[k].weight));
+        }
+    }
+    if (by_terms.index().places->kind() == "gazetteer") CHECK(boosted >= 5);
 }
 
 TEST_CASE("sample corpus: the rescoring window changes no first page", "[ranking]") {

@@ -314,30 +314,34 @@ class Tokenizer {
         }
     }
 
+    /// Gives a whole chunk's one token its place: the chunk's bytes, the next position, the sentence start.
+    void place_whole(Token& tok, std::size_t chunk_begin, std::size_t chunk_end) {
+        tok.begin = chunk_begin;
+        tok.end = chunk_end;
+        tok.compound_part = false;
+        tok.position = ++m_position;
+        tok.sentence_start = m_sentence_start;
+        m_sentence_start = false;
+    }
+
     /// Splits a chunk at hyphens into parts and turns each part into one token.
     void emit(const std::vector<Run>& runs, std::size_t chunk_begin, std::size_t chunk_end) {
-        if (runs.size() == 1 && m_sink) {
+        if (runs.size() == 1 && runs[0].ascii && m_sink) {
             // One run of ASCII letters or digits: its folded form begins with its first bytes, lower-cased,
             // so the sink can decline the forms before they are made.
             const Run& r = runs[0];
-            if (r.ascii) {
-                const char head[2] = {ascii_lower(static_cast<char>(m_bytes[r.begin])),
-                                      r.end - r.begin > 1 ? ascii_lower(static_cast<char>(m_bytes[r.begin + 1])) : '\0'};
-                if (!m_sink->wants_forms(std::string_view(head, r.end - r.begin > 1 ? 2 : 1))) {
-                    Token& tok = m_scratch;
-                    tok.lower.clear();
-                    tok.folded.clear();
-                    tok.begin = chunk_begin;
-                    tok.end = chunk_end;
-                    tok.kind = r.digits ? TokenKind::number : TokenKind::word;
-                    tok.capitalized = is_upper_char(m_bytes[r.begin]);
-                    tok.compound_part = false;
-                    tok.position = ++m_position;
-                    tok.sentence_start = m_sentence_start;
-                    m_sentence_start = false;
-                    m_sink->token(tok);
-                    return;
-                }
+            const std::size_t head_size = std::min<std::size_t>(r.end - r.begin, 2);
+            const char head[2] = {ascii_lower(static_cast<char>(m_bytes[r.begin])),
+                                  head_size > 1 ? ascii_lower(static_cast<char>(m_bytes[r.begin + 1])) : '\0'};
+            if (!m_sink->wants_forms(std::string_view(head, head_size))) {
+                Token& tok = m_scratch;
+                tok.lower.clear();
+                tok.folded.clear();
+                tok.kind = r.digits ? TokenKind::number : TokenKind::word;
+                tok.capitalized = is_upper_char(m_bytes[r.begin]);
+                place_whole(tok, chunk_begin, chunk_end);
+                m_sink->token(tok);
+                return;
             }
         }
         if (std::none_of(runs.begin(), runs.end() - 1, [](const Run& r) { return is_hyphen(r.connector); })) {
@@ -347,12 +351,7 @@ class Tokenizer {
                 if (!m_sink) m_tokens.pop_back();
                 return;
             }
-            tok.begin = chunk_begin;
-            tok.end = chunk_end;
-            tok.compound_part = false;
-            tok.position = ++m_position;
-            tok.sentence_start = m_sentence_start;
-            m_sentence_start = false;
+            place_whole(tok, chunk_begin, chunk_end);
             if (m_sink) m_sink->token(tok);
             return;
         }

@@ -116,9 +116,9 @@ void Searcher::explain_hit(const BuiltQuery& query, SearchHit& hit, bool positio
             hit.explanation.push_back({name, w});
         }
     };
+    // One reading is the text itself (none: no text).
     const bool both = query.readings.size() > 1;
-    const std::vector<Xapian::Query> text_only{query.text};
-    for (const Xapian::Query& reading : both ? query.readings : text_only) {
+    for (const Xapian::Query& reading : query.readings) {
         if (both && weight_of(reading) <= 0) continue;  // this reading does not match the article
         for (auto t = reading.get_unique_terms_begin(); t != reading.get_unique_terms_end(); ++t) {
             if (const double w = weight_of(Xapian::Query(*t)); w > 0) add(*t, w);
@@ -137,7 +137,8 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& query, Search
     // In date order relevance only orders the articles of one day, and Xapian weighs every match when it
     // sorts by a value first: phrase and proximity boosts would read the positions of every match (1.8
     // times the instructions of the relevance order for three queries of the benchmark mix). Left out.
-    const Xapian::Query full = response.sort == SortOrder::date ? query.without_positional() : query.full();
+    const bool positional = response.sort != SortOrder::date;
+    const Xapian::Query full = positional ? query.full() : query.without_positional();
     response.query_description = full.get_description();
 
     // Counting: every match, without weights, boosts or collapsing (the boosts only weigh: they read
@@ -278,7 +279,7 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& query, Search
         hit.snippet = request.snippets ? highlighter.snippet(hit.article.body, lang, m_tuning.snippets)
                                        : lead_only.snippet(hit.article.body, lang, m_tuning.snippets);
         hit.extract = render_text(hit.snippet, false);
-        if (request.explain) explain_hit(query, hit, response.sort != SortOrder::date);
+        if (request.explain) explain_hit(query, hit, positional);
         response.hits.push_back(std::move(hit));
     }
 }

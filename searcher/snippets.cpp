@@ -173,16 +173,15 @@ Highlighter::Tokens Highlighter::tokenize(std::string_view text) const {
     class Collector : public common::TokenSink {
       public:
         Collector(const Highlighter& h, Tokens& out) : m_h(h), m_out(out) {}
-        bool wants_forms(std::string_view head) const override {
-            return m_h.m_folded_keys.may_match(head) || m_h.m_lower_keys.may_match(head) || m_h.m_phrase_keys.may_match(head);
-        }
+        // An ASCII head is both the folded and the lower-case form's.
+        bool wants_forms(std::string_view head) const override { return m_h.may_keep(head, head); }
         void token(const common::Token& t) override {
             Slot& slot = m_out.slots.emplace_back();
             slot.begin = t.begin;
             slot.end = t.end;
             slot.kind = t.kind;
             slot.sentence_start = t.sentence_start;
-            if (!t.folded.empty() && (m_h.may_match(t) || m_h.m_phrase_keys.may_match(t.folded))) {
+            if (!t.folded.empty() && m_h.may_keep(t.folded, t.lower)) {
                 slot.candidate = static_cast<std::int32_t>(m_out.candidates.size());
                 m_out.candidates.push_back(t);
             }

@@ -119,6 +119,10 @@ class Highlighter {
     bool may_match(const common::Token& token) const noexcept {
         return m_folded_keys.may_match(token.folded) || m_lower_keys.may_match(token.lower);
     }
+    /// A token worth keeping with its forms: it may match, or be a later word of a phrase.
+    bool may_keep(std::string_view folded, std::string_view lower) const noexcept {
+        return m_folded_keys.may_match(folded) || m_lower_keys.may_match(lower) || m_phrase_keys.may_match(folded);
+    }
 
     const common::Analyzer& m_analyzer;
     const HighlightTerms& m_terms;

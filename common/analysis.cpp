@@ -596,6 +596,11 @@ std::string Analyzer::stem(std::string_view lower, Lang lang) const {
     return common_stem(fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(lower)));
 }
 
+std::string Analyzer::common_use_stem(std::string_view folded, Lang lang) const {
+    if (has_digit(folded)) return std::string(folded);
+    return common_stem(fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(folded)));
+}
+
 std::string Analyzer::stem_folded(std::string_view folded, Lang lang) const {
     if (has_digit(folded) || is_protected(folded)) return std::string(folded);
     return common_stem(fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(folded)));

@@ -140,6 +140,10 @@ class Analyzer {
     /// True if the folded word is never stemmed.
     bool is_protected(std::string_view folded) const;
 
+    /// The stem a protected word is indexed under where a document uses it as an ordinary word (see
+    /// common_uses: "aurora" in a physics abstract, "les paris"); the word's stem otherwise.
+    std::string common_use_stem(std::string_view folded, Lang lang) const;
+
     /// Adds the terms of `text` to `doc`, positions starting after `first_position`.
     /// Returns the last position used.
     Xapian::termpos index_text(Xapian::Document& doc, std::string_view utf8, Lang lang, const FieldOptions& field,

@@ -29,6 +29,8 @@ struct UiText {
     const char* no_results;
     const char* no_results_hint;
     const char* relaxed;
+    const char* partial;
+    const char* with_every_word;
     const char* did_you_mean;
     const char* similar_one;
     const char* similar_many;
@@ -66,7 +68,7 @@ constexpr UiText k_en = {
     "en", "fr", "Français", "Search the archive", "Search news: Kim Putin, Vladivostok, date:2019…", "Search",
     "result", "results", "about", "No article matches this search.",
     "Check the spelling, use fewer words, or remove a filter.",
-    "No article has every word; showing articles with most of them.", "Did you mean", "similar article", "similar articles",
+    "No article has every word; showing those that match best.", "Articles missing a word", "with every word", "Did you mean", "similar article", "similar articles",
     "Previous", "Next", "Page %1 of %2", "Pages", "Active filters", "Remove filter", "Clear all filters", "Timeline",
     "Articles per year; choose a year to see its months", "Articles per month of %1; choose a month to filter",
     "All years", "Only %1", "article", "articles", "Places", "Language", "Sources", "English", "French", "undated",
@@ -78,7 +80,8 @@ constexpr UiText k_fr = {
     "fr", "en", "English", "Rechercher dans les archives", "Rechercher : Kim Poutine, Vladivostok, date:2019…", "Rechercher",
     "résultat", "résultats", "environ", "Aucun article ne correspond à cette recherche.",
     "Vérifiez l’orthographe, utilisez moins de mots ou retirez un filtre.",
-    "Aucun article ne contient tous les mots ; voici ceux qui en contiennent le plus.", "Essayez avec", "article similaire",
+    "Aucun article ne contient tous les mots ; voici ceux qui s’en approchent le plus.", "Articles où il manque un mot",
+    "avec tous les mots", "Essayez avec", "article similaire",
     "articles similaires", "Précédente", "Suivante", "Page %1 sur %2", "Pages", "Filtres actifs", "Retirer le filtre",
     "Retirer tous les filtres", "Chronologie", "Articles par année ; choisissez une année pour voir ses mois",
     "Articles par mois en %1 ; choisissez un mois pour filtrer", "Toutes les années", "Seulement %1", "article", "articles",
@@ -588,6 +591,8 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
         } else {
             w.text((exact ? std::string() : std::string(t.about) + " ") + format_count(total, ctx.ui) + " " +
                    (total == 1 ? t.results_one : t.results_many));
+            // The list goes on past them with the articles missing a word.
+            if (count_of(r, "partial_from") > 0) w.text(std::string(" ") + t.with_every_word);
         }
         w.close("p");
         const std::string correction = str(r, "did_you_mean");
@@ -607,10 +612,24 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
         if (r.value("relaxed", false)) w.element("p", {{"class", "dl-relaxed"}}, t.relaxed);
         if (total == 0) w.element("p", {{"class", "dl-hint"}}, t.no_results_hint);
         if (r.contains("results") && r["results"].is_array() && !r["results"].empty()) {
-            const std::string start = std::to_string((p.page - 1) * p.size + 1);
-            w.open("ol", {{"class", "dl-hits"}, {"start", start}});
-            for (const json& hit : r["results"]) write_hit(w, ctx, hit, places);
-            w.close("ol");
+            // The articles missing a word follow the head under their own heading (a new list: an <ol>
+            // holds only items).
+            const std::size_t partial_from = count_of(r, "partial_from");
+            bool open = false;
+            for (const json& hit : r["results"]) {
+                const std::size_t rank = count_of(hit, "rank");
+                if (partial_from > 0 && rank == partial_from) {
+                    if (open) w.close("ol");
+                    open = false;
+                    w.element("h2", {{"class", "dl-partial"}}, t.partial);
+                }
+                if (!open) {
+                    w.open("ol", {{"class", "dl-hits"}, {"start", std::to_string(rank)}});
+                    open = true;
+                }
+                write_hit(w, ctx, hit, places);
+            }
+            if (open) w.close("ol");
         }
         write_pager(w, ctx, total);
     }

@@ -54,6 +54,7 @@ nlohmann::json hit_json(const SearchHit& hit, bool explain) {
     r["score"] = hit.score;
     r["weight"] = hit.weight;
     r["similar"] = hit.similar;
+    r["partial"] = hit.partial;
     auto& places = r["places"] = nlohmann::json::array();
     for (std::size_t k = 0; k < a.places.size(); ++k) {
         const auto& p = a.places[k];
@@ -84,6 +85,8 @@ nlohmann::json to_json(const SearchRequest& request, const SearchResponse& respo
     j["sort"] = std::string(sort_order_name(response.sort));
     j["total"] = response.total;
     j["total_exact"] = response.total_exact;
+    j["total_all"] = response.total_all ? nlohmann::json(*response.total_all) : nlohmann::json(nullptr);
+    j["partial_from"] = response.partial_from ? nlohmann::json(*response.partial_from) : nlohmann::json(nullptr);
     j["match"] = std::string(match_mode_name(response.match));
     j["relaxed"] = response.relaxed;
     j["did_you_mean"] = response.did_you_mean ? nlohmann::json(valid_utf8(*response.did_you_mean)) : nlohmann::json(nullptr);

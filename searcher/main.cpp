@@ -16,6 +16,7 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,10 +49,11 @@ void print_facet(const char* name, const std::vector<searcher::FacetCount>& coun
     std::cout << '\n';
 }
 
-void print_hits(const std::vector<searcher::SearchHit>& hits, bool tty, bool explain) {
+void print_hits(const std::vector<searcher::SearchHit>& hits, bool tty, bool explain, std::optional<std::size_t> partial_from = {}) {
     const Style s(tty);
     for (const auto& hit : hits) {
         const auto& a = hit.article;
+        if (partial_from && hit.rank == *partial_from) std::cout << '\n' << s.dim << "-- articles missing a word --" << s.reset << '\n';
         std::cout << '\n' << hit.rank << ". " << s.bold << searcher::render_text(hit.title, false) << s.reset << '\n';
         std::cout << "   " << s.dim << (a.date ? a.date->iso().substr(0, 10) : std::string("undated")) << "  "
                   << common::lang_code(a.lang) << "  " << a.source << "  " << a.id;
@@ -77,11 +79,11 @@ void print_text(const searcher::SearchRequest& req, const searcher::SearchRespon
     for (const auto& w : r.warnings) std::cerr << "dateline-search: warning: " << w << '\n';
     if (r.did_you_mean) std::cout << "Did you mean: " << s.bold << *r.did_you_mean << s.reset << "?\n";
     std::cout << (r.total_exact ? "" : "about ") << r.total << " result" << (r.total == 1 ? "" : "s");
-    if (r.match == searcher::MatchMode::most_words) std::cout << " (no article has every word; showing those with all but one)";
-    if (r.match == searcher::MatchMode::any_word) std::cout << " (no article has every word; showing those with most of them)";
+    if (r.relaxed) std::cout << " (no article has every word; showing those that match best)";
+    if (r.total_all && *r.total_all > 0) std::cout << " with every word; then articles missing a word";
     std::cout << '\n';
     if (req.explain) std::cout << "query: " << r.query_description << '\n';
-    print_hits(r.hits, tty, req.explain);
+    print_hits(r.hits, tty, req.explain, r.partial_from);
     if (r.facets) {
         std::cout << '\n';
         print_facet("by year", r.facets->years);
@@ -128,7 +130,7 @@ int run_bench(searcher::Searcher& searcher, const searcher::SearchRequest& base,
             const searcher::BuiltQuery built = searcher.build_query(request);
             Xapian::Enquire enquire(searcher.index().database);
             enquire.set_query(built.full());
-            enquire.set_weighting_scheme(Xapian::BM25Weight(searcher.tuning().bm25_k1, 0, 1, searcher.tuning().bm25_b, 0.5));
+            enquire.set_weighting_scheme(searcher.weight());
             const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset), static_cast<Xapian::doccount>(request.limit));
             total = mset.get_matches_estimated();
             exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -197,8 +199,8 @@ int main(int argc, char** argv) {
         "       dateline-search --db DIR --bench-queries FILE\n\n"
         "Search a dateline index (English and French news). QUERY uses Xapian's syntax on dateline's\n"
         "analysis (accents, case, elisions and inflections do not matter):\n"
-        "  words           all must match; if no article has them all, all but one (3 to 8 words),\n"
-        "                  then any of them, best matches first (the output says so)\n"
+        "  words           the articles with every word first (queries of up to 6 words), then the\n"
+        "                  best of those missing a word; longer queries rank by how well they match\n"
         "  \"a phrase\"      the words in this order;  a NEAR b: within 10 words\n"
         "  AND OR NOT ( )  +word (required)  -word (excluded)  word* (prefix, 200 commonest words)\n"
         "  title:word      in the title (also titre:)\n"

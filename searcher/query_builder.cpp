@@ -3,6 +3,7 @@
 
 #include "common/dates.hpp"
 #include "common/errors.hpp"
+#include "common/language.hpp"
 #include "common/schema.hpp"
 #include "common/stopwords.hpp"
 #include "common/text.hpp"
@@ -38,8 +39,6 @@ constexpr auto k_filter_fields = std::to_array<std::string_view>({"date", "lang"
 constexpr std::size_t k_max_place_words = 5;
 /// Most words of a run between two phrase-boosted words (stopwords in between: "Corée du Nord").
 constexpr std::size_t k_max_phrase_gap = 3;
-/// "At least all but one word" is expressed as an OR of ANDs: only for this many words or fewer.
-constexpr std::size_t k_max_most_words = 8;
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& list, std::string_view s) {
@@ -259,11 +258,13 @@ class PlaceField : public Xapian::FieldProcessor {
 };
 
 /// A reference-counted stopper for one language, owned by the QueryParser it is given to.
-const Xapian::Stopper* make_stopper(Lang lang) {
-    auto* stopper = new Xapian::SimpleStopper;
-    const auto words = lang == Lang::fr ? common::french_stopwords() : common::english_stopwords();
-    for (const auto& w : words) stopper->add(std::string(w));
-    return stopper->release();
+/// A stopper owned by the caller (not released to the QueryParser: a reading switches between two).
+std::unique_ptr<Xapian::SimpleStopper> make_stopper(std::initializer_list<Lang> langs) {
+    auto stopper = std::make_unique<Xapian::SimpleStopper>();
+    for (const Lang lang : langs) {
+        for (const auto& w : lang == Lang::fr ? common::french_stopwords() : common::english_stopwords()) stopper->add(std::string(w));
+    }
+    return stopper;
 }
 
 // ---- Lexing: the query's plain words, as typed, for boosts, place names, spelling and highlighting.
@@ -453,23 +454,56 @@ Xapian::Query expand_places(const Xapian::Query& reading, Lang lang, const std::
     });
 }
 
-/// Loosens the conjunction of plain words of a reading to `mode`.
-Xapian::Query relax(const Xapian::Query& reading, MatchMode mode) {
-    if (mode == MatchMode::all_words) return reading;
-    return rewrite_words(reading, [&](const Xapian::Query& q) {
-        if (q.get_type() != Xapian::Query::OP_AND || q.get_num_subqueries() < 2) return q;
-        const std::vector<Xapian::Query> children = subqueries(q);
-        if (mode == MatchMode::any_word) return Xapian::Query(Xapian::Query::OP_OR, children.begin(), children.end());
-        if (children.size() < 3 || children.size() > k_max_most_words) return q;
-        std::vector<Xapian::Query> alternatives;
-        for (std::size_t skip = 0; skip < children.size(); ++skip) {
-            std::vector<Xapian::Query> rest;
-            for (std::size_t k = 0; k < children.size(); ++k) {
-                if (k != skip) rest.push_back(children[k]);
-            }
-            alternatives.emplace_back(Xapian::Query::OP_AND, rest.begin(), rest.end());
+/// The word-level parts of a parsed reading: the children of its disjunction of plain words (or the
+/// query itself when it is one part).
+std::vector<Xapian::Query> word_parts_of(const Xapian::Query& reading) {
+    std::vector<Xapian::Query> parts;
+    rewrite_words(reading, [&](const Xapian::Query& q) {
+        if (q.get_type() == Xapian::Query::OP_OR) {
+            parts = subqueries(q);
+        } else {
+            parts = {q};
         }
-        return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+        return q;
+    });
+    return parts;
+}
+
+/// In one reading, lets a place name typed in lower case also match the documents that use the word as an
+/// ordinary word ("aurora" in a physics abstract is indexed apart from Aurora, Colorado): its name term and
+/// its common-use stem as one synonym, weighed by their joint frequency, so that a common word whose stem
+/// is rare ("pari", bets) does not outweigh the name ("paris").
+Xapian::Query add_common_uses(const Xapian::Query& reading, Lang lang, const std::unordered_set<std::string>& capitalized,
+                              const common::Analyzer& analyzer, const Xapian::Database& db) {
+    const std::string prefix(schema::k_prefix_stem);
+    auto widen = [&](const Xapian::Query& leaf) -> Xapian::Query {
+        const std::string term = leaf_term(leaf);
+        if (!term.starts_with(prefix) || term.size() <= prefix.size() || (term[prefix.size()] >= 'A' && term[prefix.size()] <= 'Z')) return leaf;
+        const std::string word = term.substr(prefix.size());
+        if (!analyzer.is_protected(word) || capitalized.count(word) > 0) return leaf;
+        const std::string common = prefix + analyzer.common_use_stem(word, lang);
+        if (common == term || db.get_termfreq(common) == 0) return leaf;
+        const std::array<Xapian::Query, 2> both = {leaf, Xapian::Query(common)};
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, both.begin(), both.end());
+    };
+    return rewrite_words(reading, [&](const Xapian::Query& q) {
+        const auto op = q.get_type();
+        if (op == Xapian::Query::LEAF_TERM) return widen(q);
+        if (op != Xapian::Query::OP_AND && op != Xapian::Query::OP_OR) return q;
+        std::vector<Xapian::Query> children;
+        for (const auto& child : subqueries(q)) {
+            const auto cop = child.get_type();
+            if (cop == Xapian::Query::LEAF_TERM) {
+                children.push_back(widen(child));
+            } else if (cop == Xapian::Query::OP_AND || cop == Xapian::Query::OP_OR) {
+                std::vector<Xapian::Query> inner;
+                for (const auto& g : subqueries(child)) inner.push_back(g.get_type() == Xapian::Query::LEAF_TERM ? widen(g) : g);
+                children.emplace_back(cop, inner.begin(), inner.end());
+            } else {
+                children.push_back(child);
+            }
+        }
+        return Xapian::Query(op, children.begin(), children.end());
     });
 }
 
@@ -506,7 +540,6 @@ void collect_highlight(const Xapian::Query& q, const common::Analyzer& analyzer,
 std::string_view match_mode_name(MatchMode mode) noexcept {
     switch (mode) {
         case MatchMode::all_words: return "all";
-        case MatchMode::most_words: return "most";
         case MatchMode::any_word: return "any";
     }
     return "all";
@@ -603,6 +636,9 @@ struct QueryBuilder::Impl {
     struct Reading {
         Lang lang;
         Xapian::QueryParser parser;
+        /// Its language's stopwords; and both languages' (for a query written in the other language).
+        std::unique_ptr<Xapian::SimpleStopper> own_stopwords;
+        std::unique_ptr<Xapian::SimpleStopper> all_stopwords;
     };
 
     const OpenIndex& index;
@@ -619,7 +655,9 @@ struct QueryBuilder::Impl {
             // STEM_SOME: free words match stems (Z), phrases match the positional folded words. The query is
             // lower-cased by normalize_query, so no word escapes stemming for being capitalised.
             qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-            qp.set_stopper(make_stopper(lang));
+            r.own_stopwords = make_stopper({lang});
+            r.all_stopwords = make_stopper({Lang::en, Lang::fr});
+            qp.set_stopper(r.own_stopwords.get());
             qp.set_max_expansion(options.max_wildcard_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                                  QP::FLAG_WILDCARD | QP::FLAG_PARTIAL);
             for (const auto field : k_text_fields) qp.add_prefix(std::string(field), std::string(schema::k_prefix_title));
@@ -635,7 +673,12 @@ struct QueryBuilder::Impl {
     }
 
     /// Parses with the most syntax the text allows; `degraded` is set when syntax had to be dropped.
-    Xapian::Query parse(Reading& r, const std::string& normalized, const Lexed& lexed, std::string& syntax_error) {
+    Xapian::Query parse(Reading& r, const std::string& normalized, const Lexed& lexed, Xapian::Query::op default_op,
+                        Lang query_lang, std::string& syntax_error) {
+        r.parser.set_default_op(default_op);
+        // A query written in the other language: its function words are not words of this reading ("the",
+        // "of" read as French words matched every English article and weighed in every long query).
+        r.parser.set_stopper(query_lang != Lang::unknown && query_lang != r.lang ? r.all_stopwords.get() : r.own_stopwords.get());
         for (const unsigned flags : k_flag_levels) {
             try {
                 return r.parser.parse_query(normalized, flags);
@@ -651,7 +694,7 @@ struct QueryBuilder::Impl {
             }
         }
         if (words.empty()) return {};
-        return Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
+        return Xapian::Query(default_op, words.begin(), words.end());
     }
 };
 
@@ -694,11 +737,10 @@ Xapian::Query QueryBuilder::place_boost(const std::vector<std::string>& place_id
     return Xapian::Query(Xapian::Query::OP_OR, sources.begin(), sources.end());
 }
 
-BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filters, MatchMode mode) {
+BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filters) {
     const common::Analyzer& analyzer = *m_impl->index.analyzer;
     const PlaceDirectory& directory = *m_impl->index.places;
     BuiltQuery out;
-    out.mode = mode;
     out.sanitized = sanitize_query(text, m_options.max_query_bytes, out.warnings);
     const Lexed lexed = lex(analyzer, out.sanitized);
     out.has_text = lexed.has_text;
@@ -743,19 +785,45 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
         }
     }
 
-    // The readings.
+    // The readings, each parsed twice: plain words OR-ed (what the list holds), and AND-ed (its head).
+    // Operators, phrases, +required and -excluded words and filters mean the same in both.
     m_impl->state.clear();
     std::string syntax_error;
+    // The query's language, when its function words (or CLD2) say so; not from the mere absence of accents.
+    const common::LanguageGuess guess = common::detect_language(out.sanitized);
+    const Lang query_lang = guess.method == "cld2" || guess.method == "stopwords" ? guess.lang : Lang::unknown;
     std::vector<Xapian::Query> readings;
+    std::vector<Xapian::Query> all_readings;
+    std::unordered_set<std::string> capitalized;
+    for (const auto& run : lexed.runs) {
+        for (const auto& w : run) {
+            if (w.capitalized) capitalized.insert(w.folded);
+        }
+    }
     std::vector<std::string> seen;
+    // Each distinct word-level part, and whether the reading of the query's language has it.
+    std::vector<std::pair<Xapian::Query, bool>> parts;
+    std::vector<std::string> seen_parts;
     for (auto& reading : m_impl->readings) {
-        Xapian::Query q = m_impl->parse(reading, out.normalized, lexed, syntax_error);
-        if (q.empty()) continue;
-        q = relax(expand_places(q, reading.lang, spans, analyzer), mode);
-        std::string description = q.get_description();
+        Xapian::Query any = m_impl->parse(reading, out.normalized, lexed, Xapian::Query::OP_OR, query_lang, syntax_error);
+        if (any.empty()) continue;
+        any = add_common_uses(expand_places(any, reading.lang, spans, analyzer), reading.lang, capitalized, analyzer, m_impl->index.database);
+        std::string description = any.get_description();
         if (std::find(seen.begin(), seen.end(), description) != seen.end()) continue;
         seen.push_back(std::move(description));
-        readings.push_back(std::move(q));
+        Xapian::Query all = m_impl->parse(reading, out.normalized, lexed, Xapian::Query::OP_AND, query_lang, syntax_error);
+        all_readings.push_back(add_common_uses(expand_places(all, reading.lang, spans, analyzer), reading.lang, capitalized, analyzer, m_impl->index.database));
+        const bool own = query_lang == Lang::unknown || query_lang == reading.lang;
+        for (auto& part : word_parts_of(any)) {
+            std::string d = part.get_description();
+            if (const auto at = std::find(seen_parts.begin(), seen_parts.end(), d); at != seen_parts.end()) {
+                parts[static_cast<std::size_t>(at - seen_parts.begin())].second |= own;
+                continue;
+            }
+            seen_parts.push_back(std::move(d));
+            parts.emplace_back(std::move(part), own);
+        }
+        readings.push_back(std::move(any));
     }
     ParseState& state = m_impl->state;
     if (!state.errors.empty()) throw common::UsageError(state.errors.front());
@@ -763,8 +831,27 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
         out.warnings.push_back("query syntax error (" + syntax_error + "); searched for the words without the operators");
     }
     for (auto& w : state.warnings) out.warnings.push_back(std::move(w));
-    out.text = any_of(readings);
-    out.readings = std::move(readings);
+    // Readings that are plain disjunctions of words (no filter, exclusion or required word written in the
+    // text) are one disjunction of their distinct parts: the same articles, each word weighed once.
+    const bool plain = std::all_of(readings.begin(), readings.end(), [](const Xapian::Query& r) { return !is_positive_chain(r.get_type()); });
+    // A query whose language is known counts the words of its own reading; the other reading's forms of
+    // them (another stem, "injur" beside "injuri") only add a share of their weight.
+    std::vector<Xapian::Query> weighed;
+    for (const auto& [part, own] : parts) {
+        if (own) out.word_parts.push_back(part);
+        weighed.push_back(own ? part : scaled(part, m_options.other_reading_weight));
+    }
+    if (m_options.weigh_each_word_once && readings.size() > 1 && plain) {
+        out.text = any_of(weighed);
+        out.readings = {out.text};
+    } else {
+        out.text = any_of(readings);
+        out.readings = std::move(readings);
+    }
+    if (Xapian::Query all = any_of(all_readings); all.get_description() != out.text.get_description()) out.all_words = std::move(all);
+    for (const auto& run : lexed.runs) {
+        out.content_words += static_cast<std::size_t>(std::count_if(run.begin(), run.end(), [](const LexWord& w) { return !w.stop; }));
+    }
     collect_highlight(out.text, analyzer, out.highlight);
 
     // Boosts: phrases and proximity of the words of each run, exact accented forms, named places.

@@ -17,11 +17,11 @@
 
 namespace dateline::searcher {
 
-/// How many of the query's words an article must contain. Plain words are first all required; when
-/// nothing matches, the searcher retries with all but one (queries of 3 to 8 words), then any word.
-enum class MatchMode { all_words, most_words, any_word };
+/// Which articles a ranked list holds: those with every plain word of the query (the head), or those with
+/// any of them (the head first when there is one, then the best articles that miss words).
+enum class MatchMode { all_words, any_word };
 
-/// "all", "most" or "any".
+/// "all" or "any".
 std::string_view match_mode_name(MatchMode mode) noexcept;
 
 /// Ranking boosts and the limits that keep hostile queries cheap.
@@ -31,9 +31,9 @@ struct QueryOptions {
     /// A trailing wildcard expands to at most this many terms, the most frequent ones.
     Xapian::termcount max_wildcard_expansion = 200;
     /// Weight multiplier of the phrase boost (adjacent query words found adjacent).
-    double phrase_boost = 1.0;
+    double phrase_boost = 0.3;
     /// Weight multiplier of the proximity boost (all words of a run within a few positions).
-    double proximity_boost = 0.5;
+    double proximity_boost = 0.15;
     /// Weight added when a place named by the query is the article's most salient place; it decreases
     /// linearly to a third of it for the 8th place slot.
     double place_boost = 2.0;
@@ -45,6 +45,12 @@ struct QueryOptions {
     /// adjacent words are meant together; in a pasted paragraph, common word pairs ("a annoncé") would
     /// outweigh its rare words (known-item MRR@10 on OrangeSum headings: 0.435 with them, 0.524 without).
     std::size_t max_phrase_boost_words = 8;
+    /// A word whose English and French readings give the same term weighs once, not once per reading (the
+    /// OR of the readings summed both: names weighed twice as much as other words).
+    bool weigh_each_word_once = true;
+    /// When the query's language is known (its function words), the forms only the other language's
+    /// reading gives weigh this share of their weight.
+    double other_reading_weight = 0.2;
 };
 
 /// Filters given beside the query text (command-line options, API parameters); all optional.
@@ -102,13 +108,22 @@ struct QueryWord {
 
 /// A query ready to run.
 struct BuiltQuery {
-    /// What an article must match: the English and the French reading, relaxed per `mode`. Empty for a
-    /// query without text (all articles, or only filters).
+    /// What an article must match: any plain word of the English or the French reading (operators, phrases,
+    /// required and excluded words and filters keep their meaning). Empty for a query without text (all
+    /// articles, or only filters).
     Xapian::Query text;
+    /// The articles with every plain word of a reading: the head of the list. Empty when it is `text`
+    /// (one word, or only operators).
+    Xapian::Query all_words;
     /// The readings `text` is the OR of (one when they are the same). An article matching both weighs as
     /// their sum, so the words they share count twice (OP_MAX would not, but crashes Xapian 1.4.22 on some
     /// long relaxed queries).
     std::vector<Xapian::Query> readings;
+    /// The word-level parts of the readings (a stem, a phrase, a place name's words or its place term...),
+    /// each once: an article's coordination is how many of them it matches.
+    std::vector<Xapian::Query> word_parts;
+    /// Plain words of the query that are not stopwords (numbers included): decides whether it gets a head.
+    std::size_t content_words = 0;
     /// A weight-only part of the query.
     struct Boost {
         /// "phrase", "proximity", "exact forms", "places"; a name repeats for each phrase of a query.
@@ -117,6 +132,10 @@ struct BuiltQuery {
         /// Reads word positions (phrase, proximity): costly for every candidate, so applied to the best
         /// candidates only (the rescoring window, see Searcher).
         bool positional = false;
+        /// A constant that only orders the head before the tail: left out of the weight reported for an
+        /// article and of its explanation (it depends on the query's maximum weight, which depends on how
+        /// the archive is sharded).
+        bool tier = false;
     };
     /// Each applied with its own OP_AND_MAYBE. Not one OR of them: Xapian 1.4.22, on a glass database, can
     /// give an OR's PHRASE child its weight for an article with the words near but not adjacent ("film
@@ -126,7 +145,6 @@ struct BuiltQuery {
     Xapian::Query filter;
     /// The query has words to rank by; otherwise every match weighs 0.
     bool has_text = false;
-    MatchMode mode = MatchMode::all_words;
     HighlightTerms highlight;
     std::vector<QueryPlace> places;
     std::vector<QueryWord> words;
@@ -160,7 +178,7 @@ class QueryBuilder {
 
     /// Builds the query for `text` (any bytes: repaired, capped, never throws for syntax) and `filters`.
     /// Throws common::UsageError naming the part for a bad date, language or filter value.
-    BuiltQuery build(std::string_view text, const QueryFilters& filters, MatchMode mode = MatchMode::all_words);
+    BuiltQuery build(std::string_view text, const QueryFilters& filters);
 
     /// The boolean filter for a place name, code or id; when unknown, a filter no article passes and a warning.
     Xapian::Query place_filter(std::string_view name, std::vector<std::string>& warnings) const;

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace dateline::searcher {
 
@@ -28,6 +29,13 @@ constexpr std::size_t k_max_spelling_words = 8;
 constexpr Xapian::termcount k_related_terms = 20;
 
 using schema::id_term;
+
+/// A weight-only query adding `weight` to every article `which` matches (a built-in class: remote shards
+/// know it).
+Xapian::Query constant_weight(double weight, const Xapian::Query& which) {
+    auto* fixed = new Xapian::FixedWeightPostingSource(weight);
+    return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(fixed->release()), which);
+}
 
 /// "YYYYMMDD" → days since 1970-01-01, or std::nullopt.
 std::optional<std::int64_t> days_of(std::string_view ymd) {
@@ -73,18 +81,26 @@ std::string_view sort_order_name(SortOrder order) noexcept {
 }
 
 Searcher::Searcher(OpenIndex index, SearchTuning tuning)
-    : m_index(std::move(index)), m_tuning(tuning), m_builder(m_index, m_tuning.query), m_completer(m_index) {}
+    : m_index(std::move(index)),
+      m_tuning(std::move(tuning)),
+      m_weight(make_weight(m_tuning.weighting)),
+      m_builder(m_index, m_tuning.query),
+      m_completer(m_index) {}
 
 Searcher::~Searcher() = default;
 
-BuiltQuery Searcher::build_query(const SearchRequest& request, MatchMode mode) {
+BuiltQuery Searcher::build_query(const SearchRequest& request) {
     QueryFilters filters;
     filters.from = request.from;
     filters.to = request.to;
     filters.places = request.places;
     filters.lang = request.lang;
     filters.source = request.source;
-    return m_builder.build(request.query, filters, mode);
+    return m_builder.build(request.query, filters);
+}
+
+bool Searcher::has_head(const BuiltQuery& query) const noexcept {
+    return query.has_text && !query.all_words.empty() && query.content_words <= m_tuning.all_words_head_max_words;
 }
 
 std::optional<common::Article> Searcher::find_article(const std::string& id) const {
@@ -96,13 +112,13 @@ std::optional<common::Article> Searcher::find_article(const std::string& id) con
 }
 
 void Searcher::explain_hit(const BuiltQuery& query, SearchHit& hit, bool positional) const {
-    // Each part's weight for this article alone: BM25 weights of separate terms add up (k2 = 0), so
-    // the parts explain the total up to the weight of phrase and place boosts shared with the text.
+    // Each part's weight for this article alone: the weights of separate terms add up (BM25 with k2 = 0,
+    // and every other scheme of ranking.hpp), so the parts explain the total.
     const Xapian::Query only_this(id_term(hit.article.id));
     auto weight_of = [&](const Xapian::Query& part) {
         Xapian::Enquire enquire(m_index.database);
         enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, part, only_this));
-        enquire.set_weighting_scheme(Xapian::BM25Weight(m_tuning.bm25_k1, 0, 1, m_tuning.bm25_b, 0.5));
+        enquire.set_weighting_scheme(*m_weight);
         const Xapian::MSet mset = enquire.get_mset(0, 1);
         return mset.empty() ? 0.0 : mset.begin().get_weight();
     };
@@ -120,58 +136,187 @@ void Searcher::explain_hit(const BuiltQuery& query, SearchHit& hit, bool positio
     const bool both = query.readings.size() > 1;
     for (const Xapian::Query& reading : query.readings) {
         if (both && weight_of(reading) <= 0) continue;  // this reading does not match the article
+        if (reading.get_type() == Xapian::Query::OP_OR) {
+            // A disjunction of word-level parts (and of groups of them, a place name's words): a part that
+            // is not a plain term weighs as a whole (a scaled form of the other reading, a name and its
+            // common use as synonyms), named by the terms of it the article has.
+            std::vector<Xapian::Query> pending{reading};
+            while (!pending.empty()) {
+                const Xapian::Query q = std::move(pending.back());
+                pending.pop_back();
+                if (q.get_type() == Xapian::Query::OP_OR) {
+                    for (std::size_t k = q.get_num_subqueries(); k-- > 0;) pending.push_back(q.get_subquery(k));
+                    continue;
+                }
+                const double w = weight_of(q);
+                if (w <= 0) continue;
+                std::string name;
+                for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+                    if (weight_of(Xapian::Query(*t)) <= 0) continue;
+                    name += (name.empty() ? "" : "+") + *t;
+                }
+                add(name, w);
+            }
+            continue;
+        }
         for (auto t = reading.get_unique_terms_begin(); t != reading.get_unique_terms_end(); ++t) {
             if (const double w = weight_of(Xapian::Query(*t)); w > 0) add(*t, w);
         }
     }
     for (const auto& boost : query.boost_parts) {
-        if (boost.positional && !positional) continue;
+        if ((boost.positional && !positional) || boost.tier) continue;
         // One line per kind of boost: the phrases of a query add up.
         if (const double w = weight_of(boost.query); w > 0) add(boost.name, w);
     }
 }
 
-void Searcher::run(const SearchRequest& request, const BuiltQuery& query, SearchResponse& response) {
+bool Searcher::count(const SearchRequest& request, const BuiltQuery& query, SearchResponse& response) {
+    // Every match, without weights, boosts or collapsing (the boosts only weigh: they read positions for
+    // phrases, which the ranking does only for articles that can still reach the first page).
     const Xapian::Database& db = m_index.database;
-    response.sort = request.sort == SortOrder::relevance && !query.has_text ? SortOrder::date : request.sort;
+    FacetRequest wanted = facet_request(request);
+    wanted.collapsed = request.collapse;
+    FacetCounter counter(std::move(wanted), m_tuning.facet_columns ? facet_columns(m_index) : nullptr);
+    Xapian::Enquire counting(db);
+    counting.set_query(query.matches());
+    counting.set_weighting_scheme(Xapian::BoolWeight());
+    if (m_tuning.time_limit_seconds > 0) counting.set_time_limit(m_tuning.time_limit_seconds);
+    counter.attach(counting);
+    const Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
+    // The time limit is what can cut checking short; then the bounds differ.
+    const bool counted_all = all.get_matches_lower_bound() == all.get_matches_upper_bound();
+    response.facets = counter.read(*m_index.places);
+    response.facets_exact = counted_all;
+    response.total_exact = counted_all;
+    response.total = counted_all ? (request.collapse ? response.facets->collapsed : response.facets->counted) : all.get_matches_estimated();
+    return counted_all;
+}
+
+Xapian::Query Searcher::feedback(const BuiltQuery& query, bool collapse) const {
+    // The stems that weigh most in the first articles (each article's share of a stem, wdf over length,
+    // times its idf over the whole index), RM3-style: they add weight to the articles that also match the
+    // query, in proportion to their score, and find no article by themselves. Computed from term lists
+    // and index-wide statistics, so that it does not depend on how the archive is sharded.
+    const Xapian::Database& db = m_index.database;
+    Xapian::Enquire first(db);
+    first.set_query(query.without_positional());
+    first.set_weighting_scheme(*m_weight);
+    if (collapse) first.set_collapse_key(schema::k_slot_collapse);
+    const Xapian::MSet top = first.get_mset(0, static_cast<Xapian::doccount>(m_tuning.feedback_docs));
+    if (top.empty()) return {};
+    std::unordered_map<std::string, double> score;
+    std::unordered_set<std::string> own;
+    for (auto t = query.text.get_unique_terms_begin(); t != query.text.get_unique_terms_end(); ++t) own.insert(*t);
+    const double doccount = static_cast<double>(db.get_doccount());
+    const double best = top.begin().get_weight();
+    for (auto it = top.begin(); it != top.end(); ++it) {
+        const Xapian::docid docid = *it;
+        const double length = std::max(1.0, static_cast<double>(db.get_doclength(docid)));
+        const double doc_share = best > 0 ? it.get_weight() / best : 1.0;
+        for (auto t = db.termlist_begin(docid); t != db.termlist_end(docid); ++t) {
+            const std::string& term = *t;
+            if (!term.starts_with(schema::k_prefix_stem) || term.starts_with(schema::k_prefix_title_stem) || own.count(term)) continue;
+            const Xapian::doccount tf = db.get_termfreq(term);
+            // In one article only, or in a tenth of the archive: finds nothing or everything.
+            if (tf < 2 || static_cast<double>(tf) > doccount / 10) continue;
+            score[term] += doc_share * (static_cast<double>(t.get_wdf()) / length) * std::log(doccount / static_cast<double>(tf));
+        }
+    }
+    std::vector<std::pair<double, std::string>> ranked;
+    ranked.reserve(score.size());
+    for (auto& [term, w] : score) ranked.emplace_back(w, term);
+    const std::size_t keep = std::min(ranked.size(), m_tuning.feedback_terms);
+    if (keep == 0) return {};
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
+                      [](const auto& x, const auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
+    std::vector<Xapian::Query> terms;
+    const double top_score = ranked.front().first;
+    for (std::size_t k = 0; k < keep; ++k) {
+        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(ranked[k].second), m_tuning.feedback_weight * ranked[k].first / top_score);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+void Searcher::run(const SearchRequest& request, const BuiltQuery& built, SearchResponse& response) {
+    const Xapian::Database& db = m_index.database;
+    response.sort = request.sort == SortOrder::relevance && !built.has_text ? SortOrder::date : request.sort;
     // In date order relevance only orders the articles of one day, and Xapian weighs every match when it
     // sorts by a value first: phrase and proximity boosts would read the positions of every match (1.8
     // times the instructions of the relevance order for three queries of the benchmark mix). Left out.
     const bool positional = response.sort != SortOrder::date;
+    const bool rerank = response.sort == SortOrder::recent && request.limit > 0;
+    const std::size_t first = rerank ? 0 : request.offset;
+    const std::size_t wanted = rerank ? std::max(request.offset + request.limit, m_tuning.recent_rerank) : request.limit;
+
+    // The head: the articles with every word, when the query is short enough to mean them all. `total`
+    // and the facets count the head, or every match when there is no head or it is empty.
+    const bool head = has_head(built);
+    BuiltQuery strict;
+    if (head) {
+        // The same weights as in the whole list (pages agree), for the articles with every word.
+        strict = built;
+        strict.text = Xapian::Query(Xapian::Query::OP_FILTER, built.text, built.all_words);
+    }
+    bool counted_all = false;
+    std::optional<std::size_t> head_size;
+    if (request.facets) {
+        if (head) {
+            counted_all = count(request, strict, response);
+            head_size = response.total;
+            if (response.total == 0) counted_all = count(request, built, response);
+        } else {
+            counted_all = count(request, built, response);
+        }
+    } else if (head) {
+        // How many articles have every word, as far as this page needs to know.
+        Xapian::Enquire e(db);
+        e.set_query(strict.matches());
+        e.set_weighting_scheme(Xapian::BoolWeight());
+        if (request.collapse) e.set_collapse_key(schema::k_slot_collapse);
+        const auto needed = static_cast<Xapian::doccount>(first + wanted);
+        head_size = e.get_mset(0, needed).size();
+    }
+    if (head) {
+        response.total_all = head_size;
+        response.match = *head_size > 0 ? MatchMode::all_words : MatchMode::any_word;
+        response.relaxed = *head_size == 0;
+        if (*head_size > 0) response.partial_from = *head_size + 1;
+    } else {
+        response.match = built.all_words.empty() ? MatchMode::all_words : MatchMode::any_word;
+    }
+
+    // What ranks: the head alone when the page lies in it (or in date order, which lists what is counted),
+    // else every match, the head first by a weight above any other article's.
+    const bool head_only = head && *head_size > 0 && (response.sort == SortOrder::date || first + wanted <= *head_size);
+    BuiltQuery query = head_only ? strict : built;
+    const bool tail = !head_only;
+    // Coordination and feedback weigh the same in the head whether it ranks alone or first: pages agree.
+    if (m_tuning.coordination > 0 && query.word_parts.size() > 1) {
+        std::vector<Xapian::Query> parts;
+        for (const auto& part : query.word_parts) parts.push_back(constant_weight(m_tuning.coordination, part));
+        query.boost_parts.push_back({"words matched", Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end())});
+    }
+    if (m_tuning.feedback_docs > 0 && built.has_text && built.content_words >= m_tuning.feedback_min_words && response.sort != SortOrder::date) {
+        // From the first articles of the list: the head's when it is not empty.
+        const BuiltQuery& source = head && *head_size > 0 ? strict : built;
+        if (Xapian::Query more = feedback(source, request.collapse); !more.empty()) query.boost_parts.push_back({"feedback", std::move(more)});
+    }
+    const bool tiers = tail && head && *head_size > 0;
+    double head_weight = 0.0;
+    if (tiers) {
+        Xapian::Enquire e(db);
+        e.set_query(positional ? query.full() : query.without_positional());
+        e.set_weighting_scheme(*m_weight);
+        head_weight = e.get_mset(0, 0).get_max_possible() + 1.0;
+        query.boost_parts.push_back({"all words", constant_weight(head_weight, built.all_words), false, true});
+    }
     const Xapian::Query full = positional ? query.full() : query.without_positional();
     response.query_description = full.get_description();
 
-    // Counting: every match, without weights, boosts or collapsing (the boosts only weigh: they read
-    // positions for phrases, which the ranking below does only for articles that can still reach the
-    // first page). Gives the facets and the exact number of results.
-    bool counted_all = false;
-    if (request.facets) {
-        FacetRequest wanted = facet_request(request);
-        wanted.collapsed = request.collapse;
-        FacetCounter counter(std::move(wanted), m_tuning.facet_columns ? facet_columns(m_index) : nullptr);
-        Xapian::Enquire counting(db);
-        counting.set_query(query.matches());
-        counting.set_weighting_scheme(Xapian::BoolWeight());
-        if (m_tuning.time_limit_seconds > 0) counting.set_time_limit(m_tuning.time_limit_seconds);
-        counter.attach(counting);
-        const Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
-        // The time limit is what can cut checking short; then the bounds differ.
-        counted_all = all.get_matches_lower_bound() == all.get_matches_upper_bound();
-        response.facets = counter.read(*m_index.places);
-        response.facets_exact = counted_all;
-        if (counted_all) {
-            response.total_exact = true;
-            response.total = request.collapse ? response.facets->collapsed : response.facets->counted;
-        }
-    }
-
-    const bool rerank = response.sort == SortOrder::recent && request.limit > 0;
-    const std::size_t first = rerank ? 0 : request.offset;
-    const std::size_t count = rerank ? std::max(request.offset + request.limit, m_tuning.recent_rerank) : request.limit;
     auto ranking = [&](const Xapian::Query& q, bool collapse) {
         Xapian::Enquire e(db);
         e.set_query(q);
-        e.set_weighting_scheme(Xapian::BM25Weight(m_tuning.bm25_k1, 0, 1, m_tuning.bm25_b, 0.5));
+        e.set_weighting_scheme(*m_weight);
         if (collapse) e.set_collapse_key(schema::k_slot_collapse);
         if (response.sort == SortOrder::date) e.set_sort_by_value_then_relevance(schema::k_slot_date, true);
         if (m_tuning.time_limit_seconds > 0) e.set_time_limit(m_tuning.time_limit_seconds);
@@ -188,9 +333,9 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& query, Search
     // Only when the counting found many more matches than the window holds: with fewer, the first stage
     // cannot skip much and two passes cost more than one (measured: 111 matches for a window of 100 cost
     // 6 M instructions more, 309 the same, 642 to 1114 saved 2.5 to 11.5 M).
-    const bool more_than_window = !counted_all || !response.facets || response.facets->counted > 4 * window;
+    const bool more_than_window = tail || !counted_all || !response.facets || response.facets->counted > 4 * window;
     if (window > 0 && more_than_window && query.has_positional_boosts() && response.sort == SortOrder::relevance &&
-        first + count <= window) {
+        first + wanted <= window) {
         first_stage = ranking(query.without_positional(), request.collapse).get_mset(0, static_cast<Xapian::doccount>(window));
         std::vector<Xapian::Query> ids;
         ids.reserve(first_stage->size());
@@ -209,9 +354,12 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& query, Search
     }
     // The window holds one article per collapse key already; "N similar" comes from the first stage.
     Xapian::Enquire enquire = ranking(ranked, request.collapse && !first_stage);
-    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(count));
+    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(wanted));
     const Xapian::MSet& matched = first_stage ? *first_stage : mset;
-    if (!counted_all) {
+    if (tiers && !request.facets) {
+        response.total_exact = true;  // fewer than the page needed
+        response.total = *head_size;
+    } else if (!counted_all) {
         response.total_exact = matched.get_matches_lower_bound() == matched.get_matches_upper_bound();
         response.total = response.total_exact ? matched.get_matches_lower_bound() : matched.get_matches_estimated();
     }
@@ -223,11 +371,15 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& query, Search
     struct Candidate {
         Xapian::MSetIterator it;
         double score = 0.0;
+        bool partial = false;
     };
     std::vector<Candidate> candidates;
     // fetch() without arguments crashes in Xapian 1.4.22 when the MSet starts past 0: name the range.
     if (request.limit > 0) mset.fetch(mset.begin(), mset.end());
-    for (auto it = mset.begin(); it != mset.end(); ++it) candidates.push_back({it, it.get_weight()});
+    // The head's constant is not part of an article's weight; the head stays first in every order.
+    auto is_partial = [&](const Xapian::MSetIterator& it) { return head && (*head_size == 0 || (tiers && it.get_weight() < head_weight)); };
+    auto weight_of = [&](const Xapian::MSetIterator& it) { return tiers && !is_partial(it) ? it.get_weight() - head_weight : it.get_weight(); };
+    for (auto it = mset.begin(); it != mset.end(); ++it) candidates.push_back({it, weight_of(it), is_partial(it)});
     std::size_t begin = 0;
     if (rerank) {
         // Relevance relative to the best result, blended with freshness halving every half-life.
@@ -251,7 +403,8 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& query, Search
             const double relevance = best > 0 ? c.score / best : 0.0;
             c.score = (1.0 - share) * relevance + share * freshness;
         }
-        std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+        std::stable_sort(candidates.begin(), candidates.end(),
+                         [](const Candidate& a, const Candidate& b) { return a.partial != b.partial ? b.partial : a.score > b.score; });
         begin = std::min(request.offset, candidates.size());
     }
     const std::size_t end = std::min(candidates.size(), begin + request.limit);
@@ -264,9 +417,10 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& query, Search
         const Candidate& c = candidates[k];
         SearchHit hit;
         hit.article = common::Article::from_stored_json(c.it.get_document().get_data());
-        hit.weight = c.it.get_weight();
+        hit.weight = weight_of(c.it);
         hit.score = c.score;
         hit.rank = rerank ? request.offset + (k - begin) + 1 : c.it.get_rank() + 1;
+        hit.partial = c.partial;
         if (first_stage) {
             const auto s = similar.find(*c.it);
             hit.similar = s == similar.end() ? 0 : s->second;
@@ -298,27 +452,9 @@ SearchResponse Searcher::search(const SearchRequest& request) {
     if (!request.reference_date.empty()) date_bound(request.reference_date, false, "reference date");
 
     SearchResponse response;
-    BuiltQuery query = build_query(request, MatchMode::all_words);
+    const BuiltQuery query = build_query(request);
     run(request, query, response);
-    const std::size_t strict_total = response.total;
-    if (response.total == 0 && query.has_text) {
-        // Nothing has every word: all words but one, then any word (best matches, most words, first).
-        std::string tried = query.text.get_description();
-        for (const MatchMode mode : {MatchMode::most_words, MatchMode::any_word}) {
-            BuiltQuery looser = build_query(request, mode);
-            std::string description = looser.text.get_description();
-            if (description == tried) continue;
-            tried = std::move(description);
-            SearchResponse attempt;
-            run(request, looser, attempt);
-            if (attempt.total == 0) continue;
-            response = std::move(attempt);
-            response.match = mode;
-            response.relaxed = true;
-            query = std::move(looser);
-            break;
-        }
-    }
+    const std::size_t strict_total = response.total_all.value_or(response.total);
     // Spelling: when the query finds little, or a word it has never appears in the archive (stemming
     // may still have found articles: "Poutin" matches "Poutine").
     const auto unknown_word = [&] {
@@ -396,7 +532,7 @@ std::optional<SearchResponse> Searcher::related(const RelatedRequest& request) {
 
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(m_tuning.bm25_k1, 0, 1, m_tuning.bm25_b, 0.5));
+    enquire.set_weighting_scheme(*m_weight);
     enquire.set_collapse_key(schema::k_slot_collapse);
     if (m_tuning.time_limit_seconds > 0) enquire.set_time_limit(m_tuning.time_limit_seconds);
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));

@@ -5,11 +5,13 @@
 #include "facets.hpp"
 #include "index_reader.hpp"
 #include "query_builder.hpp"
+#include "ranking.hpp"
 #include "snippets.hpp"
 #include "suggest.hpp"
 
 #include "common/article.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,6 +88,8 @@ struct SearchHit {
     std::size_t rank = 0;
     /// Near-duplicates folded into this result (a lower bound on several shards).
     std::size_t similar = 0;
+    /// The article misses a word of the query: it comes after the head (see SearchResponse::partial_from).
+    bool partial = false;
     /// The title with the query's matches marked.
     MarkedText title;
     /// Passages of the body around the matches.
@@ -100,16 +104,22 @@ struct SearchHit {
 
 /// The answer to a SearchRequest.
 struct SearchResponse {
-    /// Results (near-duplicates collapsed): exact when `total_exact`, else Xapian's estimate.
+    /// Results (near-duplicates collapsed): the articles with every word when the query has a head and
+    /// some have them all, else those with any word; the facets count the same articles. Exact when
+    /// `total_exact`, else Xapian's estimate. The list goes on past `total` with the articles missing a word.
     std::size_t total = 0;
     bool total_exact = false;
+    /// With a head: how many articles have every word (collapsed; a lower bound when not exact).
+    std::optional<std::size_t> total_all;
+    /// With a head that is not empty: the 1-based rank of the first article missing a word.
+    std::optional<std::size_t> partial_from;
     std::vector<SearchHit> hits;
     /// Facets, when asked for; `facets_exact` is false when the match time limit cut counting short.
     std::optional<Facets> facets;
     bool facets_exact = false;
-    /// How many words the results must contain: all, or fewer when nothing had them all.
+    /// What `total` counts: the articles with all the words, or with any (no head, or an empty one).
     MatchMode match = MatchMode::all_words;
-    /// True when the query was relaxed (match != all_words).
+    /// True when the query has a head and no article has every word.
     bool relaxed = false;
     /// The order used (relevance becomes date for a query without words).
     SortOrder sort = SortOrder::relevance;
@@ -135,9 +145,22 @@ struct RelatedRequest {
 struct SearchTuning {
     QueryOptions query;
     SnippetOptions snippets;
-    /// BM25 parameters (Xapian's defaults; see docs/SEARCH.md).
-    double bm25_k1 = 1.0;
-    double bm25_b = 0.5;
+    /// The ranking model (ranking.hpp: a Xapian weighting scheme and its parameters, "bm25 1 0.5").
+    std::string weighting = std::string(k_default_weighting);
+    /// Plain words: the articles with every word rank first (the head), then the best articles that miss
+    /// words (the tail), for queries of at most this many words; longer queries are ranked by how well
+    /// they match, without a head. 0: never a head.
+    std::size_t all_words_head_max_words = k_default_head_max_words;
+    /// Weight added per query word an article contains (coordination), in units of the ranking model's
+    /// weight; orders the tail by how many words it has before how well it matches them. 0: none.
+    double coordination = k_default_coordination;
+    /// Pseudo-relevance feedback for queries of at least `feedback_min_words` words: the best words of the
+    /// `feedback_docs` first articles are added with a weight of `feedback_weight` times their share.
+    /// 0 documents: none.
+    std::size_t feedback_docs = k_default_feedback_docs;
+    std::size_t feedback_terms = k_default_feedback_terms;
+    double feedback_weight = k_default_feedback_weight;
+    std::size_t feedback_min_words = k_default_feedback_min_words;
     /// Exact counting (facets) stops after this many seconds; results stay right, counts become estimates.
     double time_limit_seconds = 1.0;
     /// Count facets from in-memory columns when every shard is local (see facet_columns); off: always
@@ -174,7 +197,13 @@ class Searcher {
     SuggestResponse suggest(const SuggestRequest& request);
 
     /// The query that `request` would run (for tests and --explain).
-    BuiltQuery build_query(const SearchRequest& request, MatchMode mode = MatchMode::all_words);
+    BuiltQuery build_query(const SearchRequest& request);
+
+    /// Whether `query` ranks the articles with every word first (its words are few enough).
+    bool has_head(const BuiltQuery& query) const noexcept;
+
+    /// The ranking model of this searcher (a copy for each Enquire).
+    const Xapian::Weight& weight() const noexcept { return *m_weight; }
 
     /// The stored article with this id, or std::nullopt.
     std::optional<common::Article> find_article(const std::string& id) const;
@@ -184,11 +213,16 @@ class Searcher {
 
   private:
     void run(const SearchRequest& request, const BuiltQuery& query, SearchResponse& response);
+    /// Counts the facets and the total of `query`'s matches; false when the time limit cut it short.
+    bool count(const SearchRequest& request, const BuiltQuery& query, SearchResponse& response);
+    /// The best words of the first articles `query` ranks, as a weight-only part (pseudo-relevance feedback).
+    Xapian::Query feedback(const BuiltQuery& query, bool collapse) const;
     /// `positional`: the phrase and proximity boosts weighed too (not in date order).
     void explain_hit(const BuiltQuery& query, SearchHit& hit, bool positional) const;
 
     OpenIndex m_index;
     SearchTuning m_tuning;
+    std::unique_ptr<Xapian::Weight> m_weight;
     QueryBuilder m_builder;
     Completer m_completer;
 };

@@ -1,11 +1,19 @@
 // Times a query mix in-process on a dateline index: through dateline's Searcher (exact facets + extracts) or
-// through a bare Xapian Enquire on the same terms (the floor); also ranks known items for the quality section.
+// through a bare Xapian Enquire on the same terms (the floor); ranks known items and writes TREC runs for the
+// quality evaluations (scripts/bench, scripts/eval-relevance).
 //
 //   bench-query --db DIR --mode dateline|floor --queries FILE [--passes N]   → one JSON line per query
-//   (--rescore-window N: SearchTuning::rescore_window, 0 = none, in the dateline and known-item modes)
 //   bench-query --db DIR --mode known-item --queries FILE [--no-collapse]    → "id<TAB>rank" per line (0: not in top 10)
+//   bench-query --db DIR --mode trec --queries FILE [--depth N]              → "qid Q0 docid rank score dateline" lines
+//
+// Searcher tuning (modes dateline, known-item, trec; SearchTuning's fields): --rescore-window N,
+// --weighting "SPEC" (e.g. "bm25 1.2 0.75", "pl2 1"), --head-max-words N, --coordination X, --feedback-docs N,
+// --feedback-terms N, --feedback-weight X, --feedback-min-words N; QueryOptions: --phrase-boost X, --proximity-boost X,
+// --max-phrase-boost-words N, --exact-form-boost X, --place-boost X, --weigh-readings-separately 0|1.
 //
 // Query file (TSV): name, query, from, to, lang, place. Known-item file (TSV): expected id, query.
+// TREC query file (TSV): query id, query text. The trec mode searches without facets, snippets, spelling or
+// collapsing, --depth results (default 1000) per query; docid is the article id.
 #include "common/analysis.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
@@ -16,11 +24,16 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
-#include <optional>
+#include <functional>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace common = dateline::common;
@@ -125,45 +138,134 @@ searcher::SearchRequest make_request(const BenchQuery& q, bool facets, std::size
 
 std::string hit_id(const searcher::SearchHit& hit) { return hit.article.id; }
 
+/// The number given to `option`; throws common::UsageError quoting the text when it is not one.
+template <class Number>
+Number parse_number(const std::string& option, const std::string& text) {
+    Number value{};
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        throw common::UsageError("option '" + option + "' needs a number at least 0; got '" + text + "'");
+    if constexpr (std::is_floating_point_v<Number>) {
+        if (value < 0) throw common::UsageError("option '" + option + "' needs a number at least 0; got '" + text + "'");
+    }
+    return value;
+}
+
+constexpr const char* k_usage =
+    "usage: bench-query --db DIR --mode dateline|floor|known-item|trec --queries FILE [--passes N] [--no-collapse]\n"
+    "                   [--depth N] [--rescore-window N] [--weighting SPEC] [--head-max-words N] [--coordination X]\n"
+    "                   [--feedback-docs N] [--feedback-terms N] [--feedback-weight X] [--feedback-min-words N]\n"
+    "                   [--phrase-boost X] [--proximity-boost X] [--max-phrase-boost-words N] [--exact-form-boost X]\n"
+    "                   [--place-boost X] [--weigh-readings-separately 0|1] [--other-reading-weight X]\n";
+
+/// Writes the TREC run of every "qid<TAB>query" line of `in`: up to `depth` results per query, in rank order.
+/// Returns how many queries failed (reported on stderr; the others are still written).
+std::size_t write_trec_run(searcher::Searcher& s, std::istream& in, std::size_t depth) {
+    std::size_t failed = 0;
+    std::string line;
+    char score[32];
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty() || line[0] == '#') continue;
+        const auto f = split_tabs(line);
+        if (f.size() < 2 || f[0].empty()) {
+            std::cerr << "bench-query: skipped a line without 'qid<TAB>query': '" << line << "'\n";
+            ++failed;
+            continue;
+        }
+        searcher::SearchRequest request;
+        request.query = f[1];
+        request.limit = depth;
+        request.facets = false;
+        request.snippets = false;
+        request.spelling = false;
+        request.collapse = false;
+        try {
+            const auto resp = s.search(request);
+            for (std::size_t i = 0; i < resp.hits.size(); ++i) {
+                std::snprintf(score, sizeof score, "%.6f", resp.hits[i].score);
+                std::cout << f[0] << " Q0 " << hit_id(resp.hits[i]) << ' ' << i + 1 << ' ' << score << " dateline\n";
+            }
+        } catch (const std::exception& e) {
+            std::cerr << "bench-query: query " << f[0] << ": " << e.what() << '\n';
+            ++failed;
+        }
+    }
+    return failed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string db, mode = "dateline", queries_path;
     int passes = 20;
+    std::size_t depth = 1000;
     bool collapse = true;
     searcher::SearchTuning tuning;
-    for (int i = 1; i < argc; i += 2) {
-        const std::string a = argv[i];
-        if (a == "--no-collapse") {
-            collapse = false;
-            --i;
-            continue;
+    std::vector<std::string> tuning_given;
+    using Setter = std::function<void(const std::string& option, const std::string& value)>;
+    // The SearchTuning fields that can be set, one row each.
+    const std::map<std::string, Setter> tuning_options = {
+        {"--rescore-window", [&](auto& o, auto& v) { tuning.rescore_window = parse_number<std::size_t>(o, v); }},
+        {"--weighting", [&](auto&, auto& v) { tuning.weighting = v; }},
+        {"--head-max-words", [&](auto& o, auto& v) { tuning.all_words_head_max_words = parse_number<std::size_t>(o, v); }},
+        {"--coordination", [&](auto& o, auto& v) { tuning.coordination = parse_number<double>(o, v); }},
+        {"--feedback-docs", [&](auto& o, auto& v) { tuning.feedback_docs = parse_number<std::size_t>(o, v); }},
+        {"--feedback-terms", [&](auto& o, auto& v) { tuning.feedback_terms = parse_number<std::size_t>(o, v); }},
+        {"--feedback-weight", [&](auto& o, auto& v) { tuning.feedback_weight = parse_number<double>(o, v); }},
+        {"--feedback-min-words", [&](auto& o, auto& v) { tuning.feedback_min_words = parse_number<std::size_t>(o, v); }},
+        {"--phrase-boost", [&](auto& o, auto& v) { tuning.query.phrase_boost = parse_number<double>(o, v); }},
+        {"--proximity-boost", [&](auto& o, auto& v) { tuning.query.proximity_boost = parse_number<double>(o, v); }},
+        {"--max-phrase-boost-words", [&](auto& o, auto& v) { tuning.query.max_phrase_boost_words = parse_number<std::size_t>(o, v); }},
+        {"--exact-form-boost", [&](auto& o, auto& v) { tuning.query.exact_form_boost = parse_number<double>(o, v); }},
+        {"--place-boost", [&](auto& o, auto& v) { tuning.query.place_boost = parse_number<double>(o, v); }},
+        {"--other-reading-weight", [&](auto& o, auto& v) { tuning.query.other_reading_weight = parse_number<double>(o, v); }},
+        {"--weigh-readings-separately", [&](auto& o, auto& v) { tuning.query.weigh_each_word_once = parse_number<int>(o, v) == 0; }},
+    };
+    try {
+        for (int i = 1; i < argc; i += 2) {
+            const std::string a = argv[i];
+            if (a == "--no-collapse") {
+                collapse = false;
+                --i;
+                continue;
+            }
+            if (i + 1 >= argc) throw common::UsageError("option '" + a + "' needs a value");
+            const std::string v = argv[i + 1];
+            if (const auto t = tuning_options.find(a); t != tuning_options.end()) {
+                t->second(a, v);
+                tuning_given.push_back(a);
+            } else if (a == "--db") db = v;
+            else if (a == "--mode") mode = v;
+            else if (a == "--queries") queries_path = v;
+            else if (a == "--passes") passes = static_cast<int>(parse_number<unsigned>(a, v));
+            else if (a == "--depth") depth = parse_number<std::size_t>(a, v);
+            else throw common::UsageError("unknown option '" + a + "'");
         }
-        if (i + 1 >= argc) {
-            std::cerr << "bench-query: option '" << a << "' needs a value\n";
-            return 2;
-        }
-        if (a == "--db") db = argv[i + 1];
-        else if (a == "--mode") mode = argv[i + 1];
-        else if (a == "--queries") queries_path = argv[i + 1];
-        else if (a == "--passes") passes = std::stoi(argv[i + 1]);
-        else if (a == "--rescore-window") tuning.rescore_window = std::stoul(argv[i + 1]);
-        else {
-            std::cerr << "bench-query: unknown option '" << a << "'\n";
-            return 2;
-        }
-    }
-    if (db.empty() || queries_path.empty()) {
-        std::cerr << "usage: bench-query --db DIR --mode dateline|floor|known-item --queries FILE [--passes N] [--no-collapse]"
-                     " [--rescore-window N]\n";
+        if (db.empty() || queries_path.empty()) throw common::UsageError("--db and --queries are required");
+        if (mode != "dateline" && mode != "floor" && mode != "known-item" && mode != "trec")
+            throw common::UsageError("unknown mode '" + mode + "'; expected one of: dateline, floor, known-item, trec");
+        if (mode == "floor" && !tuning_given.empty())
+            throw common::UsageError("option '" + tuning_given.front() + "' sets the Searcher, which mode 'floor' does not use");
+        searcher::make_weight(tuning.weighting);  // a bad scheme is a usage error now, not one error per query
+    } catch (const common::UsageError& e) {
+        std::cerr << "bench-query: " << e.what() << '\n' << k_usage;
         return 2;
     }
     try {
         std::ifstream in(queries_path);
+        if (!in) throw common::EnvironmentError("cannot read '" + queries_path + "'");
         std::string line;
+        if (mode == "trec") {
+            searcher::Searcher s(searcher::open_index({db}), tuning);
+            const std::size_t failed = write_trec_run(s, in, depth);
+            if (failed) std::cerr << "bench-query: " << failed << " queries failed\n";
+            return failed ? 1 : 0;
+        }
         if (mode == "known-item") {
             searcher::Searcher s(searcher::open_index({db}), tuning);
             while (std::getline(in, line)) {
+                if (!line.empty() && line.back() == '\r') line.pop_back();
                 const auto f = split_tabs(line);
                 if (f.size() < 2) continue;
                 BenchQuery q{.name = f[0], .query = f[1]};
@@ -196,11 +298,7 @@ int main(int argc, char** argv) {
         std::optional<searcher::Searcher> full;
         std::optional<FloorSearcher> floor;
         if (mode == "dateline") full.emplace(searcher::open_index({db}), tuning);
-        else if (mode == "floor") floor.emplace(searcher::open_index({db}));
-        else {
-            std::cerr << "bench-query: unknown mode '" << mode << "'; expected one of: dateline, floor, known-item\n";
-            return 2;
-        }
+        else floor.emplace(searcher::open_index({db}));
         // Pass 0 warms the caches and is not recorded.
         for (int pass = 0; pass <= passes; ++pass) {
             for (std::size_t i = 0; i < queries.size(); ++i) {

@@ -15,7 +15,7 @@
       label: 'Search the archive', placeholder: 'Search news…', search: 'Search', close: 'Close results',
       suggestions: n => n === 0 ? 'No suggestions' : n + (n === 1 ? ' suggestion' : ' suggestions') + '; use up and down arrows',
       results: (n, exact) => (exact ? '' : 'about ') + n.toLocaleString('en') + (n === 1 ? ' result' : ' results'),
-      none: 'No article matches this search.', didYouMean: 'Did you mean', relaxed: 'No article has every word; showing articles with most of them.',
+      none: 'No article matches this search.', didYouMean: 'Did you mean', relaxed: 'No article has every word; showing those that match best.', partial: 'Articles missing a word', everyWord: 'with every word',
       timeline: 'Timeline', places: 'Places', languages: 'Language', allYears: 'All years', only: y => 'Only ' + y,
       remove: 'Remove filter', prev: 'Previous', next: 'Next', page: (p, n) => 'Page ' + p + ' of ' + n,
       loading: 'Searching…', error: 'Search failed: ', undated: 'undated', en: 'English', fr: 'French',
@@ -27,7 +27,8 @@
       suggestions: n => n === 0 ? 'Aucune suggestion' : n + (n === 1 ? ' suggestion' : ' suggestions') + ' ; flèches haut et bas pour choisir',
       results: (n, exact) => (exact ? '' : 'environ ') + n.toLocaleString('fr') + (n === 1 ? ' résultat' : ' résultats'),
       none: 'Aucun article ne correspond à cette recherche.', didYouMean: 'Essayez avec',
-      relaxed: 'Aucun article ne contient tous les mots ; voici ceux qui en contiennent le plus.',
+      relaxed: 'Aucun article ne contient tous les mots ; voici ceux qui s’en approchent le plus.',
+      partial: 'Articles où il manque un mot', everyWord: 'avec tous les mots',
       timeline: 'Chronologie', places: 'Lieux', languages: 'Langue', allYears: 'Toutes les années', only: y => 'Seulement ' + y,
       remove: 'Retirer le filtre', prev: 'Précédente', next: 'Suivante', page: (p, n) => 'Page ' + p + ' sur ' + n,
       loading: 'Recherche…', error: 'La recherche a échoué : ', undated: 'sans date', en: 'anglais', fr: 'français',
@@ -57,6 +58,7 @@ button{font:inherit;cursor:pointer}
 .x{border:0;background:none;font-size:1.4rem;line-height:1;padding:.1rem .4rem;border-radius:.3rem;color:#5b6475}
 .x:hover{background:#e4e7ec}
 .note{margin:.2rem 0 .5rem}.note.dim{color:#5b6475;font-style:italic}
+.partial{margin:.8rem 0 .3rem;padding-top:.4rem;border-top:1px solid #d9dde5;font-weight:600;color:#5b6475}
 .link{border:0;background:none;color:var(--dl-accent);text-decoration:underline;padding:0}
 .chips{display:flex;flex-wrap:wrap;gap:.35rem;margin:0 0 .5rem;padding:0;list-style:none}
 .chip{display:inline-flex;gap:.35rem;align-items:center;border:1px solid #c4d5f3;background:#e4edfb;color:var(--dl-accent);border-radius:1rem;padding:.15rem .6rem;font-size:.9rem}
@@ -353,7 +355,8 @@ mark{background:var(--dl-mark);color:inherit;border-radius:.15em;padding:0 .1em}
       const r = this.response;
       const s = this.state;
       const total = r.total || 0;
-      const parts = [this.header(total ? t.results(total, r.total_exact !== false) : t.none)];
+      const count = total ? t.results(total, r.total_exact !== false) + (r.partial_from ? ' ' + t.everyWord : '') : t.none;
+      const parts = [this.header(count)];
       const chips = this.chips();
       if (chips) parts.push(chips);
       const correction = r.did_you_mean;
@@ -370,8 +373,17 @@ mark{background:var(--dl-mark);color:inherit;border-radius:.15em;padding:0 .1em}
       if (places) side.append(places);
       const langs = this.facetList(t.languages, facets.languages, 'lang', v => t[v] || v);
       if (langs) side.append(langs);
-      const hits = h('ol', { class: 'hits' }, ...(r.results || []).map(hit => this.hit(hit)));
-      const main = h('div', null, hits, this.pager(total));
+      // The articles missing a word follow the head under their own heading, in a list of their own.
+      const results = r.results || [];
+      const cut = r.partial_from ? results.findIndex(hit => hit.rank === r.partial_from) : -1;
+      const lists = [];
+      const head = cut < 0 ? results : results.slice(0, cut);
+      if (head.length) lists.push(h('ol', { class: 'hits', start: String(head[0].rank) }, ...head.map(hit => this.hit(hit))));
+      if (cut >= 0) {
+        lists.push(h('p', { class: 'partial' }, t.partial));
+        lists.push(h('ol', { class: 'hits', start: String(results[cut].rank) }, ...results.slice(cut).map(hit => this.hit(hit))));
+      }
+      const main = h('div', null, ...lists, this.pager(total));
       parts.push(h('div', { class: 'grid' }, main, side));
       this.panel.replaceChildren(...parts);
     }

@@ -115,6 +115,22 @@ await test('widget: click a suggestion with the mouse', async page => {
   check((await input.inputValue()) === text, 'clicked suggestion ' + text + ' not in the box');
 });
 
+await test('widget: the articles missing a word follow the head under their own heading', async page => {
+  await page.goto(base + '/example.html');
+  const widget = page.locator('#site-search');
+  const input = widget.locator('input[role=combobox]');
+  await input.fill('Kim Putin Vladivostok');
+  await input.press('Enter');
+  await widget.locator('.hit').first().waitFor({ timeout: 5000 });
+  const lists = widget.locator('ol.hits');
+  check((await lists.count()) === 2, 'expected the head and the tail as two lists, got ' + (await lists.count()));
+  check((await widget.locator('p.partial').textContent()).trim() === 'Articles missing a word', 'no heading before the tail');
+  const head = await lists.nth(0).locator('.hit').count();
+  check((await lists.nth(1).getAttribute('start')) === String(head + 1), 'the tail does not continue the numbering');
+  check(/^\d+ results? with every word$/.test((await widget.locator('.count').textContent()).trim()), 'the count does not say it counts the articles with every word');
+  await shot(page, 'widget-partial');
+});
+
 await test('widget: timeline year → months → month filter; place filter; chips', async page => {
   await page.goto(base + '/example.html');
   const widget = page.locator('#site-search');

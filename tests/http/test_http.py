@@ -649,12 +649,29 @@ def page_tests(args, srv, ctx):
         r = srv.get("/article?" + qs(id="nope"))
         check(r.status == 404 and "text/html" in r.header("Content-Type"), "unknown article page %d" % r.status)
 
+    def articles_missing_a_word():
+        # The head (every word) first, then the best articles missing a word under their own heading, in
+        # both UI languages; the API says where the tail begins.
+        j = srv.get("/api/search?" + qs(q="Kim Putin Vladivostok")).json()
+        head = j["total_all"]
+        check(head is not None and 0 < head < len(j["results"]), "total_all %r for %d results" % (head, len(j["results"])))
+        check(j["total"] == head and j["partial_from"] == head + 1, "total %r, partial_from %r" % (j["total"], j["partial_from"]))
+        check([h["partial"] for h in j["results"]] == [h["rank"] > head for h in j["results"]], "partial flags")
+        html = srv.get("/?" + qs(q="Kim Putin Vladivostok")).text
+        check('<h2 class="dl-partial">Articles missing a word</h2>' in html, "no heading before the articles missing a word")
+        check(re.search(r'class="dl-count" role="status">%d results with every word<' % head, html), "the count does not say what it counts")
+        check('<ol class="dl-hits" start="%d">' % (head + 1) in html, "the tail does not continue the numbering")
+        html = srv.get("/?" + qs(q="Kim Putin Vladivostok", ui="fr")).text
+        check('<h2 class="dl-partial">Articles où il manque un mot</h2>' in html, "no French heading for the tail")
+        html = srv.get("/?" + qs(q="Kim Putin Vladivostok xyzzyq")).text
+        check('class="dl-relaxed"' in html and 'class="dl-partial"' not in html, "no article has every word: note, no heading")
+
     def bad_page_params():
         r = srv.get("/?" + qs(q="Kim", page="x"))
         check(r.status == 400 and "dl-error" in r.text and "bad page" in r.text, "bad page param %d" % r.status)
 
     return [home, results_and_paging, highlight, year_drill_and_filter, place_filter, french_ui, sample_xss_article,
-            did_you_mean_and_similar, article_page, bad_page_params]
+            did_you_mean_and_similar, article_page, articles_missing_a_word, bad_page_params]
 
 
 def cli_tests(args, work, ctx):

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 using namespace dateline;
+using common::Lang;
 
 namespace {
 
@@ -16,10 +17,16 @@ searcher::Searcher& sample_searcher() {
     return s;
 }
 
-searcher::BuiltQuery build(const std::string& text, searcher::MatchMode mode = searcher::MatchMode::all_words) {
+searcher::BuiltQuery build(const std::string& text) {
     searcher::SearchRequest request;
     request.query = text;
-    return sample_searcher().build_query(request, mode);
+    return sample_searcher().build_query(request);
+}
+
+/// What the head of the list requires: every plain word (the query itself when it has one word).
+std::string head_of(const std::string& text) {
+    const searcher::BuiltQuery b = build(text);
+    return (b.all_words.empty() ? b.text : b.all_words).get_description();
 }
 
 struct Row {
@@ -73,13 +80,13 @@ TEST_CASE("query text → Xapian query", "[query]") {
     };
     for (const auto& row : rows) {
         INFO("query: " << row.input);
-        CHECK(build(row.input).text.get_description() == row.expected);
+        CHECK(head_of(row.input) == row.expected);
     }
 }
 
 TEST_CASE("a city filter uses its place term, a country its country term", "[query][places]") {
-    CHECK(build("kim place:Vladivostok").text.get_description() == "Query((Zkim@1 FILTER XPgn2013348))");
-    CHECK(build("kim place:RU").text.get_description() == "Query((Zkim@1 FILTER XCRU))");
+    CHECK(head_of("kim place:Vladivostok") == "Query((Zkim@1 FILTER XPgn2013348))");
+    CHECK(head_of("kim place:RU") == "Query((Zkim@1 FILTER XCRU))");
 }
 
 TEST_CASE("filters beside the text", "[query]") {
@@ -190,24 +197,82 @@ TEST_CASE("an unknown place is a warning, and matches nothing", "[query][places]
     CHECK_THAT(option.warnings, Catch::VectorContains(std::string("unknown place 'Xyzzyland': no article matches it")));
 }
 
-TEST_CASE("relaxation: all words, then all but one, then any", "[query]") {
-    CHECK(build("kim putin jong", searcher::MatchMode::all_words).text.get_description() ==
-          "Query((Zkim@1 AND Zputin@2 AND Zjong@3))");
-    CHECK(build("kim putin jong", searcher::MatchMode::most_words).text.get_description() ==
-          "Query(((Zputin@2 AND Zjong@3) OR (Zkim@1 AND Zjong@3) OR (Zkim@1 AND Zputin@2)))");
-    CHECK(build("kim putin jong", searcher::MatchMode::any_word).text.get_description() ==
-          "Query((Zkim@1 OR Zputin@2 OR Zjong@3))");
-    // Filters and exclusions stay whatever the relaxation.
-    CHECK(build("kim putin jong -trump lang:en", searcher::MatchMode::any_word).text.get_description() ==
+TEST_CASE("matching: the head has every word, the list any of them", "[query]") {
+    const auto built = build("kim putin jong");
+    CHECK(built.all_words.get_description() == "Query((Zkim@1 AND Zputin@2 AND Zjong@3))");
+    CHECK(built.text.get_description() == "Query((Zkim@1 OR Zputin@2 OR Zjong@3))");
+    CHECK(built.word_parts.size() == 3);
+    CHECK(built.content_words == 3);
+    // Filters, exclusions, required words and phrases keep their meaning in both.
+    CHECK(build("kim putin jong -trump lang:en").text.get_description() ==
           "Query((((Zkim@1 OR Zputin@2 OR Zjong@3) FILTER Len) AND_NOT Ztrump@4))");
+    CHECK(build("kim AND putin").all_words.empty());
+    CHECK(build("kim AND putin").text.get_description() == "Query((Zkim@1 AND Zputin@2))");
+    CHECK(build("\"kim jong\" putin").text.get_description() == "Query(((kim@1 PHRASE 2 jong@2) OR Zputin@3))");
+    // A place name is one part: its words or its place term.
+    CHECK(build("North Korea Russia").word_parts.size() == 2);
+}
 
+TEST_CASE("ranked list: the articles with every word, then those missing a word", "[query][ranking]") {
     searcher::SearchRequest request;
     request.query = "Kim Putin Vladivostok xyzzyq";
     request.facets = false;
-    const auto response = sample_searcher().search(request);
-    CHECK(response.relaxed);
-    CHECK(response.match == searcher::MatchMode::most_words);
-    CHECK(test::hit_ids(response).front() == "en-2019-kim-putin-vladivostok");
+    const auto none = sample_searcher().search(request);
+    CHECK(none.relaxed);
+    CHECK(none.match == searcher::MatchMode::any_word);
+    REQUIRE(none.total_all);
+    CHECK(*none.total_all == 0);
+    CHECK_FALSE(none.partial_from);
+    REQUIRE_FALSE(none.hits.empty());
+    CHECK(test::hit_ids(none).front() == "en-2019-kim-putin-vladivostok");
+    CHECK(none.hits.front().partial);
+
+    // Two articles have all three words; the page goes on with the best of those missing one.
+    request.query = "Kim Putin Vladivostok";
+    request.facets = true;
+    const auto some = sample_searcher().search(request);
+    CHECK_FALSE(some.relaxed);
+    CHECK(some.match == searcher::MatchMode::all_words);
+    REQUIRE(some.total_all);
+    const std::size_t head = *some.total_all;
+    CHECK(some.total == head);
+    CHECK(some.facets->collapsed == head);
+    REQUIRE(some.partial_from);
+    CHECK(*some.partial_from == head + 1);
+    REQUIRE(some.hits.size() > head);
+    for (const auto& hit : some.hits) {
+        INFO(hit.article.id << " rank " << hit.rank);
+        CHECK(hit.partial == (hit.rank > head));
+    }
+    CHECK(some.hits[head - 1].weight > some.hits[head].weight);
+
+    // Without facets the same list and the same head.
+    request.facets = false;
+    const auto unfaceted = sample_searcher().search(request);
+    CHECK(test::hit_ids(unfaceted) == test::hit_ids(some));
+    CHECK(unfaceted.total_all == some.total_all);
+
+    // Paging: the second page starts where the first ended, across the head's end.
+    request.limit = head + 1;
+    const auto first = sample_searcher().search(request);
+    request.offset = head + 1;
+    request.limit = 3;
+    const auto second = sample_searcher().search(request);
+    std::vector<std::string> joined = test::hit_ids(first);
+    for (const auto& id : test::hit_ids(second)) joined.push_back(id);
+    std::vector<std::string> whole = test::hit_ids(some);
+    whole.resize(std::min(whole.size(), joined.size()));
+    joined.resize(whole.size());
+    CHECK(joined == whole);
+
+    // A long query is ranked by how well articles match, without a head.
+    request.query = "Kim Jong Un Putin summit Vladivostok railway station Russky island";
+    request.offset = 0;
+    request.limit = 10;
+    const auto long_query = sample_searcher().search(request);
+    CHECK_FALSE(long_query.total_all);
+    CHECK_FALSE(long_query.partial_from);
+    CHECK(test::hit_ids(long_query).front() == "en-2019-kim-putin-vladivostok");
 }
 
 TEST_CASE("boosts: phrases of adjacent words, proximity, exact forms", "[query][ranking]") {
@@ -337,4 +402,50 @@ TEST_CASE("place directories: codes and ids without a gazetteer, names with one"
     CHECK(places.named_in_query("Nice", true));
     CHECK_FALSE(places.named_in_query("us", false));
     CHECK(places.named_in_query("russie", false).value().id == "RU");
+}
+
+TEST_CASE("readings: a query's own function words, the other language's forms at a share", "[query]") {
+    // English function words are not French words of an English query: "the", "of" matched every English
+    // article in the French reading and weighed in every long query.
+    const auto en = build("the relationship of blood and oxygen").text.get_description();
+    CHECK(en.find("Zthe") == std::string::npos);
+    CHECK(en.find("Zof@") == std::string::npos);
+    const auto fr = build("la crise de la dette").text.get_description();
+    CHECK(fr.find("Zla@") == std::string::npos);
+    CHECK(fr.find("Zde@") == std::string::npos);
+    // The other reading's own forms of the words weigh a share ("président": Zpresident in French,
+    // Zpresid in English).
+    const auto scaled = build("le président de la République").text.get_description();
+    CHECK(scaled.find("0.2000000000000000111 * Zpresid@") != std::string::npos);
+    CHECK(scaled.find(" Zpresident@") != std::string::npos);
+    // A query without function words is of no known language: both readings weigh in full.
+    CHECK(build("président Macron").text.get_description().find("0.2 *") == std::string::npos);
+}
+
+TEST_CASE("a place name typed in lower case also finds the word's common use", "[query][places]") {
+    // "aurora" in a physics abstract is indexed apart from Aurora, Colorado (a protected name).
+    test::TempDir dir("dateline-search-common-use");
+    const std::string db = dir / "db";
+    std::vector<common::Article> articles = {
+        test::make_article("sky", "Night sky", "the aurora was seen over the fjord, an auroral display of rare strength.", "2020-01-01", Lang::en),
+        test::make_article("city", "Council vote", "Police in Aurora said the council met on Monday in Aurora.", "2020-01-02", Lang::en),
+    };
+    for (int k = 0; k < 10; ++k) {
+        articles.push_back(test::make_article("other" + std::to_string(k), "Weather", "Rain over the harbour, day " + std::to_string(k) + ".",
+                                              "2020-01-03", Lang::en));
+    }
+    test::index_articles(db, articles);
+    searcher::Searcher s(searcher::open_index({db}));
+    if (!s.index().analyzer->is_protected("aurora")) {
+        WARN("no gazetteer with Aurora: nothing to test");
+        return;
+    }
+    searcher::SearchRequest request;
+    request.query = "aurora";
+    auto ids = test::hit_ids(s.search(request));
+    std::sort(ids.begin(), ids.end());
+    CHECK(ids == std::vector<std::string>{"city", "sky"});
+    // Capitalised, it names the place.
+    request.query = "Aurora";
+    CHECK(test::hit_ids(s.search(request)) == std::vector<std::string>{"city"});
 }

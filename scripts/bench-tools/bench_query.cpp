@@ -156,7 +156,8 @@ constexpr const char* k_usage =
     "                   [--depth N] [--rescore-window N] [--weighting SPEC] [--head-max-words N] [--coordination X]\n"
     "                   [--feedback-docs N] [--feedback-terms N] [--feedback-weight X] [--feedback-min-words N]\n"
     "                   [--phrase-boost X] [--proximity-boost X] [--max-phrase-boost-words N] [--exact-form-boost X]\n"
-    "                   [--place-boost X] [--weigh-readings-separately 0|1] [--other-reading-weight X]\n";
+    "                   [--place-boost X] [--weigh-readings-separately 0|1] [--other-reading-weight X]\n"
+    "                   [--spelling-below N]\n";
 
 /// Writes the TREC run of every "qid<TAB>query" line of `in`: up to `depth` results per query, in rank order.
 /// Returns how many queries failed (reported on stderr; the others are still written).
@@ -220,6 +221,7 @@ int main(int argc, char** argv) {
         {"--exact-form-boost", [&](auto& o, auto& v) { tuning.query.exact_form_boost = parse_number<double>(o, v); }},
         {"--place-boost", [&](auto& o, auto& v) { tuning.query.place_boost = parse_number<double>(o, v); }},
         {"--other-reading-weight", [&](auto& o, auto& v) { tuning.query.other_reading_weight = parse_number<double>(o, v); }},
+        {"--spelling-below", [&](auto& o, auto& v) { tuning.spelling_below = parse_number<std::size_t>(o, v); }},
         {"--weigh-readings-separately", [&](auto& o, auto& v) { tuning.query.weigh_each_word_once = parse_number<int>(o, v) == 0; }},
     };
     try {

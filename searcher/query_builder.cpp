@@ -647,7 +647,7 @@ struct QueryBuilder::Impl {
 
     Impl(const OpenIndex& idx, const QueryOptions& options) : index(idx) {
         for (const Lang lang : {Lang::en, Lang::fr}) {
-            Reading r{lang, Xapian::QueryParser()};
+            Reading r{lang, Xapian::QueryParser(), make_stopper({lang}), make_stopper({Lang::en, Lang::fr})};
             Xapian::QueryParser& qp = r.parser;
             qp.set_database(index.database);
             qp.set_default_op(Xapian::Query::OP_AND);
@@ -655,8 +655,6 @@ struct QueryBuilder::Impl {
             // STEM_SOME: free words match stems (Z), phrases match the positional folded words. The query is
             // lower-cased by normalize_query, so no word escapes stemming for being capitalised.
             qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-            r.own_stopwords = make_stopper({lang});
-            r.all_stopwords = make_stopper({Lang::en, Lang::fr});
             qp.set_stopper(r.own_stopwords.get());
             qp.set_max_expansion(options.max_wildcard_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                                  QP::FLAG_WILDCARD | QP::FLAG_PARTIAL);

@@ -259,10 +259,12 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& built, Search
     }
     bool counted_all = false;
     std::optional<std::size_t> head_size;
+    bool head_exact = true;
     if (request.facets) {
         if (head) {
             counted_all = count(request, strict, response);
             head_size = response.total;
+            head_exact = counted_all;
             if (response.total == 0) counted_all = count(request, built, response);
         } else {
             counted_all = count(request, built, response);
@@ -274,13 +276,17 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& built, Search
         e.set_weighting_scheme(Xapian::BoolWeight());
         if (request.collapse) e.set_collapse_key(schema::k_slot_collapse);
         const auto needed = static_cast<Xapian::doccount>(first + wanted);
-        head_size = e.get_mset(0, needed).size();
+        const Xapian::MSet found = e.get_mset(0, needed);
+        // Fewer than the page needs: exactly that many. Else the page lies inside the head, whose size
+        // is only estimated (and where its tail begins is not known).
+        head_exact = found.size() < needed;
+        head_size = head_exact ? found.size() : found.get_matches_estimated();
     }
     if (head) {
         response.total_all = head_size;
         response.match = *head_size > 0 ? MatchMode::all_words : MatchMode::any_word;
         response.relaxed = *head_size == 0;
-        if (*head_size > 0) response.partial_from = *head_size + 1;
+        if (*head_size > 0 && head_exact) response.partial_from = *head_size + 1;
     } else {
         response.match = built.all_words.empty() ? MatchMode::all_words : MatchMode::any_word;
     }

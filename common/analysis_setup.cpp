@@ -1,5 +1,8 @@
-// Analyzer construction with the gazetteer's protected names.
+// Analyzer construction with the gazetteer's protected names, and the index compatibility check.
 #include "analysis_setup.hpp"
+
+#include "errors.hpp"
+#include "schema.hpp"
 
 #include <mutex>
 
@@ -27,6 +30,42 @@ std::shared_ptr<const ProtectedWords> gazetteer_words() {
 
 std::shared_ptr<const Analyzer> make_current_analyzer() {
     return std::make_shared<const Analyzer>(AnalyzerSettings::current(), gazetteer_words());
+}
+
+void check_layout_version(std::string_view index, std::string_view version, IndexAccess access) {
+    if (version.empty() || version == std::to_string(schema::k_index_version)) return;
+    const std::string ours = std::to_string(schema::k_index_version);
+    if (access == IndexAccess::read) {
+        throw EnvironmentError("index '" + std::string(index) + "' has layout version " + std::string(version) +
+                               " but this dateline reads version " + ours + "; re-index it with this version's dateline-index");
+    }
+    throw EnvironmentError("index '" + std::string(index) + "' has layout version " + std::string(version) +
+                           "; this dateline-index writes version " + ours + ": re-index into a new directory");
+}
+
+void check_index_compatible(std::string_view index, std::string_view version, const AnalyzerSettings& stored,
+                            const AnalyzerSettings& current, IndexAccess access) {
+    check_layout_version(index, version, access);
+    const std::string name(index);
+    if (stored.version != schema::k_index_version) {
+        throw EnvironmentError("index analysis version " + std::to_string(stored.version) + " is not supported by this build (" +
+                               std::to_string(schema::k_index_version) + ")");
+    }
+    if (stored.protected_words != current.protected_words) {
+        if (access == IndexAccess::read) {
+            throw EnvironmentError("index '" + name + "' was built with another gazetteer (" + stored.protected_words +
+                                   "; this installation has " + current.protected_words +
+                                   "): its place names are stemmed differently; re-index it");
+        }
+        throw EnvironmentError("index '" + name + "' was built with another gazetteer (" + stored.protected_words +
+                               "; this installation has " + current.protected_words +
+                               "): adding articles would mix two ways of stemming place names, and searches would refuse the "
+                               "index; re-index into a new directory, or restore the gazetteer it was built with");
+    }
+    if (stored.stemmer_en != current.stemmer_en || stored.stemmer_fr != current.stemmer_fr) {
+        throw EnvironmentError("index '" + name + "' was built with the stemmers " + stored.stemmer_en + "/" + stored.stemmer_fr +
+                               "; this build uses " + current.stemmer_en + "/" + current.stemmer_fr + ": re-index into a new directory");
+    }
 }
 
 }  // namespace dateline::common

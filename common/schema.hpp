@@ -101,4 +101,19 @@ std::string id_term(std::string_view id);
 /// The place rank term of place `id` at `rank` (< k_place_slot_count) among an article's places.
 std::string place_rank_term(std::size_t rank, std::string_view id);
 
+// ---- Filter terms: the indexer writes them and the searcher looks for them through these builders only.
+/// "L" + language code: lang_term("fr") = "Lfr".
+std::string lang_term(std::string_view code);
+/// Date terms of a day "YYYYMMDD", a month "YYYYMM" and a year "YYYY" ("D20240615", "M202406", "Y2024").
+std::string day_term(std::string_view yyyymmdd);
+std::string month_term(std::string_view yyyymm);
+std::string year_term(std::string_view yyyy);
+/// The source term of a source name as written anywhere (input, `source:`, `--source`): folded for matching
+/// (case, accents) and cut to 200 bytes at a character boundary.
+std::string source_term(std::string_view name);
+/// "XP" + place id, "XC" + country code, "XDL" + the dateline's place id.
+std::string place_term(std::string_view id);
+std::string country_term(std::string_view code);
+std::string dateline_term(std::string_view id);
+
 }  // namespace dateline::common::schema

@@ -87,15 +87,15 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
 
     if (article.lang != common::Lang::unknown) {
         const std::string code(common::lang_code(article.lang));
-        doc.add_boolean_term(std::string(schema::k_prefix_lang) + code);
+        doc.add_boolean_term(schema::lang_term(code));
         doc.add_value(schema::k_slot_lang, code);
     }
     if (article.date) {
         const common::NewsDate& d = *article.date;
         const std::string ymd = d.yyyymmdd();
-        doc.add_boolean_term(std::string(schema::k_prefix_day) + ymd);
-        doc.add_boolean_term(std::string(schema::k_prefix_month) + ymd.substr(0, 6));
-        doc.add_boolean_term(std::string(schema::k_prefix_year) + ymd.substr(0, 4));
+        doc.add_boolean_term(schema::day_term(ymd));
+        doc.add_boolean_term(schema::month_term(ymd));
+        doc.add_boolean_term(schema::year_term(ymd));
         doc.add_value(schema::k_slot_date, ymd);
         doc.add_value(schema::k_slot_year, ymd.substr(0, 4));
         doc.add_value(schema::k_slot_month, ymd.substr(0, 4) + "-" + ymd.substr(4, 2));
@@ -105,14 +105,13 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
         doc.add_boolean_term(std::string(schema::k_term_no_date));
     }
     if (!article.source.empty()) {
-        const std::string folded(common::truncate_utf8(common::fold_for_match(article.source), 200));
-        doc.add_boolean_term(std::string(schema::k_prefix_source) + folded);
+        doc.add_boolean_term(schema::source_term(article.source));
         doc.add_value(schema::k_slot_source, article.source);
     }
     for (std::size_t k = 0; k < article.places.size(); ++k) {
         const auto& place = article.places[k];
-        doc.add_boolean_term(std::string(schema::k_prefix_place) + place.id);
-        if (!place.country.empty()) doc.add_boolean_term(std::string(schema::k_prefix_country) + place.country);
+        doc.add_boolean_term(schema::place_term(place.id));
+        if (!place.country.empty()) doc.add_boolean_term(schema::country_term(place.country));
         if (k < schema::k_place_slot_count) {
             doc.add_value(schema::k_slot_place_first + static_cast<Xapian::valueno>(k), place.id);
             doc.add_boolean_term(schema::place_rank_term(k, place.id));
@@ -130,7 +129,7 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
         }
     }
     if (!article.dateline_place.empty()) {
-        doc.add_boolean_term(std::string(schema::k_prefix_dateline) + article.dateline_place);
+        doc.add_boolean_term(schema::dateline_term(article.dateline_place));
         doc.add_value(schema::k_slot_dateline, article.dateline_place);
     }
     // No collapse key: write_article() gives one to the articles of a near-duplicate group only.

@@ -210,9 +210,11 @@ Xapian::WritableDatabase open_writable_index(const std::string& path) {
         db.set_metadata(std::string(schema::k_meta_analysis), make_index_analyzer()->settings().to_json());
         db.set_metadata(std::string(schema::k_meta_place_ranks), "1");
         db.commit();
-    } else if (version != std::to_string(schema::k_index_version)) {
-        throw common::EnvironmentError("index '" + path + "' has layout version " + version + "; this dateline-index writes version " +
-                                       std::to_string(schema::k_index_version) + ": re-index into a new directory");
+    } else {
+        // Appending must analyse as the index was written: the same layout, stemmers and place names.
+        common::check_layout_version(path, version, common::IndexAccess::write);
+        const auto stored = common::AnalyzerSettings::from_json(db.get_metadata(std::string(schema::k_meta_analysis)));
+        common::check_index_compatible(path, version, stored, make_index_analyzer()->settings(), common::IndexAccess::write);
     }
     return db;
 }

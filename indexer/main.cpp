@@ -179,7 +179,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
     Xapian::Document doc;
     common::FieldOptions field;
     field.word_prefix = "";
-    field.stem_prefix = "Z";
+    field.stem_prefix = common::schema::k_prefix_stem;
     analyzer->index_text(doc, text, language, field);
 
     nlohmann::json out;

@@ -44,7 +44,7 @@ nlohmann::json index_stats(const OpenIndex& index) {
                        {"to", last.empty() ? nlohmann::json(nullptr) : nlohmann::json(iso_day(last))}};
     j["undated"] = db.get_termfreq(std::string(schema::k_term_no_date));
     nlohmann::json langs = nlohmann::json::object();
-    for (const char* code : {"en", "fr"}) langs[code] = db.get_termfreq(std::string(schema::k_prefix_lang) + code);
+    for (const char* code : {"en", "fr"}) langs[code] = db.get_termfreq(schema::lang_term(code));
     j["languages"] = langs;
     j["place_names"] = index.places ? std::string(index.places->kind()) : std::string("codes");
     std::uintmax_t bytes = 0;

@@ -91,10 +91,7 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
             throw common::EnvironmentError("'" + spec + "' is not a dateline index (no " + std::string(schema::k_meta_version) +
                                            " metadata)");
         }
-        if (version != std::to_string(schema::k_index_version)) {
-            throw common::EnvironmentError("index '" + spec + "' has layout version " + version + " but this dateline reads version " +
-                                           std::to_string(schema::k_index_version) + "; re-index it with this version's dateline-index");
-        }
+        common::check_layout_version(spec, version, common::IndexAccess::read);
         if (shard.get_metadata(std::string(schema::k_meta_place_ranks)) != "1") index.place_rank_terms = false;
         const std::string analysis = shard.get_metadata(std::string(schema::k_meta_analysis));
         if (settings_json.empty()) {
@@ -110,10 +107,8 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
     const bool any_remote = std::any_of(index.shards.begin(), index.shards.end(), [](const std::string& s) { return s.starts_with("tcp:"); });
     if (any_remote) index.local_shards.clear();
     common::AnalyzerSettings settings = common::AnalyzerSettings::from_json(settings_json);
-    if (settings.version != schema::k_index_version) {
-        throw common::EnvironmentError("index analysis version " + std::to_string(settings.version) + " is not supported by this build (" +
-                                       std::to_string(schema::k_index_version) + ")");
-    }
+    // What this process analyses with: the stored settings, with this installation's place names.
+    common::AnalyzerSettings here = settings;
     // The analyzer must protect the same words from stemming as the indexer did.
     std::shared_ptr<const common::ProtectedWords> protected_words;
     if (settings.protected_words.starts_with("gazetteer:")) {
@@ -126,11 +121,7 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
         }
         protected_words = loaded.protected_words;
         index.places = loaded.directory;
-        if (protected_words->identity() != settings.protected_words) {
-            throw common::EnvironmentError("index '" + index.shards.front() + "' was built with another gazetteer (" +
-                                           settings.protected_words + "; this installation has " + protected_words->identity() +
-                                           "): its place names are stemmed differently; re-index it");
-        }
+        here.protected_words = protected_words->identity();
     } else if (!settings.protected_words.starts_with("builtin:")) {
         throw common::EnvironmentError("index '" + index.shards.front() + "' protects words from stemming with '" +
                                        settings.protected_words + "', which this build does not know; expected one of: builtin, gazetteer");
@@ -141,6 +132,7 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
             // An index built without the gazetteer is searchable without it: places by id and ISO code.
         }
     }
+    common::check_index_compatible(index.shards.front(), "", settings, here, common::IndexAccess::read);
     if (!index.places) index.places = make_code_directory();
     index.analyzer = std::make_shared<const common::Analyzer>(settings, protected_words);
     return index;

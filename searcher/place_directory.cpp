@@ -118,7 +118,7 @@ class GazetteerPlaceDirectory final : public PlaceDirectory {
 }  // namespace
 
 std::string PlaceRef::filter_term() const {
-    return is_country ? std::string(schema::k_prefix_country) + country : std::string(schema::k_prefix_place) + id;
+    return is_country ? schema::country_term(country) : schema::place_term(id);
 }
 
 std::shared_ptr<const PlaceDirectory> make_code_directory() { return std::make_shared<const CodePlaceDirectory>(); }

@@ -62,7 +62,7 @@ Xapian::Query any_of(const std::vector<Xapian::Query>& parts) {
 
 /// A filter no article passes. Not Query::MatchNothing: that is the empty query, which the QueryParser
 /// and OP_AND drop as if there were no filter at all.
-Xapian::Query no_article() { return Xapian::Query(std::string(schema::k_prefix_place) + "\x7f"); }
+Xapian::Query no_article() { return Xapian::Query(schema::place_term("\x7f")); }
 
 Xapian::Query value_range(std::string_view lo, std::string_view hi) {
     if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::k_slot_date, std::string(hi));
@@ -110,14 +110,14 @@ Xapian::Query date_filter(std::string_view lo, std::string_view hi, const Xapian
     // Walk from the first day: a whole year when it fits, else a whole month, else a day.
     while (ymd(y, m, d) <= last && terms.size() <= 2000) {
         if (m == 1 && d == 1 && ymd(y, 12, 31) <= last) {
-            terms.emplace_back(std::string(schema::k_prefix_year) + std::to_string(y));
+            terms.emplace_back(schema::year_term(std::to_string(y)));
             ++y;
             continue;
         }
         if (d == 1 && ymd(y, m, common::days_in_month(y, m)) <= last) {
-            terms.emplace_back(std::string(schema::k_prefix_month) + ymd(y, m, 1).substr(0, 6));
+            terms.emplace_back(schema::month_term(ymd(y, m, 1)));
         } else {
-            terms.emplace_back(std::string(schema::k_prefix_day) + ymd(y, m, d));
+            terms.emplace_back(schema::day_term(ymd(y, m, d)));
             if (d < common::days_in_month(y, m)) {
                 ++d;
                 continue;
@@ -160,9 +160,9 @@ class DateField : public Xapian::FieldProcessor {
         try {
             const std::string ymd = date_bound(value, false, "date");
             const std::size_t digits = std::count_if(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
-            if (digits == 4) return Xapian::Query(std::string(schema::k_prefix_year) + ymd.substr(0, 4));
-            if (digits == 6) return Xapian::Query(std::string(schema::k_prefix_month) + ymd.substr(0, 6));
-            return Xapian::Query(std::string(schema::k_prefix_day) + ymd);
+            if (digits == 4) return Xapian::Query(schema::year_term(ymd));
+            if (digits == 6) return Xapian::Query(schema::month_term(ymd));
+            return Xapian::Query(schema::day_term(ymd));
         } catch (const common::UsageError&) {
             m_state.errors.push_back("bad date '" + value + "' in 'date:" + value + "'; " + std::string(k_date_forms));
             return Xapian::Query::MatchNothing;
@@ -217,7 +217,7 @@ class LangField : public Xapian::FieldProcessor {
             m_state.errors.push_back("unknown language '" + value + "' in '" + m_field + ":" + value + "'; expected one of: en, fr");
             return Xapian::Query::MatchNothing;
         }
-        return Xapian::Query(std::string(schema::k_prefix_lang) + std::string(common::lang_code(*lang)));
+        return Xapian::Query(schema::lang_term(common::lang_code(*lang)));
     }
 
   private:
@@ -225,15 +225,10 @@ class LangField : public Xapian::FieldProcessor {
     std::string m_field;
 };
 
-/// The source filter term of a source name, folded as the indexer folds it.
-std::string source_term(std::string_view name) {
-    return std::string(schema::k_prefix_source) + std::string(common::truncate_utf8(common::fold_for_match(name), 200));
-}
-
 /// source:NAME → the source filter term.
 class SourceField : public Xapian::FieldProcessor {
   public:
-    Xapian::Query operator()(const std::string& value) override { return Xapian::Query(source_term(value)); }
+    Xapian::Query operator()(const std::string& value) override { return Xapian::Query(schema::source_term(value)); }
 };
 
 /// place:"North Korea", lieu:Corée, place:KP, place:gn2013348 → the place's filter term.
@@ -917,9 +912,9 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
     if (!filters.lang.empty()) {
         const auto lang = common::parse_lang(filters.lang);
         if (!lang) throw common::UsageError("unknown language '" + filters.lang + "'; expected one of: en, fr");
-        filter_parts.emplace_back(std::string(schema::k_prefix_lang) + std::string(common::lang_code(*lang)));
+        filter_parts.emplace_back(schema::lang_term(common::lang_code(*lang)));
     }
-    if (!filters.source.empty()) filter_parts.emplace_back(source_term(filters.source));
+    if (!filters.source.empty()) filter_parts.emplace_back(schema::source_term(filters.source));
     if (!filter_parts.empty()) {
         out.filter = filter_parts.size() == 1 ? filter_parts.front()
                                                : Xapian::Query(Xapian::Query::OP_AND, filter_parts.begin(), filter_parts.end());

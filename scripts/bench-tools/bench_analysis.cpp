@@ -3,6 +3,7 @@
 #include "common/analysis.hpp"
 #include "common/analysis_setup.hpp"
 #include "common/places.hpp"
+#include "common/schema.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
         Xapian::Document doc;
         common::FieldOptions field;
         field.word_prefix = "";
-        field.stem_prefix = "Z";
+        field.stem_prefix = dateline::common::schema::k_prefix_stem;
         const auto end = analyzer->index_tokens(doc, title, t.lang, field, 0, &uses);
         analyzer->index_tokens(doc, body, t.lang, field, end + 100, &uses);
         terms += doc.termlist_count();

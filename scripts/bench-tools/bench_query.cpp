@@ -95,7 +95,7 @@ class FloorSearcher {
             };
             filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::k_slot_date, bound(q.from, false), bound(q.to, true));
         }
-        if (!q.lang.empty()) filters.emplace_back(std::string(schema::k_prefix_lang) + q.lang);
+        if (!q.lang.empty()) filters.emplace_back(schema::lang_term(q.lang));
         if (!filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
         Xapian::Enquire enquire(m_index.database);
         enquire.set_query(query);

@@ -4,6 +4,7 @@
 #include "searcher/searcher.hpp"
 
 #include "common/analysis.hpp"
+#include "common/errors.hpp"
 #include "common/stopwords.hpp"
 #include "common/text.hpp"
 
@@ -149,6 +150,26 @@ TEST_CASE("inflected forms find each other in both languages", "[e2e][symmetry]"
         INFO(row.query);
         CHECK(finds(s, row.query, row.id));
     }
+}
+
+TEST_CASE("an index built with another gazetteer is refused for reading and for appending, by one check", "[e2e][schema]") {
+    // Appending after the gazetteer was regenerated mixed two ways of stemming place names, and searches then
+    // refused the whole index: the writer checks what the reader checks.
+    TempDir dir;
+    const std::string db = (dir.path / "db").string();
+    {
+        Xapian::WritableDatabase w = indexer::open_writable_index(db);
+        auto settings = common::AnalyzerSettings::from_json(w.get_metadata("dateline.analysis"));
+        REQUIRE(settings.protected_words.starts_with("gazetteer:"));
+        settings.protected_words = "gazetteer:0000000000000000";
+        w.set_metadata("dateline.analysis", settings.to_json());
+        w.commit();
+    }
+    CHECK_THROWS_WITH(searcher::open_index({db}), Catch::Contains("was built with another gazetteer (gazetteer:0000000000000000") &&
+                                                      Catch::Contains("re-index it"));
+    CHECK_THROWS_WITH(indexer::open_writable_index(db), Catch::Contains("was built with another gazetteer (gazetteer:0000000000000000") &&
+                                                            Catch::Contains("re-index into a new directory"));
+    CHECK_THROWS_AS(indexer::open_writable_index(db), common::EnvironmentError);
 }
 
 TEST_CASE("an index of another layout version is refused with a clear message", "[e2e][schema]") {

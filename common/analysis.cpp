@@ -486,15 +486,6 @@ const std::string& algorithm_for(const AnalyzerSettings& s, Lang lang) {
     return lang == Lang::fr ? s.stemmer_fr : s.stemmer_en;
 }
 
-bool is_stopword_in(std::string_view folded, Lang lang) {
-    switch (lang) {
-        case Lang::fr: return is_french_stopword(folded);
-        case Lang::en: return is_english_stopword(folded);
-        case Lang::unknown: break;
-    }
-    return is_stopword(folded);
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------
@@ -713,7 +704,7 @@ std::string Analyzer::normalize_query(std::string_view utf8, const std::vector<s
             continue;
         }
         if (tok.kind == TokenKind::word &&
-            std::find(k_query_operators.begin(), k_query_operators.end(), surface) != k_query_operators.end()) {
+            is_query_operator(surface)) {
             out.append(surface);
             continue;
         }
@@ -753,6 +744,10 @@ std::string QueryStemmer::operator()(const std::string& word) {
 
 std::string QueryStemmer::get_description() const {
     return "dateline::QueryStemmer(" + std::string(lang_code(m_lang)) + ")";
+}
+
+bool is_query_operator(std::string_view word) noexcept {
+    return std::find(k_query_operators.begin(), k_query_operators.end(), word) != k_query_operators.end();
 }
 
 }  // namespace dateline::common

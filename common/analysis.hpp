@@ -189,4 +189,9 @@ class QueryStemmer : public Xapian::StemImplementation {
     Lang m_lang;
 };
 
+/// True for the boolean operators of the query syntax, written in capitals: AND, OR, NOT, XOR, NEAR, ADJ
+/// (NEAR/n and ADJ/n are recognised by their prefix). The analyzer keeps them as typed; the searcher's
+/// lexer ends a run of plain words at them.
+bool is_query_operator(std::string_view word) noexcept;
+
 }  // namespace dateline::common

@@ -43,4 +43,13 @@ bool is_stopword(std::string_view folded) noexcept {
     return is_english_stopword(folded) || is_french_stopword(folded);
 }
 
+bool is_stopword_in(std::string_view folded, Lang lang) noexcept {
+    switch (lang) {
+        case Lang::fr: return is_french_stopword(folded);
+        case Lang::en: return is_english_stopword(folded);
+        case Lang::unknown: break;
+    }
+    return is_stopword(folded);
+}
+
 }  // namespace dateline::common

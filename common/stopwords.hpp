@@ -1,6 +1,8 @@
 // English and French function words (folded forms), for the query stopper and the language vote.
 #pragma once
 
+#include "language.hpp"
+
 #include <span>
 #include <string_view>
 
@@ -15,5 +17,7 @@ bool is_english_stopword(std::string_view folded) noexcept;
 bool is_french_stopword(std::string_view folded) noexcept;
 /// In either list.
 bool is_stopword(std::string_view folded) noexcept;
+/// In the list of `lang`; for Lang::unknown, in either list.
+bool is_stopword_in(std::string_view folded, Lang lang) noexcept;
 
 }  // namespace dateline::common

@@ -29,12 +29,6 @@ constexpr std::array<unsigned, 3> k_flag_levels = {
     0,
 };
 
-constexpr auto k_operators = std::to_array<std::string_view>({"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"});
-
-/// Field names of the query syntax, as typed before ':' (English and French).
-constexpr auto k_text_fields = std::to_array<std::string_view>({"title", "titre"});
-constexpr auto k_filter_fields = std::to_array<std::string_view>({"date", "lang", "langue", "source", "place", "lieu"});
-
 /// Longest place name tried in query words, in words ("Democratic Republic of Congo").
 constexpr std::size_t k_max_place_words = 5;
 /// Most words of a run between two phrase-boosted words (stopwords in between: "Corée du Nord").
@@ -43,10 +37,6 @@ constexpr std::size_t k_max_phrase_gap = 3;
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& list, std::string_view s) {
     return std::find(list.begin(), list.end(), s) != list.end();
-}
-
-bool is_stopword_in(std::string_view folded, Lang lang) {
-    return lang == Lang::fr ? common::is_french_stopword(folded) : common::is_english_stopword(folded);
 }
 
 Xapian::Query scaled(Xapian::Query q, double factor) {
@@ -320,15 +310,15 @@ Lexed lex(const common::Analyzer& analyzer, std::string_view s) {
         std::size_t offset = i;
         if (const std::size_t colon = chunk.find(':'); colon != std::string_view::npos && colon > 0) {
             const std::string field = common::ascii_lower(chunk.substr(0, colon));
-            if (contains(k_text_fields, field) || contains(k_filter_fields, field)) {
+            if (contains(k_query_text_fields, field) || contains(k_query_filter_fields, field)) {
                 end_run();
-                if (contains(k_text_fields, field)) out.has_text = true;
+                if (contains(k_query_text_fields, field)) out.has_text = true;
                 if (colon + 1 == chunk.size() && j < s.size() && s[j] == '"') j = skip_quoted(j);
                 i = j;
                 continue;
             }
         }
-        if (contains(k_operators, chunk) || chunk.starts_with("NEAR/") || chunk.starts_with("ADJ/") || chunk[0] == '-') {
+        if (common::is_query_operator(chunk) || chunk.starts_with("NEAR/") || chunk.starts_with("ADJ/") || chunk[0] == '-') {
             end_run();
             i = j;
             continue;
@@ -423,7 +413,7 @@ Xapian::Query expand_places(const Xapian::Query& reading, Lang lang, const std::
         for (const PlaceSpan& span : spans) {
             std::vector<std::string> terms;
             for (const auto& w : span.folded_words) {
-                if (is_stopword_in(w, lang)) continue;
+                if (common::is_stopword_in(w, lang)) continue;
                 std::string term = std::string(schema::k_prefix_stem) + analyzer.stem_folded(w, lang);
                 if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(std::move(term));
             }
@@ -653,7 +643,7 @@ struct QueryBuilder::Impl {
             qp.set_stopper(r.own_stopwords.get());
             qp.set_max_expansion(options.max_wildcard_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                                  QP::FLAG_WILDCARD | QP::FLAG_PARTIAL);
-            for (const auto field : k_text_fields) qp.add_prefix(std::string(field), std::string(schema::k_prefix_title));
+            for (const auto field : k_query_text_fields) qp.add_prefix(std::string(field), std::string(schema::k_prefix_title));
             qp.add_rangeprocessor((new DateRange(state, index.database))->release());
             qp.add_boolean_prefix("date", (new DateField(state))->release());
             for (const char* field : {"lang", "langue"}) qp.add_boolean_prefix(field, (new LangField(state, field))->release());
@@ -738,7 +728,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
     const Lexed lexed = lex(analyzer, out.sanitized);
     out.has_text = lexed.has_text;
     out.highlight.prefixes = lexed.wildcard_prefixes;
-    out.normalized = analyzer.normalize_query(out.sanitized, {k_filter_fields.begin(), k_filter_fields.end()});
+    out.normalized = analyzer.normalize_query(out.sanitized, {k_query_filter_fields.begin(), k_query_filter_fields.end()});
 
     // Plain words: for spelling, and (the first max_boost_words) for boosts and place names.
     std::vector<std::vector<LexWord>> runs;

@@ -8,6 +8,7 @@
 
 #include <xapian.h>
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +17,11 @@
 #include <vector>
 
 namespace dateline::searcher {
+
+/// Field names of the query syntax, as typed before ':' (English and French): fields searching text, and
+/// filters (whose values the analysis copies unchanged).
+inline constexpr std::array<std::string_view, 2> k_query_text_fields = {"title", "titre"};
+inline constexpr std::array<std::string_view, 6> k_query_filter_fields = {"date", "lang", "langue", "source", "place", "lieu"};
 
 /// Which articles a ranked list holds: those with every plain word of the query (the head), or those with
 /// any of them (the head first when there is one, then the best articles that miss words).

@@ -65,7 +65,8 @@ class FloorSearcher {
     explicit FloorSearcher(searcher::OpenIndex index) : m_index(std::move(index)) {}
 
     Xapian::doccount run(const BenchQuery& q) {
-        const std::string normalized = m_index.analyzer->normalize_query(q.query, {"date", "lang", "source", "place", "lieu"});
+        const std::string normalized = m_index.analyzer->normalize_query(
+            q.query, {searcher::k_query_filter_fields.begin(), searcher::k_query_filter_fields.end()});
         std::vector<Xapian::Query> readings;
         for (const common::Lang lang : {common::Lang::en, common::Lang::fr}) {
             Xapian::QueryParser qp;

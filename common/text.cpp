@@ -188,4 +188,15 @@ std::string_view truncate_utf8(std::string_view utf8, std::size_t max_bytes) noe
     return utf8.substr(0, cut);
 }
 
+void append_html_escaped(std::string& out, char c) {
+    switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+    }
+}
+
 }  // namespace dateline::common

@@ -45,6 +45,9 @@ constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? stat
 /// The same for every byte of `s` (names of HTML elements and attributes, URL schemes, query fields).
 std::string ascii_lower(std::string_view s);
 
+/// Appends `c` to `out` escaped for HTML text and attribute values (& < > " ').
+void append_html_escaped(std::string& out, char c);
+
 /// Truncates valid UTF-8 to at most `max_bytes` bytes without cutting a code point.
 std::string_view truncate_utf8(std::string_view utf8, std::size_t max_bytes) noexcept;
 

@@ -9,9 +9,14 @@ namespace dateline::indexer {
 
 void Diagnostics::print(std::string_view kind, std::string_view file, std::size_t line, std::string_view message) {
     std::lock_guard lock(m_mutex);
-    m_out << file;
-    if (line > 0) m_out << ':' << line;
-    m_out << ": " << kind << ": " << message << '\n';
+    std::string text(file);
+    if (line > 0) text += ':' + std::to_string(line);
+    text.append(": ").append(kind).append(": ").append(message);
+    if (m_collected) {
+        m_collected->push_back(std::move(text));
+    } else {
+        *m_out << text << '\n';
+    }
 }
 
 void Diagnostics::error(std::string_view file, std::size_t line, std::string_view message) {

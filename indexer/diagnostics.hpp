@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dateline::indexer {
 
@@ -14,7 +15,10 @@ namespace dateline::indexer {
 class Diagnostics {
   public:
     /// Messages go to `out` (stderr in the programs); `quiet` silences warnings, never errors.
-    explicit Diagnostics(std::ostream& out, bool quiet = false) : m_out(out), m_quiet(quiet) {}
+    explicit Diagnostics(std::ostream& out, bool quiet = false) : m_out(&out), m_quiet(quiet) {}
+    /// Error messages are collected into `errors` ("file:line: error: what"), warnings dropped: for callers
+    /// that answer with them (the HTTP write routes).
+    explicit Diagnostics(std::vector<std::string>& errors) : m_collected(&errors), m_quiet(true) {}
 
     /// A record that was skipped. `line` 0 means "the whole file".
     void error(std::string_view file, std::size_t line, std::string_view message);
@@ -27,7 +31,8 @@ class Diagnostics {
   private:
     void print(std::string_view kind, std::string_view file, std::size_t line, std::string_view message);
 
-    std::ostream& m_out;
+    std::ostream* m_out = nullptr;
+    std::vector<std::string>* m_collected = nullptr;
     bool m_quiet;
     std::mutex m_mutex;
     std::atomic<std::size_t> m_errors{0};

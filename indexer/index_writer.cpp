@@ -425,16 +425,41 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
 std::size_t delete_articles(const std::string& db_path, const std::vector<std::string>& ids) {
     Xapian::WritableDatabase db = open_writable_index(db_path);
     std::size_t deleted = 0;
-    for (const std::string& id : ids) {
-        const std::string term = schema::id_term(id);
-        if (db.term_exists(term)) {
-            db.delete_document(term);
-            ++deleted;
+    try {
+        for (const std::string& id : ids) {
+            const std::string term = schema::id_term(id);
+            if (db.term_exists(term)) {
+                db.delete_document(term);
+                ++deleted;
+            }
         }
+        stamp_last_update(db);
+        db.commit();
+        db.close();
+    } catch (const Xapian::Error& e) {
+        throw common::EnvironmentError("cannot write to index '" + db_path + "': " + e.get_description());
     }
-    stamp_last_update(db);
-    db.commit();
     return deleted;
+}
+
+std::size_t write_articles(const std::string& db_path, std::vector<common::Article>& articles) {
+    // Const after construction, so shared by the threads that write one after another.
+    static const DocumentBuilder builder(make_index_analyzer(), DocumentBuilderOptions{});
+    Xapian::WritableDatabase db = open_writable_index(db_path);
+    try {
+        NearDuplicateFinder duplicates(db_path);
+        for (common::Article& article : articles) {
+            BuiltDocument built = builder.build(article);
+            write_article(db, duplicates, built);
+        }
+        stamp_last_update(db);
+        // Explicit commit: the destructor would swallow errors.
+        db.commit();
+        db.close();
+    } catch (const Xapian::Error& e) {
+        throw common::EnvironmentError("cannot write to index '" + db_path + "': " + e.get_description());
+    }
+    return articles.size();
 }
 
 }  // namespace dateline::indexer

@@ -72,4 +72,10 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
 /// Deletes articles by id. Returns how many existed.
 std::size_t delete_articles(const std::string& db_path, const std::vector<std::string>& ids);
 
+/// Writes `articles` to the index at `db_path` as dateline-index does (analysed with the index's analyzer,
+/// near-duplicates grouped, the last update stamped, committed at once). Returns how many were written.
+/// Throws common::EnvironmentError when the index cannot be opened or written. The write path of the
+/// HTTP server's CMS routes.
+std::size_t write_articles(const std::string& db_path, std::vector<common::Article>& articles);
+
 }  // namespace dateline::indexer

@@ -74,16 +74,7 @@ std::string render(const MarkedText& t, std::string_view open, std::string_view 
     return out;
 }
 
-void html_char(std::string& out, char c) {
-    switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out.push_back(c);
-    }
-}
+void html_char(std::string& out, char c) { common::append_html_escaped(out, c); }
 
 void plain_char(std::string& out, char c) {
     // Terminal output: no escape sequence from the text itself.

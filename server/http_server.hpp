@@ -6,7 +6,7 @@
 #include <memory>
 #include <string_view>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 /// Serves one index over HTTP with a pool of worker threads (cpp-httplib), each with its own database
 /// handle. Routes and response shapes are documented in docs/API.md.
@@ -36,4 +36,4 @@ class HttpServer {
 /// length, so that response timing does not reveal how many leading characters were right.
 bool constant_time_equals(std::string_view presented, std::string_view expected) noexcept;
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

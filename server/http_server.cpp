@@ -8,7 +8,7 @@
 #include "http_params.hpp"
 #include "http_static.hpp"
 #include "http_stats.hpp"
-#include "json_output.hpp"
+#include "searcher/json_output.hpp"
 #include "search_gate.hpp"
 
 #include "common/errors.hpp"
@@ -23,7 +23,7 @@
 #include <optional>
 #include <thread>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 namespace {
 
@@ -154,8 +154,8 @@ struct HttpServer::Impl {
 
     // ---- helpers
 
-    static SearchTuning tuning(const ServerConfig& config) {
-        SearchTuning t;
+    static searcher::SearchTuning tuning(const ServerConfig& config) {
+        searcher::SearchTuning t;
         t.time_limit_seconds = std::chrono::duration<double>(config.limits.match_time_limit).count();
         t.query.max_query_bytes = config.limits.max_query_bytes;
         return t;
@@ -178,8 +178,8 @@ struct HttpServer::Impl {
 
     /// The revision a cached response must match: the database revision of a single local index.
     /// Several or remote shards have no single revision: their responses are not cached.
-    static std::optional<std::uint64_t> cache_revision(Searcher& searcher) {
-        const OpenIndex& index = searcher.index();
+    static std::optional<std::uint64_t> cache_revision(searcher::Searcher& searcher) {
+        const searcher::OpenIndex& index = searcher.index();
         if (index.shards.size() != 1 || index.shards.front().rfind("tcp:", 0) == 0) return std::nullopt;
         try {
             return index.database.get_revision();
@@ -192,7 +192,7 @@ struct HttpServer::Impl {
     /// answered before on the same index revision.
     template <typename Compute>
     void cached_json(const httplib::Request& req, httplib::Response& res, Compute&& compute) {
-        std::string body = with_searcher([&](Searcher& s) {
+        std::string body = with_searcher([&](searcher::Searcher& s) {
             const auto revision = cache.enabled() ? cache_revision(s) : std::nullopt;
             std::string key;
             if (revision) {
@@ -298,7 +298,7 @@ struct HttpServer::Impl {
     }
 
     /// Names of the article's places in `lang`, in the order of article.places.
-    static std::vector<std::string> place_labels(const Searcher& searcher, const common::Article& article, common::Lang lang) {
+    static std::vector<std::string> place_labels(const searcher::Searcher& searcher, const common::Article& article, common::Lang lang) {
         std::vector<std::string> labels;
         for (const auto& place : article.places) {
             labels.push_back(searcher.index().places ? searcher.index().places->label(place.id, lang) : place.id);
@@ -308,10 +308,10 @@ struct HttpServer::Impl {
 
     /// The article as the API shows it: the fields of a search result (from hit_json), plus the body.
     static json article_json(const common::Article& article, std::vector<std::string> labels) {
-        SearchHit hit;
+        searcher::SearchHit hit;
         hit.article = article;
         hit.place_labels = std::move(labels);
-        json j = hit_json(hit, false);
+        json j = searcher::hit_json(hit, false);
         // Search-only fields have no meaning here.
         for (const char* key : {"rank", "score", "weight", "similar", "extract", "snippet_html", "title_html"}) j.erase(key);
         j["body"] = article.body;
@@ -370,26 +370,26 @@ struct HttpServer::Impl {
         }
 
         server.Get("/api/health", api([this](const httplib::Request&, httplib::Response& res) {
-            const Xapian::doccount docs = with_searcher([](Searcher& s) { return s.index().database.get_doccount(); });
+            const Xapian::doccount docs = with_searcher([](searcher::Searcher& s) { return s.index().database.get_doccount(); });
             send_json(res, 200, {{"status", "ok"}, {"version", config.version}, {"documents", docs}});
         }));
         server.Get("/api/stats", api([this](const httplib::Request&, httplib::Response& res) {
-            json stats = with_searcher([](Searcher& s) { return index_stats(s.index()); });
+            json stats = with_searcher([](searcher::Searcher& s) { return index_stats(s.index()); });
             stats["cache"] = {{"entries", config.cache_entries}, {"hits", cache.hits()}, {"misses", cache.misses()}};
             stats["search_slots"] = {{"slots", search_gate.slots()}, {"waiting", search_gate.waiting()}};
             send_json(res, 200, stats);
         }));
         server.Get("/api/search", api([this](const httplib::Request& req, httplib::Response& res) {
             const SearchParams params = parse_search_params(req.params, config.limits, ParamStrictness::api);
-            const SearchRequest request = to_search_request(params, params.ui == "fr" ? common::Lang::fr : common::Lang::en);
-            cached_json(req, res, [&](Searcher& s) {
+            const searcher::SearchRequest request = to_search_request(params, params.ui == "fr" ? common::Lang::fr : common::Lang::en);
+            cached_json(req, res, [&](searcher::Searcher& s) {
                 const SearchGate::Pass pass(search_gate);
-                return to_json(request, s.search(request));
+                return searcher::to_json(request, s.search(request));
             });
         }));
         server.Get("/api/suggest", api([this](const httplib::Request& req, httplib::Response& res) { suggest(req, res); }));
         server.Get(R"(/api/articles/(.+)/related)", api([this](const httplib::Request& req, httplib::Response& res) {
-            RelatedRequest related_request;
+            searcher::RelatedRequest related_request;
             related_request.id = req.matches[1];
             for (const auto& [name, value] : req.params) {
                 if (name == "size") {
@@ -401,12 +401,12 @@ struct HttpServer::Impl {
                     throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected one of: size, ui"};
                 }
             }
-            const auto related = with_searcher([&](Searcher& s) {
+            const auto related = with_searcher([&](searcher::Searcher& s) {
                 const SearchGate::Pass pass(search_gate);
                 return s.related(related_request);
             });
             if (!related) throw HttpError{404, "no article with id '" + shown(related_request.id) + "'"};
-            send_json(res, 200, to_json(related_request, *related));
+            send_json(res, 200, searcher::to_json(related_request, *related));
         }));
         server.Get(R"(/api/articles/(.+))", api([this](const httplib::Request& req, httplib::Response& res) {
             const std::string id = req.matches[1];
@@ -416,7 +416,7 @@ struct HttpServer::Impl {
                 if (value != "en" && value != "fr") throw HttpError{400, "bad ui '" + shown(value) + "'; expected one of: en, fr"};
                 lang = value == "fr" ? common::Lang::fr : common::Lang::en;
             }
-            const json article = with_searcher([&](Searcher& s) {
+            const json article = with_searcher([&](searcher::Searcher& s) {
                 const auto found = s.find_article(id);
                 return found ? article_json(*found, place_labels(s, *found, lang)) : json();
             });
@@ -478,7 +478,7 @@ struct HttpServer::Impl {
     }
 
     void suggest(const httplib::Request& req, httplib::Response& res) {
-        SuggestRequest request;
+        searcher::SuggestRequest request;
         bool opensearch = false;
         for (const auto& [name, value] : req.params) {
             if (name == "q") {
@@ -500,13 +500,13 @@ struct HttpServer::Impl {
             }
         }
         if (opensearch) {
-            const SuggestResponse response = with_searcher([&](Searcher& s) { return s.suggest(request); });
+            const searcher::SuggestResponse response = with_searcher([&](searcher::Searcher& s) { return s.suggest(request); });
             json texts = json::array();
-            for (const Completion& c : response.completions) texts.push_back(c.text);
+            for (const searcher::Completion& c : response.completions) texts.push_back(c.text);
             res.set_content(dump(json::array({request.prefix, texts})), "application/x-suggestions+json");
             return;
         }
-        cached_json(req, res, [&](Searcher& s) { return to_json(request, s.suggest(request)); });
+        cached_json(req, res, [&](searcher::Searcher& s) { return searcher::to_json(request, s.suggest(request)); });
     }
 
     void preflight(const httplib::Request& req, httplib::Response& res) {
@@ -534,10 +534,10 @@ struct HttpServer::Impl {
         int status = data.error.empty() ? 200 : 400;
         if (data.error.empty()) {
             try {
-                const SearchRequest request = to_search_request(ctx.params, ctx.ui);
-                data.response = with_searcher([&](Searcher& s) {
+                const searcher::SearchRequest request = to_search_request(ctx.params, ctx.ui);
+                data.response = with_searcher([&](searcher::Searcher& s) {
                     const SearchGate::Pass pass(search_gate);
-                    return to_json(request, s.search(request));
+                    return searcher::to_json(request, s.search(request));
                 });
             } catch (...) {
                 const HttpError e = error_from_current_exception();
@@ -559,7 +559,7 @@ struct HttpServer::Impl {
         const bool fr = ctx.ui == common::Lang::fr;
         try {
             std::vector<std::string> labels;
-            const auto article = with_searcher([&](Searcher& s) {
+            const auto article = with_searcher([&](searcher::Searcher& s) {
                 auto found = s.find_article(id);
                 if (found) labels = place_labels(s, *found, ctx.ui);
                 return found;
@@ -572,14 +572,14 @@ struct HttpServer::Impl {
             }
             json related;
             try {
-                RelatedRequest related_request;
+                searcher::RelatedRequest related_request;
                 related_request.id = id;
                 related_request.ui_lang = ctx.ui;
-                const auto r = with_searcher([&](Searcher& s) {
+                const auto r = with_searcher([&](searcher::Searcher& s) {
                     const SearchGate::Pass pass(search_gate);
                     return s.related(related_request);
                 });
-                if (r) related = to_json(related_request, *r);
+                if (r) related = searcher::to_json(related_request, *r);
             } catch (const Xapian::Error&) {
                 // Related articles are a bonus: the article is shown without them.
             }
@@ -628,4 +628,4 @@ void HttpServer::serve() { m_impl->server.listen_after_bind(); }
 
 void HttpServer::stop() { m_impl->server.stop(); }
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

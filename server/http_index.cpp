@@ -4,8 +4,7 @@
 #include "common/errors.hpp"
 #include "common/schema.hpp"
 #include "indexer/diagnostics.hpp"
-#include "indexer/document_builder.hpp"
-#include "indexer/fingerprint.hpp"
+#include "indexer/formats.hpp"
 #include "indexer/index_writer.hpp"
 #include "indexer/source.hpp"
 
@@ -14,7 +13,7 @@
 #include <memory>
 #include <sstream>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 namespace schema = common::schema;
 
@@ -25,7 +24,7 @@ using Clock = std::chrono::steady_clock;
 /// One worker thread's handle. Xapian handles are not thread-safe; each thread owns one.
 struct ReaderSlot {
     std::uint64_t pool_id = 0;
-    std::unique_ptr<Searcher> searcher;
+    std::unique_ptr<searcher::Searcher> searcher;
     std::uint64_t generation = 0;
     Clock::time_point checked;
 };
@@ -34,27 +33,21 @@ thread_local ReaderSlot t_slot;
 
 std::atomic<std::uint64_t> g_next_pool_id{1};
 
-/// The builder of the write routes; const after construction, so shared by all threads.
-const indexer::DocumentBuilder& shared_builder() {
-    static const indexer::DocumentBuilder builder(indexer::make_index_analyzer(), indexer::DocumentBuilderOptions{});
-    return builder;
-}
-
 }  // namespace
 
 std::string article_id_term(const std::string& id) { return common::schema::id_term(id); }
 
-ReaderPool::ReaderPool(std::vector<std::string> specs, SearchTuning tuning, std::chrono::milliseconds reopen_interval)
+ReaderPool::ReaderPool(std::vector<std::string> specs, searcher::SearchTuning tuning, std::chrono::milliseconds reopen_interval)
     : m_specs(std::move(specs)), m_tuning(std::move(tuning)), m_reopen_interval(reopen_interval), m_pool_id(g_next_pool_id++) {
     // Fail at startup, with open_index's message, rather than on the first request.
-    open_index(m_specs);
+    searcher::open_index(m_specs);
 }
 
-Searcher& ReaderPool::local() {
+searcher::Searcher& ReaderPool::local() {
     ReaderSlot& slot = t_slot;
     const auto now = Clock::now();
     if (slot.pool_id != m_pool_id || !slot.searcher) {
-        slot.searcher = std::make_unique<Searcher>(open_index(m_specs), m_tuning);
+        slot.searcher = std::make_unique<searcher::Searcher>(searcher::open_index(m_specs), m_tuning);
         slot.pool_id = m_pool_id;
         slot.generation = m_generation.load();
         slot.checked = now;
@@ -89,65 +82,39 @@ WriteOutcome ArticleWriter::put(const std::string& id, std::string_view json_obj
         throw common::BadInputError("the body's id " + it->dump() + " differs from the id in the URL '" + id + "'");
     }
     object["id"] = id;
-    // One record on one line: the same reader as `dateline-index` JSON Lines, with the same checks.
-    return write_lines(object.dump(), "body", &id);
+    // The same fields and checks as a record of dateline-index's JSON input.
+    WriteOutcome outcome;
+    indexer::Diagnostics diagnostics(outcome.errors);
+    indexer::InputFile file;
+    file.path = "-";
+    file.display_name = "body";
+    std::vector<common::Article> articles(1);
+    if (!indexer::article_from_json(object, indexer::FieldMapping{}, file, 0, articles.front(), diagnostics)) return outcome;
+    std::lock_guard lock(m_mutex);
+    outcome.indexed = indexer::write_articles(m_path, articles);
+    return outcome;
 }
 
-WriteOutcome ArticleWriter::put_lines(std::string_view json_lines) { return write_lines(json_lines, "body", nullptr); }
-
-WriteOutcome ArticleWriter::write_lines(std::string_view json_lines, const std::string& origin_name, const std::string* required_id) {
-    std::ostringstream messages;
-    indexer::Diagnostics diagnostics(messages, /*quiet=*/true);
+WriteOutcome ArticleWriter::put_lines(std::string_view json_lines) {
+    // The reader of dateline-index's JSON Lines input, with the same checks; bad lines are reported.
+    WriteOutcome outcome;
+    indexer::Diagnostics diagnostics(outcome.errors);
     std::vector<common::Article> articles;
     indexer::JsonLinesSource source{indexer::FieldMapping{}};
     std::istringstream in{std::string(json_lines)};
     indexer::InputFile file;
     file.path = "-";
-    file.display_name = origin_name;
+    file.display_name = "body";
     source.read(in, file, [&](common::Article&& article) { articles.push_back(std::move(article)); }, diagnostics);
-
-    WriteOutcome outcome;
-    std::istringstream lines(messages.str());
-    for (std::string line; std::getline(lines, line);) {
-        if (!line.empty()) outcome.errors.push_back(line);
-    }
     if (articles.empty()) return outcome;
-
     std::lock_guard lock(m_mutex);
-    Xapian::WritableDatabase db = indexer::open_writable_index(m_path);
-    try {
-        // As dateline-index writes (near-duplicates grouped the same way).
-        indexer::NearDuplicateFinder duplicates(m_path);
-        for (common::Article& article : articles) {
-            if (required_id && article.id != *required_id) continue;
-            indexer::BuiltDocument built = shared_builder().build(article);
-            indexer::write_article(db, duplicates, built);
-            ++outcome.indexed;
-        }
-        indexer::stamp_last_update(db);
-        // Explicit commit: the destructor would swallow errors.
-        db.commit();
-        db.close();
-    } catch (const Xapian::Error& e) {
-        throw common::EnvironmentError("cannot write to index '" + m_path + "': " + e.get_description());
-    }
+    outcome.indexed = indexer::write_articles(m_path, articles);
     return outcome;
 }
 
 bool ArticleWriter::remove(const std::string& id) {
     std::lock_guard lock(m_mutex);
-    Xapian::WritableDatabase db = indexer::open_writable_index(m_path);
-    try {
-        const std::string term = article_id_term(id);
-        if (!db.term_exists(term)) return false;
-        db.delete_document(term);
-        indexer::stamp_last_update(db);
-        db.commit();
-        db.close();
-        return true;
-    } catch (const Xapian::Error& e) {
-        throw common::EnvironmentError("cannot write to index '" + m_path + "': " + e.get_description());
-    }
+    return indexer::delete_articles(m_path, {id}) > 0;
 }
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

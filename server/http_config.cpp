@@ -10,7 +10,7 @@
 #include <fstream>
 #include <set>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 namespace {
 
@@ -172,4 +172,4 @@ void validate(const ServerConfig& config) {
     }
 }
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 namespace fs = std::filesystem;
 
@@ -87,4 +87,4 @@ std::string default_web_root(const std::string& source_dir, const std::string& i
     return {};
 }
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

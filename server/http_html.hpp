@@ -7,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 /// Escapes text for HTML element content and quoted attribute values: & < > " '.
 std::string escape_html(std::string_view text);
@@ -53,4 +53,4 @@ class HtmlWriter {
     std::string m_out;
 };
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

@@ -2,7 +2,7 @@
 // new commits, and the single writer of the write routes.
 #pragma once
 
-#include "searcher.hpp"
+#include "searcher/searcher.hpp"
 
 #include "common/article.hpp"
 
@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 /// The unique id term of article `id` ("Q" + id; hashed for very long ids, as the indexer does).
 std::string article_id_term(const std::string& id);
@@ -26,12 +26,12 @@ std::string article_id_term(const std::string& id);
 class ReaderPool {
   public:
     /// Opens the index once to check it (throws common::EnvironmentError like open_index).
-    ReaderPool(std::vector<std::string> specs, SearchTuning tuning, std::chrono::milliseconds reopen_interval);
+    ReaderPool(std::vector<std::string> specs, searcher::SearchTuning tuning, std::chrono::milliseconds reopen_interval);
     ReaderPool(const ReaderPool&) = delete;
     ReaderPool& operator=(const ReaderPool&) = delete;
 
     /// The calling thread's Searcher, opened on first use and reopened if the index changed.
-    Searcher& local();
+    searcher::Searcher& local();
     /// Reopens the calling thread's handle now (after Xapian::DatabaseModifiedError).
     void reopen_local();
     /// Makes every worker reopen before its next request (called after a commit).
@@ -40,7 +40,7 @@ class ReaderPool {
 
   private:
     std::vector<std::string> m_specs;
-    SearchTuning m_tuning;
+    searcher::SearchTuning m_tuning;
     std::chrono::milliseconds m_reopen_interval;
     /// Distinguishes pools, so a thread's slot never outlives the pool it came from.
     std::uint64_t m_pool_id;
@@ -72,9 +72,8 @@ class ArticleWriter {
     bool remove(const std::string& id);
 
   private:
-    WriteOutcome write_lines(std::string_view json_lines, const std::string& origin_name, const std::string* required_id);
     std::string m_path;
     std::mutex m_mutex;
 };
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

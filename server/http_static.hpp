@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 /// A file ready to send.
 struct StaticFile {
@@ -32,7 +32,7 @@ class StaticFiles {
 };
 
 /// The directory of the static files when no --web-root is given: $DATELINE_WEB_ROOT, the source tree's
-/// searcher/web, then the installed share/dateline/web. Empty if none exists.
+/// server/web, then the installed share/dateline/web. Empty if none exists.
 std::string default_web_root(const std::string& source_dir, const std::string& install_dir);
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

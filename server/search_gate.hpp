@@ -7,7 +7,7 @@
 #include <memory>
 #include <mutex>
 
-namespace dateline::searcher {
+namespace dateline::server {
 
 /// A counting semaphore that hands a freed slot to the longest-waiting caller (std::counting_semaphore
 /// wakes an arbitrary one, which starves some requests). With more concurrent searches than cores, every
@@ -84,4 +84,4 @@ class SearchGate {
     std::deque<std::shared_ptr<Waiter>> m_waiting;
 };
 
-}  // namespace dateline::searcher
+}  // namespace dateline::server

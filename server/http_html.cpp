@@ -5,20 +5,11 @@
 
 #include <cstdio>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 namespace {
 
-void append_escaped(std::string& out, char c) {
-    switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-    }
-}
+using common::append_html_escaped;
 
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
@@ -48,7 +39,7 @@ std::size_t reference_length(std::string_view text, std::size_t i) {
 std::string escape_html(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);
-    for (char c : text) append_escaped(out, c);
+    for (char c : text) append_html_escaped(out, c);
     return out;
 }
 
@@ -74,7 +65,7 @@ std::string sanitize_snippet(std::string_view snippet) {
                 ++i;
             }
         } else {
-            append_escaped(out, snippet[i]);
+            append_html_escaped(out, snippet[i]);
             ++i;
         }
     }
@@ -115,7 +106,7 @@ void HtmlWriter::attributes(std::initializer_list<HtmlAttribute> attributes) {
         m_out += ' ';
         m_out += name;
         m_out += "=\"";
-        for (char c : value) append_escaped(m_out, c);
+        for (char c : value) append_html_escaped(m_out, c);
         m_out += '"';
     }
 }
@@ -144,7 +135,7 @@ HtmlWriter& HtmlWriter::element(std::string_view tag, std::initializer_list<Html
 HtmlWriter& HtmlWriter::empty(std::string_view tag, std::initializer_list<HtmlAttribute> attrs) { return open(tag, attrs); }
 
 HtmlWriter& HtmlWriter::text(std::string_view content) {
-    for (char c : content) append_escaped(m_out, c);
+    for (char c : content) append_html_escaped(m_out, c);
     return *this;
 }
 
@@ -158,4 +149,4 @@ HtmlWriter& HtmlWriter::markup(std::string_view trusted) {
     return *this;
 }
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

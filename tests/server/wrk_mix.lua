@@ -1,6 +1,6 @@
 -- wrk script for dateline-serve: half searches (1-3 words, phrases, date and language filters, paging, exact
 -- facets and snippets), half as-you-type completions. Run by the benchmark, not by CTest:
---   wrk -t2 -c16 -d30s --latency -s tests/http/wrk_mix.lua http://127.0.0.1:8080
+--   wrk -t2 -c16 -d30s --latency -s tests/server/wrk_mix.lua http://127.0.0.1:8080
 local searches = {
   "q=inflation", "q=federal+reserve", "q=interest+rates", "q=unemployment+rate", "q=stock+market",
   "q=%22dow+jones%22", "q=oil+prices", "q=housing+market&from=2005&to=2009", "q=bank+mergers",

@@ -1,7 +1,7 @@
 // The response cache: a list in use order plus a hash index into it, under one mutex.
 #include "http_cache.hpp"
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 std::optional<std::string> ResponseCache::find(const std::string& key, std::uint64_t revision) {
     if (!enabled()) return std::nullopt;
@@ -45,4 +45,4 @@ std::size_t ResponseCache::misses() const noexcept {
     return m_misses;
 }
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

@@ -1,5 +1,5 @@
 // SearchGate: at most N holders at once, and waiters enter in arrival order.
-#include "searcher/search_gate.hpp"
+#include "server/search_gate.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-using dateline::searcher::SearchGate;
+using dateline::server::SearchGate;
 
 namespace {
 

@@ -71,11 +71,11 @@ int main(int argc, char** argv) {
                       << Xapian::version_string() << ")\n";
             return k_exit_ok;
         }
-        searcher::http::ServerConfig config;
+        server::ServerConfig config;
         config.version = DATELINE_VERSION;
-        if (!config_file.empty()) searcher::http::load_config_file(config_file, config);
+        if (!config_file.empty()) server::load_config_file(config_file, config);
         if (!dbs.empty()) config.databases = dbs;
-        if (!listen.empty()) searcher::http::set_listen_address(listen, config);
+        if (!listen.empty()) server::set_listen_address(listen, config);
         if (vm.count("threads")) {
             if (threads == 0 || threads > 1024) throw common::UsageError("--threads " + std::to_string(threads) + " is out of range; expected 1 to 1024");
             config.threads = threads;
@@ -85,8 +85,8 @@ int main(int argc, char** argv) {
             config.search_slots = search_slots;
         }
         if (!web_root.empty()) config.web_root = web_root;
-        if (config.web_root.empty()) config.web_root = searcher::http::default_web_root(DATELINE_SOURCE_WEB_ROOT, DATELINE_INSTALL_WEB_ROOT);
-        if (!token_file.empty()) config.write_token = searcher::http::read_token_file(token_file);
+        if (config.web_root.empty()) config.web_root = server::default_web_root(DATELINE_SOURCE_WEB_ROOT, DATELINE_INSTALL_WEB_ROOT);
+        if (!token_file.empty()) config.write_token = server::read_token_file(token_file);
         if (!write_db.empty()) config.write_database = write_db;
         if (!origins.empty()) config.allowed_origins = origins;
         if (!site_name.empty()) config.site_name = site_name;
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
             config.cache_entries = cache_entries;
         }
         if (no_access_log) config.access_log = false;
-        searcher::http::validate(config);
+        server::validate(config);
 
         // SIGINT/SIGTERM are taken by one thread with sigwait(); every other thread (the workers are
         // created later and inherit this mask) leaves them blocked.
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
         pthread_sigmask(SIG_BLOCK, &signals, nullptr);
         std::signal(SIGPIPE, SIG_IGN);
 
-        searcher::http::HttpServer server(config);
+        server::HttpServer server(config);
         const int port = server.bind();
         std::atomic<bool> serving{true};
         std::thread signal_thread([&] {

@@ -11,7 +11,7 @@
 #include <set>
 #include <vector>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 namespace {
 
@@ -95,7 +95,7 @@ SearchParams parse_search_params(const QueryParams& params, const RequestLimits&
             if (value.size() > 200) throw UsageError("source name is too long; at most 200 bytes");
             p.source = value;
         } else if (name == "sort") {
-            if (!value.empty()) parse_sort_order(value);
+            if (!value.empty()) searcher::parse_sort_order(value);
             p.sort = value;
         } else if (name == "page") {
             p.page = parse_count("page", value, 1, limits.max_result_window);
@@ -133,8 +133,8 @@ SearchParams parse_search_params(const QueryParams& params, const RequestLimits&
     return p;
 }
 
-SearchRequest to_search_request(const SearchParams& params, common::Lang ui_lang) {
-    SearchRequest request;
+searcher::SearchRequest to_search_request(const SearchParams& params, common::Lang ui_lang) {
+    searcher::SearchRequest request;
     request.query = params.q;
     request.from = params.from;
     request.to = params.to;
@@ -142,7 +142,7 @@ SearchRequest to_search_request(const SearchParams& params, common::Lang ui_lang
     request.source = params.source;
     if (!params.place.empty()) request.places.push_back(params.place);
     // The searcher itself lists newest first when there are no words to rank by.
-    if (!params.sort.empty()) request.sort = parse_sort_order(params.sort);
+    if (!params.sort.empty()) request.sort = searcher::parse_sort_order(params.sort);
     request.offset = (params.page - 1) * params.size;
     request.limit = params.size;
     request.facets = params.facets;
@@ -217,4 +217,4 @@ std::string ui_language_from_header(std::string_view header) {
     return best;
 }
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

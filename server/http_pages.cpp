@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <map>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 namespace {
 
@@ -764,4 +764,4 @@ std::string render_opensearch(const std::string& site_name, const std::string& b
     return w.take();
 }
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

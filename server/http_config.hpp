@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 /// Bounds on what one request may ask for; a request beyond them gets a 400/413 JSON error.
 struct RequestLimits {
@@ -76,4 +76,4 @@ std::string read_token_file(const std::string& path);
 /// scheme://host). Throws common::UsageError.
 void validate(const ServerConfig& config);
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

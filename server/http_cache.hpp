@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 /// Thread-safe LRU map from a request key to a response body. An entry answers only a request that sees
 /// the same index revision, so a commit makes older entries unreachable (they age out).
@@ -43,4 +43,4 @@ class ResponseCache {
     std::size_t m_misses = 0;
 };
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

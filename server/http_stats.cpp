@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 namespace schema = common::schema;
 
@@ -34,7 +34,7 @@ std::uintmax_t directory_bytes(const std::string& dir) {
 
 }  // namespace
 
-nlohmann::json index_stats(const OpenIndex& index) {
+nlohmann::json index_stats(const searcher::OpenIndex& index) {
     const Xapian::Database& db = index.database;
     nlohmann::json j;
     j["documents"] = db.get_doccount();
@@ -79,4 +79,4 @@ nlohmann::json index_stats(const OpenIndex& index) {
     return j;
 }
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

@@ -3,13 +3,13 @@
 #pragma once
 
 #include "http_config.hpp"
-#include "searcher.hpp"
+#include "searcher/searcher.hpp"
 
 #include <map>
 #include <string>
 #include <string_view>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 /// Query-string parameters, decoded (httplib::Params is this type).
 using QueryParams = std::multimap<std::string, std::string>;
@@ -47,7 +47,7 @@ struct SearchParams {
 SearchParams parse_search_params(const QueryParams& params, const RequestLimits& limits, ParamStrictness strictness);
 
 /// The library request for these parameters; place labels in `ui_lang`.
-SearchRequest to_search_request(const SearchParams& params, common::Lang ui_lang);
+searcher::SearchRequest to_search_request(const SearchParams& params, common::Lang ui_lang);
 
 /// "q=...&from=..." with only the parameters that differ from the defaults, for links between pages.
 std::string to_query_string(const SearchParams& params);
@@ -62,4 +62,4 @@ std::string shown(std::string_view value);
 /// Reads a positive decimal integer parameter; throws common::UsageError naming `name`.
 std::size_t parse_count(std::string_view name, std::string_view value, std::size_t min, std::size_t max);
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "http_params.hpp"
-#include "searcher.hpp"
+#include "searcher/searcher.hpp"
 
 #include "common/article.hpp"
 #include "common/language.hpp"
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace dateline::searcher::http {
+namespace dateline::server {
 
 /// What every page needs to know besides its data.
 struct PageContext {
@@ -47,4 +47,4 @@ std::string render_message_page(const PageContext& context, const std::string& h
 /// The OpenSearch description pointing browsers at `base_url` (scheme://host[:port]).
 std::string render_opensearch(const std::string& site_name, const std::string& base_url);
 
-}  // namespace dateline::searcher::http
+}  // namespace dateline::server

@@ -86,7 +86,8 @@ inline constexpr Xapian::valueno k_slot_country_first = 40;
 inline constexpr std::string_view k_meta_version = "dateline.version";
 /// Analysis settings as JSON (languages, stemmers, folding, protected-word source).
 inline constexpr std::string_view k_meta_analysis = "dateline.analysis";
-/// Prefix of keys recording indexed files for incremental runs: key + path → "size:mtime:hash".
+/// Prefix of keys recording indexed files for incremental runs: key + absolute path → "size:mtime" (mtime
+/// as seconds.nanoseconds), written once the file was read whole.
 inline constexpr std::string_view k_meta_file_prefix = "dateline.file:";
 /// Time of the last commit by dateline-index, ISO 8601 UTC.
 inline constexpr std::string_view k_meta_last_update = "dateline.last_update";

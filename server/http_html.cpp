@@ -36,13 +36,6 @@ std::size_t reference_length(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-std::string escape_html(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    for (char c : text) append_html_escaped(out, c);
-    return out;
-}
-
 std::string sanitize_snippet(std::string_view snippet) {
     std::string out;
     out.reserve(snippet.size() + 16);

@@ -9,8 +9,6 @@
 
 namespace dateline::server {
 
-/// Escapes text for HTML element content and quoted attribute values: & < > " '.
-std::string escape_html(std::string_view text);
 
 /// Makes a snippet safe to insert as HTML: `<mark>`/`</mark>` are kept (balanced), character references
 /// (&amp; &#39; ...) are kept, every other `<`, `>`, `&`, quote is escaped. Works on plain text and on

@@ -45,6 +45,12 @@ struct HttpError {
     std::string message;
 };
 
+/// The `ui` parameter of a route: "en" or "fr", else a 400 naming it.
+common::Lang ui_lang_param(std::string_view value) {
+    if (value != "en" && value != "fr") throw HttpError{400, "bad ui '" + shown(value) + "'; expected one of: en, fr"};
+    return value == "fr" ? common::Lang::fr : common::Lang::en;
+}
+
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
 
 void send_json(httplib::Response& res, int status, const json& body) {
@@ -395,8 +401,7 @@ struct HttpServer::Impl {
                 if (name == "size") {
                     related_request.limit = parse_count("size", value, 1, std::min<std::size_t>(50, config.limits.max_page_size));
                 } else if (name == "ui") {
-                    if (value != "en" && value != "fr") throw HttpError{400, "bad ui '" + shown(value) + "'; expected one of: en, fr"};
-                    related_request.ui_lang = value == "fr" ? common::Lang::fr : common::Lang::en;
+                    related_request.ui_lang = ui_lang_param(value);
                 } else {
                     throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected one of: size, ui"};
                 }
@@ -413,8 +418,7 @@ struct HttpServer::Impl {
             common::Lang lang = common::Lang::en;
             for (const auto& [name, value] : req.params) {
                 if (name != "ui") throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected: ui"};
-                if (value != "en" && value != "fr") throw HttpError{400, "bad ui '" + shown(value) + "'; expected one of: en, fr"};
-                lang = value == "fr" ? common::Lang::fr : common::Lang::en;
+                lang = ui_lang_param(value);
             }
             const json article = with_searcher([&](searcher::Searcher& s) {
                 const auto found = s.find_article(id);
@@ -490,8 +494,7 @@ struct HttpServer::Impl {
             } else if (name == "size") {
                 request.limit = parse_count("size", value, 1, 20);
             } else if (name == "ui") {
-                if (value != "en" && value != "fr") throw HttpError{400, "bad ui '" + shown(value) + "'; expected one of: en, fr"};
-                request.ui_lang = value == "fr" ? common::Lang::fr : common::Lang::en;
+                request.ui_lang = ui_lang_param(value);
             } else if (name == "format") {
                 if (value != "json" && value != "opensearch") throw HttpError{400, "bad format '" + shown(value) + "'; expected one of: json, opensearch"};
                 opensearch = value == "opensearch";

@@ -1,5 +1,7 @@
 // Tests of the gazetteer and the place matcher: names in both languages, the ambiguity traps, datelines.
 #include <algorithm>
+#include "tests/temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -41,29 +43,7 @@ bool has(const std::vector<std::string>& ids, const std::string& id) {
     return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-/// A unique temporary directory, removed with its contents.
-class TempDir {
-  public:
-    TempDir() {
-        std::random_device rd;
-        m_path =
-            std::filesystem::temp_directory_path() / ("dateline-places-" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(m_path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(m_path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return m_path; }
-    void write(const std::string& name, const std::string& text) const {
-        std::ofstream(m_path / name, std::ios::binary) << text;
-    }
-
-  private:
-    std::filesystem::path m_path;
-};
+using dateline::testing::TempDir;
 
 const std::string k_main_header = "id\tkind\tcountry\tadmin1\tpopulation\tname_en\tname_fr\taliases\tlat\tlon\n";
 const std::string k_curated_header = "id\tkind\tcountry\tpopulation\tname_en\tname_fr\tnames\n";

@@ -8,6 +8,8 @@
 #include "common/stopwords.hpp"
 #include "common/text.hpp"
 
+#include "tests/temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -21,19 +23,7 @@ using namespace dateline;
 
 namespace {
 
-/// A unique temporary directory, removed at the end of the test.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::random_device rd;
-        path = fs::temp_directory_path() / ("dateline-e2e-" + std::to_string(rd()) + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using dateline::testing::TempDir;
 
 struct SampleArticle {
     std::string id;
@@ -71,7 +61,7 @@ bool finds(searcher::Searcher& s, const std::string& query, const std::string& i
 
 TEST_CASE("every form of sampled words finds its article", "[e2e][symmetry]") {
     TempDir dir;
-    const std::string db = (dir.path / "db").string();
+    const std::string db = (dir.path() / "db").string();
     std::ostringstream diag_out;
     indexer::Diagnostics diagnostics(diag_out, true);
     indexer::IndexOptions options;
@@ -124,8 +114,8 @@ TEST_CASE("every form of sampled words finds its article", "[e2e][symmetry]") {
 
 TEST_CASE("inflected forms find each other in both languages", "[e2e][symmetry]") {
     TempDir dir;
-    const std::string db = (dir.path / "db").string();
-    const std::string input = (dir.path / "inflections.jsonl").string();
+    const std::string db = (dir.path() / "db").string();
+    const std::string input = (dir.path() / "inflections.jsonl").string();
     {
         std::ofstream out(input);
         out << R"({"id":"fr1","title":"Les élections législatives","body":"Les armées et les sanctions économiques.","lang":"fr"})" "\n"
@@ -156,7 +146,7 @@ TEST_CASE("an index built with another gazetteer is refused for reading and for 
     // Appending after the gazetteer was regenerated mixed two ways of stemming place names, and searches then
     // refused the whole index: the writer checks what the reader checks.
     TempDir dir;
-    const std::string db = (dir.path / "db").string();
+    const std::string db = (dir.path() / "db").string();
     {
         Xapian::WritableDatabase w = indexer::open_writable_index(db);
         auto settings = common::AnalyzerSettings::from_json(w.get_metadata("dateline.analysis"));
@@ -174,7 +164,7 @@ TEST_CASE("an index built with another gazetteer is refused for reading and for 
 
 TEST_CASE("an index of another layout version is refused with a clear message", "[e2e][schema]") {
     TempDir dir;
-    const std::string db = (dir.path / "db").string();
+    const std::string db = (dir.path() / "db").string();
     {
         Xapian::WritableDatabase w = indexer::open_writable_index(db);
         w.set_metadata("dateline.version", "999");
@@ -182,7 +172,7 @@ TEST_CASE("an index of another layout version is refused with a clear message", 
     }
     CHECK_THROWS_WITH(searcher::open_index({db}), Catch::Contains("has layout version 999") && Catch::Contains("re-index"));
     CHECK_THROWS_WITH(indexer::open_writable_index(db), Catch::Contains("has layout version 999"));
-    const std::string plain = (dir.path / "plain").string();
+    const std::string plain = (dir.path() / "plain").string();
     {
         Xapian::WritableDatabase w(plain, Xapian::DB_CREATE);
         w.add_document(Xapian::Document());

@@ -5,7 +5,7 @@
 #include "indexer/index_writer.hpp"
 #include "indexer/scraped_source.hpp"
 
-#include "temp_dir.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 

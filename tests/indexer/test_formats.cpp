@@ -6,7 +6,7 @@
 #include "common/errors.hpp"
 #include "common/schema.hpp"
 
-#include "temp_dir.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <zlib.h>

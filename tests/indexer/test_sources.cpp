@@ -11,7 +11,7 @@
 
 #include "common/schema.hpp"
 
-#include "temp_dir.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

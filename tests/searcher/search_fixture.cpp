@@ -25,17 +25,6 @@ extern char** environ;
 
 namespace dateline::test {
 
-TempDir::TempDir(const std::string& stem) {
-    std::random_device rd;
-    m_path = std::filesystem::temp_directory_path() / (stem + "-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-    std::filesystem::create_directories(m_path);
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-}
-
 void index_files(const std::string& db, const std::vector<std::string>& inputs) {
     std::ostringstream messages;
     indexer::Diagnostics diagnostics(messages, true);

@@ -14,21 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/temp_dir.hpp"
+
 namespace dateline::test {
 
-/// A fresh directory under the system temporary directory, removed with its contents on destruction.
-class TempDir {
-  public:
-    explicit TempDir(const std::string& stem = "dateline-search-test");
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const noexcept { return m_path; }
-    std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-
-  private:
-    std::filesystem::path m_path;
-};
+/// The tests' one temporary directory (tests/temp_dir.hpp).
+using TempDir = dateline::testing::TempDir;
 
 /// Indexes `inputs` (files or directories) into a new database at `db` with dateline-index's pipeline.
 void index_files(const std::string& db, const std::vector<std::string>& inputs);

@@ -1,4 +1,5 @@
-// A unique temporary directory for one test, removed with its contents when the test ends.
+// The one temporary directory of the tests: unique (mkdtemp), removed with its contents when the test ends,
+// so that tests run in parallel (ctest -j) never share a path.
 #pragma once
 
 #include <cstdlib>
@@ -12,8 +13,9 @@ namespace dateline::testing {
 
 class TempDir {
   public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "dateline-test-XXXXXX").string();
+    /// `stem` names the directory's purpose in its path ("dateline-search-window-1a2B3c").
+    explicit TempDir(std::string_view stem = "dateline-test") {
+        std::string pattern = (std::filesystem::temp_directory_path() / (std::string(stem) + "-XXXXXX")).string();
         if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
         m_path = pattern;
     }

@@ -80,7 +80,12 @@ void print_text(const searcher::SearchRequest& req, const searcher::SearchRespon
     if (r.did_you_mean) std::cout << "Did you mean: " << s.bold << *r.did_you_mean << s.reset << "?\n";
     std::cout << (r.total_exact ? "" : "about ") << r.total << " result" << (r.total == 1 ? "" : "s");
     if (r.relaxed) std::cout << " (no article has every word; showing those that match best)";
-    if (r.total_all && *r.total_all > 0) std::cout << " with every word; then articles missing a word";
+    if (r.total_all && *r.total_all > 0) {
+        std::cout << " with every word";
+        if (std::any_of(r.hits.begin(), r.hits.end(), [](const searcher::SearchHit& h) { return h.partial; })) {
+            std::cout << "; then articles missing a word";
+        }
+    }
     std::cout << '\n';
     if (req.explain) std::cout << "query: " << r.query_description << '\n';
     print_hits(r.hits, tty, req.explain, r.partial_from);

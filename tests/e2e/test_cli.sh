@@ -56,6 +56,13 @@ run "$SEARCH" --db "$work/db" --json --limit 1 "fleche notre dame incendie"
 check "French query without accents" 0 $status "$out" '"id": "fr-2019-incendie-notre-dame"'
 run "$SEARCH" --db "$work/db" --json --limit 1 --lang fr "l'armée nord-coréenne Koursk"
 check "elided French query" 0 $status "$out" '"lang": "fr"'
+# The articles with every word, then those missing one, under their own heading; not said when the page
+# lies inside the head.
+run "$SEARCH" --db "$work/db" --limit 4 Kim Putin Vladivostok
+check "head and tail" 0 $status "$out" "results with every word; then articles missing a word" "-- articles missing a word --"
+run "$SEARCH" --db "$work/db" --limit 1 Kim Putin Vladivostok
+check "page inside the head" 0 $status "$out" "results with every word"
+if grep -qF "missing a word" <<<"$out"; then failed=$((failed+1)); echo "FAIL page inside the head mentions missing words"; fi
 
 count() { "$SEARCH" --db "$1" --json --limit 0 "" | sed -n 's/^  "total": \([0-9]*\),*/\1/p'; }
 before=$(count "$work/db")

@@ -189,11 +189,6 @@ struct StopReading {};
 
 }  // namespace
 
-std::atomic<bool>& stop_requested() {
-    static std::atomic<bool> flag{false};
-    return flag;
-}
-
 Xapian::WritableDatabase open_writable_index(const std::string& path) {
     Xapian::WritableDatabase db;
     try {
@@ -288,6 +283,9 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     BlockingQueue<Job> jobs(1024);
     ReorderBuffer results(256);
 
+    // This run's stop state: the caller's cancel token, or a failed writer.
+    std::atomic<bool> writer_failed{false};
+    auto stopping = [&] { return writer_failed.load() || (options.cancel && options.cancel->load()); };
     std::vector<std::thread> pool;
     std::atomic<unsigned> running{workers};
     for (unsigned w = 0; w < workers; ++w) {
@@ -298,7 +296,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
                 if (auto* article = std::get_if<common::Article>(&job->payload)) {
                     // Once stopped, articles still queued are not built (nor written): an empty FileDone
                     // keeps the sequence whole. Their files are not recorded, so the next run reads them.
-                    if (stop_requested()) {
+                    if (stopping()) {
                         r.payload = FileDone{};
                     } else {
                         r.payload = builder.build(*article);
@@ -324,7 +322,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
             db.begin_transaction();
             std::size_t in_batch = 0;
             for (;; ++seq) {
-                if (stop_requested()) {
+                if (stopping()) {
                     // Ctrl-C: commit what is written, leave what is queued.
                     writer_stopped = true;
                     break;
@@ -355,7 +353,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
             }
         } catch (...) {
             writer_error = std::current_exception();
-            stop_requested() = true;
+            writer_failed = true;
             try {
                 db.cancel_transaction();
             } catch (const Xapian::Error&) {
@@ -372,7 +370,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     std::size_t files_done = 0;
     for (std::size_t file_index = 0; file_index < files.size(); ++file_index) {
         const InputFile& file = files[file_index];
-        if (stop_requested()) {
+        if (stopping()) {
             summary.interrupted = true;
             break;
         }
@@ -385,7 +383,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
         }
         try {
             read_input(file, read_options, [&](common::Article&& article) {
-                if (stop_requested()) throw StopReading{};
+                if (stopping()) throw StopReading{};
                 if (article.body.size() > options.max_body_bytes) {
                     diagnostics.warning(file.display_name, 0, "article " + quote_value(article.id.empty() ? article.title : article.id) +
                                                                   " has a body of " + std::to_string(article.body.size()) +

@@ -31,6 +31,10 @@ struct IndexOptions {
     /// Progress display: a bar on a terminal, periodic lines otherwise; none when quiet.
     bool quiet = false;
     DocumentBuilderOptions builder;
+    /// Set by the caller (a SIGINT handler, another thread) to stop reading: what was read is committed and
+    /// the summary says `interrupted`. Null: the run stops early only on a writer error. Each run has its own
+    /// stop state, so a run after a stopped one starts afresh.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 /// What an indexing run did.
@@ -61,9 +65,6 @@ void write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates
 
 /// Records the time of this write (UTC, ISO 8601) in the index metadata, for /api/stats; commit follows.
 void stamp_last_update(Xapian::WritableDatabase& db);
-
-/// Set to true (e.g. from a SIGINT handler) to stop reading: what was read is committed.
-std::atomic<bool>& stop_requested();
 
 /// Indexes `inputs` into the database at `db_path`. Bad records are reported to `diagnostics` and skipped.
 IndexSummary index_inputs(const std::string& db_path, const std::vector<std::string>& inputs,

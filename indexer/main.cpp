@@ -17,6 +17,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <cstdio>
@@ -48,7 +49,9 @@ const char* const k_overview =
     "Run 'dateline-index COMMAND --help' for the options of a command.\n"
     "Exit status: 0 ok, 1 failure, 2 usage error, 3 done but some input was skipped, 130 interrupted.\n";
 
-void on_sigint(int) { indexer::stop_requested() = true; }
+/// Ctrl-C and SIGTERM: the indexing run's cancel token (IndexOptions::cancel).
+std::atomic<bool> g_interrupted{false};
+void on_sigint(int) { g_interrupted = true; }
 
 int cmd_add(const std::vector<std::string>& args) {
     std::string db;
@@ -58,6 +61,7 @@ int cmd_add(const std::vector<std::string>& args) {
     std::vector<std::string> fields;
     std::vector<std::string> inputs;
     indexer::IndexOptions options;
+    options.cancel = &g_interrupted;
     po::options_description desc(
         "Usage: dateline-index [add] --db DIR [OPTIONS] INPUT...\n\n"
         "Index articles from files, directories (recursively), .gz files, or '-' (standard input).\n"

@@ -14,6 +14,8 @@
 #include "tests/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -245,6 +247,19 @@ TEST_CASE("re-running skips unchanged files, re-reads changed ones, replaces wit
     auto forced = indexer::index_inputs(db, {dir / "in"}, {}, options, diagnostics);
     CHECK(forced.files_read == 2);
     CHECK(Xapian::Database(db).get_doccount() == 3);
+
+    // A cancelled run stops before reading and says so; the next run in the same process starts afresh
+    // (the stop state was one global flag, never reset).
+    std::atomic<bool> cancel{true};
+    options.cancel = &cancel;
+    auto cancelled = indexer::index_inputs(db, {dir / "in"}, {}, options, diagnostics);
+    CHECK(cancelled.interrupted);
+    CHECK(cancelled.articles_indexed == 0);
+    cancel = false;
+    auto after_cancel = indexer::index_inputs(db, {dir / "in"}, {}, options, diagnostics);
+    CHECK_FALSE(after_cancel.interrupted);
+    CHECK(after_cancel.files_read == 2);
+    options.cancel = nullptr;
 
     // Deleting by id.
     CHECK(indexer::delete_articles(db, {"a2", "no-such-id"}) == 1);

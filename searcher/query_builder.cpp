@@ -559,6 +559,11 @@ std::string date_bound(std::string_view text, bool upper, std::string_view what)
     return out + std::string(text.substr(8, 2));
 }
 
+Xapian::Query constant_weight(double weight, const Xapian::Query& which) {
+    auto* fixed = new Xapian::FixedWeightPostingSource(weight);
+    return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(fixed->release()), which);
+}
+
 std::string sanitize_query(std::string_view raw, std::size_t max_bytes, std::vector<std::string>& warnings) {
     common::Utf8Repair repaired = common::repair_utf8(raw);
     if (repaired.decoded_as_latin1) {
@@ -708,8 +713,7 @@ Xapian::Query QueryBuilder::place_boost(const std::vector<std::string>& place_id
             // every candidate, eight B-tree lookups each: half the matching cost of "Trump Iran".
             std::vector<Xapian::Query> ranked;
             for (const auto& id : place_ids) ranked.emplace_back(schema::place_rank_term(k, id));
-            auto* fixed = new Xapian::FixedWeightPostingSource(weight);
-            sources.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(fixed->release()), any_of(ranked));
+            sources.push_back(constant_weight(weight, any_of(ranked)));
         } else {
             auto* source = new Xapian::ValueMapPostingSource(schema::k_slot_place_first + static_cast<Xapian::valueno>(k));
             for (const auto& id : place_ids) source->add_mapping(id, weight);

@@ -199,6 +199,10 @@ class QueryBuilder {
     QueryOptions m_options;
 };
 
+/// A weight-only query adding `weight` to every article `which` matches (a built-in posting source:
+/// remote shards know it). The place boost, the head's constant and coordination are made of these.
+Xapian::Query constant_weight(double weight, const Xapian::Query& which);
+
 /// Makes `raw` usable as query text: valid UTF-8 (invalid bytes replaced), control characters as spaces,
 /// at most `max_bytes` bytes (cut at a space when possible). Appends a warning for each change.
 std::string sanitize_query(std::string_view raw, std::size_t max_bytes, std::vector<std::string>& warnings);

@@ -30,13 +30,6 @@ constexpr Xapian::termcount k_related_terms = 20;
 
 using schema::id_term;
 
-/// A weight-only query adding `weight` to every article `which` matches (a built-in class: remote shards
-/// know it).
-Xapian::Query constant_weight(double weight, const Xapian::Query& which) {
-    auto* fixed = new Xapian::FixedWeightPostingSource(weight);
-    return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(fixed->release()), which);
-}
-
 /// "YYYYMMDD" → days since 1970-01-01, or std::nullopt.
 std::optional<std::int64_t> days_of(std::string_view ymd) {
     if (ymd.size() != 8 || !std::all_of(ymd.begin(), ymd.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;

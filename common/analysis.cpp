@@ -619,13 +619,51 @@ Xapian::termpos Analyzer::index_text(Xapian::Document& doc, std::string_view utf
     return index_tokens(doc, tokenize(utf8), lang, field, first_position);
 }
 
+void Analyzer::stems_of(const Token& tok, Lang lang, bool common_use, std::string_view& first, std::string_view& second) const {
+    first = {};
+    second = {};
+    if (is_stopword_in(tok.folded, lang)) return;
+    if ((tok.kind != TokenKind::word && tok.kind != TokenKind::compound) || (tok.capitalized && is_protected(tok.folded) && !common_use)) {
+        first = tok.folded;
+        return;
+    }
+    // Stems per (stemmer, word), cached per thread: word frequencies are Zipfian and Snowball is not free.
+    using StemCache = std::unordered_map<std::string, StemPair, TransparentHash, std::equal_to<>>;
+    thread_local std::unordered_map<std::string, StemCache> stem_caches;
+    const std::string& algorithm = algorithm_for(m_settings, lang);
+    StemCache& stem_cache = stem_caches[algorithm];
+    if (stem_cache.size() > 200000) stem_cache.clear();
+    auto it = stem_cache.find(tok.lower);
+    if (it == stem_cache.end()) {
+        SnowballStemmer& stemmer = thread_stemmer(algorithm);
+        StemPair pair;
+        pair.accented = common_stem(fold_accents(stemmer.stem(tok.lower)));
+        // Stemming unaccented input can give another stem; a query typed without accents uses that one.
+        if (tok.lower != tok.folded) pair.plain = common_stem(stemmer.stem(tok.folded));
+        if (pair.plain == pair.accented) pair.plain.clear();
+        it = stem_cache.emplace(tok.lower, std::move(pair)).first;
+    }
+    first = it->second.accented;
+    second = it->second.plain;
+}
+
+std::vector<std::string> Analyzer::index_stems(const Token& tok, Lang lang, bool common_use) const {
+    std::string_view first;
+    std::string_view second;
+    stems_of(tok, lang, common_use, first, second);
+    std::vector<std::string> out;
+    for (const std::string_view stem : {first, second}) {
+        if (!stem.empty()) out.emplace_back(stem);
+    }
+    return out;
+}
+
 Xapian::termpos Analyzer::index_tokens(Xapian::Document& doc, const std::vector<Token>& tokens, Lang lang,
                                        const FieldOptions& field, Xapian::termpos first_position,
                                        const std::unordered_set<std::string>* common_uses) const {
     Xapian::termpos last = first_position;
     const std::string word_prefix(field.word_prefix);
     const std::string stem_prefix(field.stem_prefix);
-    SnowballStemmer& stemmer = thread_stemmer(algorithm_for(m_settings, lang));
     std::string term;
     for (const Token& tok : tokens) {
         if (tok.folded.size() > k_max_term_bytes) continue;
@@ -637,37 +675,16 @@ Xapian::termpos Analyzer::index_tokens(Xapian::Document& doc, const std::vector<
         } else {
             doc.add_term(term, field.wdf_inc);
         }
-        if (is_stopword_in(tok.folded, lang)) continue;
+        std::string_view first;
+        std::string_view second;
+        stems_of(tok, lang, tok.sentence_start && common_uses && common_uses->count(tok.folded) > 0, first, second);
+        if (first.empty()) continue;  // a stopword
         if (tok.lower != tok.folded && field.exact_forms && tok.kind != TokenKind::compound) {
             doc.add_term(std::string(schema::k_prefix_exact).append(tok.lower), field.wdf_inc);
         }
-        if (tok.kind != TokenKind::word && tok.kind != TokenKind::compound) {
-            doc.add_term(stem_prefix + tok.folded, field.wdf_inc);
-            continue;
-        }
-        if (tok.capitalized && is_protected(tok.folded) &&
-            !(tok.sentence_start && common_uses && common_uses->count(tok.folded) > 0)) {
-            doc.add_term(stem_prefix + tok.folded, field.wdf_inc);
-            continue;
-        }
-        // Stems per (stemmer, word), cached per thread: word frequencies are Zipfian and Snowball is not free.
-        using StemCache = std::unordered_map<std::string, StemPair, TransparentHash, std::equal_to<>>;
-        thread_local std::unordered_map<const SnowballStemmer*, StemCache> stem_caches;
-        StemCache& stem_cache = stem_caches[&stemmer];
-        if (stem_cache.size() > 200000) stem_cache.clear();
-        auto it = stem_cache.find(tok.lower);
-        if (it == stem_cache.end()) {
-            StemPair pair;
-            pair.accented = common_stem(fold_accents(stemmer.stem(tok.lower)));
-            // Stemming unaccented input can give another stem; a query typed without accents uses that one.
-            if (tok.lower != tok.folded) pair.plain = common_stem(stemmer.stem(tok.folded));
-            if (pair.plain == pair.accented) pair.plain.clear();
-            it = stem_cache.emplace(tok.lower, std::move(pair)).first;
-        }
-        term.assign(stem_prefix).append(it->second.accented);
-        doc.add_term(term, field.wdf_inc);
-        if (!it->second.plain.empty()) {
-            term.assign(stem_prefix).append(it->second.plain);
+        for (const std::string_view stem : {first, second}) {
+            if (stem.empty()) continue;
+            term.assign(stem_prefix).append(stem);
             doc.add_term(term, field.wdf_inc);
         }
     }
@@ -675,7 +692,11 @@ Xapian::termpos Analyzer::index_tokens(Xapian::Document& doc, const std::vector<
 }
 
 std::string Analyzer::normalize_query(std::string_view utf8, const std::vector<std::string>& verbatim_fields) const {
-    const std::vector<Token> tokens = tokenize(utf8);
+    return normalize_query(utf8, tokenize(utf8), verbatim_fields);
+}
+
+std::string Analyzer::normalize_query(std::string_view utf8, const std::vector<Token>& tokens,
+                                      const std::vector<std::string>& verbatim_fields) const {
     std::string out;
     out.reserve(utf8.size());
     std::size_t copied = 0;  // bytes of `utf8` already handled
@@ -724,9 +745,11 @@ std::string Analyzer::normalize_query(std::string_view utf8, const std::vector<s
     return out;
 }
 
-std::vector<std::string> Analyzer::exact_terms(std::string_view utf8) const {
+std::vector<std::string> Analyzer::exact_terms(std::string_view utf8) const { return exact_terms(tokenize(utf8)); }
+
+std::vector<std::string> Analyzer::exact_terms(const std::vector<Token>& tokens) {
     std::vector<std::string> terms;
-    for (const Token& tok : tokenize(utf8)) {
+    for (const Token& tok : tokens) {
         if (tok.lower != tok.folded && tok.kind != TokenKind::compound) {
             std::string term = std::string(schema::k_prefix_exact) + tok.lower;
             if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(std::move(term));

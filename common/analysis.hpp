@@ -144,6 +144,12 @@ class Analyzer {
     /// common_uses: "aurora" in a physics abstract, "les paris"); the word's stem otherwise.
     std::string common_use_stem(std::string_view folded, Lang lang) const;
 
+    /// The stems (without prefix) a token of a `lang` text is indexed under, as index_tokens writes them:
+    /// none for a stopword; the folded form for numbers, symbols and protected names written with a
+    /// capital (unless `common_use`: the document uses that name as an ordinary word); else the word's
+    /// stem and, when stemming its unaccented form gives another stem, that one too.
+    std::vector<std::string> index_stems(const Token& tok, Lang lang, bool common_use = false) const;
+
     /// Adds the terms of `text` to `doc`, positions starting after `first_position`.
     /// Returns the last position used.
     Xapian::termpos index_text(Xapian::Document& doc, std::string_view utf8, Lang lang, const FieldOptions& field,
@@ -165,13 +171,21 @@ class Analyzer {
     /// (operators, quotes, brackets, field prefixes, wildcards) is kept; values of the fields named
     /// in `verbatim_fields` (e.g. date:) are copied unchanged.
     std::string normalize_query(std::string_view utf8, const std::vector<std::string>& verbatim_fields = {}) const;
+    /// The same, from the tokens of `utf8` (tokenize()), for a caller that has them already.
+    std::string normalize_query(std::string_view utf8, const std::vector<Token>& tokens,
+                                const std::vector<std::string>& verbatim_fields) const;
 
     /// The exact accented forms (prefix E) of the query's words that carry diacritics.
     std::vector<std::string> exact_terms(std::string_view utf8) const;
+    /// The same, from the query's tokens.
+    static std::vector<std::string> exact_terms(const std::vector<Token>& tokens);
 
   private:
     /// A stem that collides with a protected name, made distinct from it (see analysis.cpp).
     std::string common_stem(std::string stem) const;
+    /// index_stems without copies: `first` and `second` (either may be empty) stay valid until the next
+    /// call on this thread.
+    void stems_of(const Token& tok, Lang lang, bool common_use, std::string_view& first, std::string_view& second) const;
 
     AnalyzerSettings m_settings;
     std::shared_ptr<const ProtectedWords> m_protected;

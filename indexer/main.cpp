@@ -199,9 +199,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
         row["kind"] = kind_name(t.kind);
         row["lower"] = t.lower;
         row["folded"] = t.folded;
-        row["stem"] = t.kind == common::TokenKind::word || t.kind == common::TokenKind::compound
-                          ? (t.capitalized && analyzer->is_protected(t.folded) ? t.folded : analyzer->stem(t.lower, language))
-                          : t.folded;
+        // The analyzer's own rule, the one that writes the terms printed below.
+        row["stems"] = analyzer->index_stems(t, language);
         row["protected"] = analyzer->is_protected(t.folded);
         arr.push_back(row);
     }
@@ -219,11 +218,14 @@ int cmd_analyze(const std::vector<std::string>& args) {
         return k_exit_ok;
     }
     std::cout << "language: " << out["language"].get<std::string>() << " (" << method << ")\n\n";
-    std::printf("%-4s %-20s %-9s %-20s %-20s %s\n", "pos", "text", "kind", "folded", "stem", "offsets");
+    std::printf("%-4s %-20s %-9s %-20s %-20s %s\n", "pos", "text", "kind", "folded", "stems", "offsets");
     for (const auto& row : arr) {
+        std::string stems;
+        for (const auto& stem : row["stems"]) stems += (stems.empty() ? "" : " ") + stem.get<std::string>();
+        if (stems.empty()) stems = "(stopword)";
         std::printf("%-4u %-20s %-9s %-20s %-20s %zu-%zu%s\n", row["position"].get<unsigned>(),
                     row["text"].get<std::string>().c_str(), row["kind"].get<std::string>().c_str(),
-                    row["folded"].get<std::string>().c_str(), row["stem"].get<std::string>().c_str(),
+                    row["folded"].get<std::string>().c_str(), stems.c_str(),
                     row["start"].get<std::size_t>(), row["end"].get<std::size_t>(),
                     row["protected"].get<bool>() ? "  (protected name)" : "");
     }

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdio>
 #include <optional>
+#include <span>
 
 namespace dateline::searcher {
 
@@ -221,19 +222,27 @@ class SourceField : public Xapian::FieldProcessor {
     Xapian::Query operator()(const std::string& value) override { return Xapian::Query(schema::source_term(value)); }
 };
 
+/// The filter for a place name, code or id (place:/lieu: in the text, or a places filter beside it),
+/// noting the place in `found`; an empty query when the directory does not know it.
+Xapian::Query place_filter(const PlaceDirectory& places, std::string_view name, std::vector<PlaceRef>& found) {
+    const std::vector<PlaceRef> refs = places.resolve(name);
+    if (refs.empty()) return {};
+    found.push_back(refs.front());
+    return Xapian::Query(refs.front().filter_term());
+}
+
 /// place:"North Korea", lieu:Corée, place:KP, place:gn2013348 → the place's filter term.
 class PlaceField : public Xapian::FieldProcessor {
   public:
     PlaceField(ParseState& state, const PlaceDirectory& places, std::string field)
         : m_state(state), m_places(places), m_field(std::move(field)) {}
     Xapian::Query operator()(const std::string& value) override {
-        const std::vector<PlaceRef> refs = m_places.resolve(value);
-        if (refs.empty()) {
+        Xapian::Query filter = place_filter(m_places, value, m_state.places);
+        if (filter.empty()) {
             m_state.warn("unknown place '" + value + "' in '" + m_field + ":" + value + "': no article matches it");
             return no_article();
         }
-        m_state.places.push_back(refs.front());
-        return Xapian::Query(refs.front().filter_term());
+        return filter;
     }
 
   private:
@@ -242,7 +251,6 @@ class PlaceField : public Xapian::FieldProcessor {
     std::string m_field;
 };
 
-/// A reference-counted stopper for one language, owned by the QueryParser it is given to.
 /// A stopper owned by the caller (not released to the QueryParser: a reading switches between two).
 std::unique_ptr<Xapian::SimpleStopper> make_stopper(std::initializer_list<Lang> langs) {
     auto stopper = std::make_unique<Xapian::SimpleStopper>();
@@ -272,7 +280,15 @@ struct Lexed {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-Lexed lex(const common::Analyzer& analyzer, std::string_view s) {
+/// The tokens of `tokens` (the whole text's) inside the byte range [begin, end).
+std::span<const common::Token> tokens_within(const std::vector<common::Token>& tokens, std::size_t begin, std::size_t end) {
+    const auto first = std::find_if(tokens.begin(), tokens.end(), [&](const common::Token& t) { return t.begin >= begin; });
+    const auto last = std::find_if(first, tokens.end(), [&](const common::Token& t) { return t.end > end; });
+    return {first, last};
+}
+
+/// Reads the query's syntax around its tokens (`tokens`, from the analyzer, made once for the whole text).
+Lexed lex(std::string_view s, const std::vector<common::Token>& tokens) {
     Lexed out;
     std::vector<LexWord> run;
     auto end_run = [&] {
@@ -293,7 +309,7 @@ Lexed lex(const common::Analyzer& analyzer, std::string_view s) {
         if (c == '"') {
             end_run();
             const std::size_t next = skip_quoted(i);
-            for (const auto& t : analyzer.tokenize(s.substr(i + 1, next - i - 1))) {
+            for (const auto& t : tokens_within(tokens, i + 1, next)) {
                 if (t.kind != common::TokenKind::compound) out.has_text = true;
             }
             i = next;
@@ -330,23 +346,23 @@ Lexed lex(const common::Analyzer& analyzer, std::string_view s) {
         if (!chunk.empty() && chunk.back() == '*') {
             end_run();
             while (!chunk.empty() && chunk.back() == '*') chunk.remove_suffix(1);
-            const auto tokens = analyzer.tokenize(chunk);
-            if (!tokens.empty()) {
-                out.wildcard_prefixes.push_back(tokens.back().folded);
+            const auto prefix = tokens_within(tokens, offset, offset + chunk.size());
+            if (!prefix.empty()) {
+                out.wildcard_prefixes.push_back(prefix.back().folded);
                 out.has_text = true;
             }
             i = j;
             continue;
         }
-        for (const auto& t : analyzer.tokenize(chunk)) {
+        for (const auto& t : tokens_within(tokens, offset, j)) {
             if (t.kind == common::TokenKind::compound) continue;  // its parts follow
             LexWord w;
             w.folded = t.folded;
             w.capitalized = t.capitalized;
             w.accented = t.lower != t.folded;
             w.stop = common::is_stopword(t.folded);
-            w.begin = offset + t.begin;
-            w.end = offset + t.end;
+            w.begin = t.begin;
+            w.end = t.end;
             run.push_back(std::move(w));
             out.has_text = true;
         }
@@ -632,10 +648,11 @@ struct QueryBuilder::Impl {
     };
 
     const OpenIndex& index;
+    const QueryOptions options;
     ParseState state;
     std::vector<Reading> readings;
 
-    Impl(const OpenIndex& idx, const QueryOptions& options) : index(idx) {
+    Impl(const OpenIndex& idx, const QueryOptions& opts) : index(idx), options(opts) {
         for (const Lang lang : {Lang::en, Lang::fr}) {
             Reading r{lang, Xapian::QueryParser(), make_stopper({lang}), make_stopper({Lang::en, Lang::fr})};
             Xapian::QueryParser& qp = r.parser;
@@ -684,6 +701,244 @@ struct QueryBuilder::Impl {
         if (words.empty()) return {};
         return Xapian::Query(default_op, words.begin(), words.end());
     }
+    Xapian::Query place_boost(const std::vector<std::string>& place_ids) const {
+        if (place_ids.empty() || options.place_boost <= 0) return {};
+        std::vector<Xapian::Query> sources;
+        for (std::size_t k = 0; k < schema::k_place_slot_count; ++k) {
+            // The indexer writes an article's places most salient first, one per slot and rank term.
+            const double weight = options.place_boost *
+                                  (1.0 - (2.0 / 3.0) * static_cast<double>(k) / static_cast<double>(schema::k_place_slot_count - 1));
+            if (index.place_rank_terms) {
+                // A constant weight for the articles with a place at this rank. Xapian checks the (short) term
+                // lists for each candidate, and the fixed source at no cost; the slots' values were read for
+                // every candidate, eight B-tree lookups each: half the matching cost of "Trump Iran".
+                std::vector<Xapian::Query> ranked;
+                for (const auto& id : place_ids) ranked.emplace_back(schema::place_rank_term(k, id));
+                sources.push_back(constant_weight(weight, any_of(ranked)));
+            } else {
+                auto* source = new Xapian::ValueMapPostingSource(schema::k_slot_place_first + static_cast<Xapian::valueno>(k));
+                for (const auto& id : place_ids) source->add_mapping(id, weight);
+                source->set_default_weight(0.0);
+                sources.emplace_back(source->release());
+            }
+        }
+        return Xapian::Query(Xapian::Query::OP_OR, sources.begin(), sources.end());
+    }
+
+    // ---- The steps of build(), in order.
+
+    /// The plain words: all of them for spelling (out.words), and the first max_boost_words, by run, for
+    /// the boosts and place names (returned).
+    std::vector<std::vector<LexWord>> collect_words(const Lexed& lexed, BuiltQuery& out) const {
+        std::vector<std::vector<LexWord>> runs;
+        std::size_t budget = options.max_boost_words;
+        for (const auto& run : lexed.runs) {
+            for (const auto& w : run) {
+                const bool numeric = std::all_of(w.folded.begin(), w.folded.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+                if (!w.stop && !numeric) out.words.push_back({w.folded, w.begin, w.end, w.capitalized, w.accented});
+            }
+            out.content_words += static_cast<std::size_t>(std::count_if(run.begin(), run.end(), [](const LexWord& w) { return !w.stop; }));
+            if (budget == 0) continue;
+            const std::size_t n = std::min(budget, run.size());
+            runs.emplace_back(run.begin(), run.begin() + static_cast<std::ptrdiff_t>(n));
+            budget -= n;
+        }
+        return runs;
+    }
+
+    /// Places named by the words of each run, the longest name first (out.places); their spans.
+    std::vector<PlaceSpan> find_places(const std::vector<std::vector<LexWord>>& runs, BuiltQuery& out) const {
+        std::vector<PlaceSpan> spans;
+        for (const auto& run : runs) {
+            std::size_t i = 0;
+            while (i < run.size()) {
+                bool found = false;
+                for (std::size_t len = std::min(k_max_place_words, run.size() - i); len >= 1 && !found; --len) {
+                    if (run[i].stop || run[i + len - 1].stop) continue;
+                    const std::string_view words = std::string_view(out.sanitized).substr(run[i].begin, run[i + len - 1].end - run[i].begin);
+                    const auto place = index.places->named_in_query(words, run[i].capitalized);
+                    if (!place) continue;
+                    PlaceSpan span;
+                    for (std::size_t k = i; k < i + len; ++k) span.folded_words.push_back(run[k].folded);
+                    span.place = *place;
+                    const bool seen = std::any_of(out.places.begin(), out.places.end(), [&](const QueryPlace& p) { return p.place == *place; });
+                    if (!seen) out.places.push_back({std::string(words), *place, {}});
+                    spans.push_back(std::move(span));
+                    i += len;
+                    found = true;
+                }
+                if (!found) ++i;
+            }
+        }
+        return spans;
+    }
+
+    /// The readings, each parsed twice: plain words OR-ed (what the list holds: out.text), and AND-ed (its
+    /// head: out.all_words). Operators, phrases, +required and -excluded words and filters mean the same in
+    /// both. Throws the first error of a field processor.
+    void parse_readings(const Lexed& lexed, const std::vector<PlaceSpan>& spans, BuiltQuery& out) {
+        const common::Analyzer& analyzer = *index.analyzer;
+        state.clear();
+        std::string syntax_error;
+        // The query's language, when its function words (or CLD2) say so; not from the mere absence of accents.
+        const common::LanguageGuess guess = common::detect_language(out.sanitized);
+        const Lang query_lang = guess.method == "cld2" || guess.method == "stopwords" ? guess.lang : Lang::unknown;
+        std::unordered_set<std::string> capitalized;
+        for (const auto& run : lexed.runs) {
+            for (const auto& w : run) {
+                if (w.capitalized) capitalized.insert(w.folded);
+            }
+        }
+        auto widen = [&](const Xapian::Query& q, Lang lang) {
+            return add_common_uses(expand_places(q, lang, spans, analyzer), lang, capitalized, analyzer, index.database);
+        };
+        std::vector<Xapian::Query> any_readings;
+        std::vector<Xapian::Query> all_readings;
+        std::vector<std::string> seen;
+        // Each distinct word-level part, and whether the reading of the query's language has it.
+        std::vector<std::pair<Xapian::Query, bool>> parts;
+        std::vector<std::string> seen_parts;
+        for (auto& reading : readings) {
+            Xapian::Query any = parse(reading, out.normalized, lexed, Xapian::Query::OP_OR, query_lang, syntax_error);
+            if (any.empty()) continue;
+            any = widen(any, reading.lang);
+            std::string description = any.get_description();
+            if (std::find(seen.begin(), seen.end(), description) != seen.end()) continue;
+            seen.push_back(std::move(description));
+            all_readings.push_back(widen(parse(reading, out.normalized, lexed, Xapian::Query::OP_AND, query_lang, syntax_error), reading.lang));
+            const bool own = query_lang == Lang::unknown || query_lang == reading.lang;
+            for (auto& part : word_parts_of(any)) {
+                std::string d = part.get_description();
+                if (const auto at = std::find(seen_parts.begin(), seen_parts.end(), d); at != seen_parts.end()) {
+                    parts[static_cast<std::size_t>(at - seen_parts.begin())].second |= own;
+                    continue;
+                }
+                seen_parts.push_back(std::move(d));
+                parts.emplace_back(std::move(part), own);
+            }
+            any_readings.push_back(std::move(any));
+        }
+        if (!state.errors.empty()) throw common::UsageError(state.errors.front());
+        if (!syntax_error.empty()) {
+            out.warnings.push_back("query syntax error (" + syntax_error + "); searched for the words without the operators");
+        }
+        for (auto& w : state.warnings) out.warnings.push_back(std::move(w));
+        // Readings that are plain disjunctions of words (no filter, exclusion or required word written in the
+        // text) are one disjunction of their distinct parts: the same articles, each word weighed once.
+        const bool plain = std::all_of(any_readings.begin(), any_readings.end(), [](const Xapian::Query& r) { return !is_positive_chain(r.get_type()); });
+        // A query whose language is known counts the words of its own reading; the other reading's forms of
+        // them (another stem, "injur" beside "injuri") only add a share of their weight.
+        std::vector<Xapian::Query> weighed;
+        for (const auto& [part, own] : parts) {
+            if (own) out.word_parts.push_back(part);
+            weighed.push_back(own ? part : scaled(part, options.other_reading_weight));
+        }
+        if (options.weigh_each_word_once && any_readings.size() > 1 && plain) {
+            out.text = any_of(weighed);
+            out.readings = {out.text};
+        } else {
+            out.text = any_of(any_readings);
+            out.readings = std::move(any_readings);
+        }
+        if (Xapian::Query all = any_of(all_readings); all.get_description() != out.text.get_description()) out.all_words = std::move(all);
+        collect_highlight(out.text, analyzer, out.highlight);
+    }
+
+    /// The phrase and proximity boosts of the words of each run (short queries only), and the exact
+    /// accented forms.
+    void add_word_boosts(const std::vector<std::vector<LexWord>>& runs, const std::vector<common::Token>& tokens, BuiltQuery& out) const {
+        std::vector<Xapian::Query> phrases;
+        std::vector<Xapian::Query> near;
+        for (const auto& run : runs) {
+            std::vector<std::size_t> content;
+            for (std::size_t k = 0; k < run.size(); ++k) {
+                if (!run[k].stop) content.push_back(k);
+            }
+            for (std::size_t c = 0; c + 1 < content.size(); ++c) {
+                const std::size_t a = content[c];
+                const std::size_t b = content[c + 1];
+                if (b - a > k_max_phrase_gap) continue;
+                // The two content words in order, the stopwords between them as a window ("Corée du Nord": coree,
+                // then nord within 3): a stopword's positions, read for every candidate, would cost the most.
+                const std::array<Xapian::Query, 2> terms = {Xapian::Query(run[a].folded), Xapian::Query(run[b].folded)};
+                phrases.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(b - a + 1));
+            }
+            if (content.size() >= 2) {
+                std::vector<Xapian::Query> terms;
+                for (const std::size_t k : content) terms.emplace_back(run[k].folded);
+                const auto window = static_cast<Xapian::termcount>(std::max<std::size_t>(8, 2 * content.size() + 2));
+                near.emplace_back(Xapian::Query::OP_NEAR, terms.begin(), terms.end(), window);
+            }
+        }
+        auto& boosts = out.boost_parts;
+        if (out.words.size() <= options.max_phrase_boost_words) {
+            for (const auto& phrase : phrases) boosts.push_back({"phrase", scaled(phrase, options.phrase_boost), true});
+            for (const auto& n : near) boosts.push_back({"proximity", scaled(n, options.proximity_boost), true});
+        }
+        if (out.has_text) {
+            const std::vector<std::string> exact = common::Analyzer::exact_terms(tokens);
+            if (!exact.empty()) {
+                boosts.push_back({"exact forms", scaled(Xapian::Query(Xapian::Query::OP_OR, exact.begin(), exact.end()), options.exact_form_boost)});
+                for (const auto& e : exact) out.highlight.exact.insert(e.substr(schema::k_prefix_exact.size()));
+            }
+        }
+    }
+
+    /// The filters given beside the text (out.filter); the places they name.
+    std::vector<PlaceRef> apply_filters(const QueryFilters& filters, BuiltQuery& out) const {
+        std::vector<Xapian::Query> filter_parts;
+        std::vector<PlaceRef> places;
+        if (!filters.from.empty() || !filters.to.empty()) {
+            const std::string lo = filters.from.empty() ? std::string() : date_bound(filters.from, false, "from date");
+            const std::string hi = filters.to.empty() ? std::string() : date_bound(filters.to, true, "to date");
+            if (!lo.empty() && !hi.empty() && lo > hi) {
+                throw common::UsageError("the from date '" + filters.from + "' is after the to date '" + filters.to + "'");
+            }
+            filter_parts.push_back(date_filter(lo, hi, index.database));
+        }
+        if (!filters.places.empty()) {
+            std::vector<Xapian::Query> any_place;
+            for (const auto& name : filters.places) {
+                if (Xapian::Query q = place_filter(*index.places, name, places); !q.empty()) {
+                    any_place.push_back(std::move(q));
+                } else {
+                    out.warnings.push_back("unknown place '" + name + "': no article matches it");
+                }
+            }
+            filter_parts.push_back(any_place.empty() ? no_article() : any_of(any_place));
+        }
+        if (!filters.lang.empty()) {
+            const auto lang = common::parse_lang(filters.lang);
+            if (!lang) throw common::UsageError("unknown language '" + filters.lang + "'; expected one of: en, fr");
+            filter_parts.emplace_back(schema::lang_term(common::lang_code(*lang)));
+        }
+        if (!filters.source.empty()) filter_parts.emplace_back(schema::source_term(filters.source));
+        if (!filter_parts.empty()) {
+            out.filter = filter_parts.size() == 1 ? filter_parts.front()
+                                                   : Xapian::Query(Xapian::Query::OP_AND, filter_parts.begin(), filter_parts.end());
+        }
+        return places;
+    }
+
+    /// Places named in words or filters weigh by how central they are to each article; their names are
+    /// highlighted whole.
+    void add_place_boost(const std::vector<PlaceRef>& filter_places, BuiltQuery& out) const {
+        std::vector<std::string> boost_ids;
+        auto add_place = [&](const PlaceRef& p) {
+            if (std::find(boost_ids.begin(), boost_ids.end(), p.id) == boost_ids.end()) boost_ids.push_back(p.id);
+            for (const auto& name : index.places->names(p.id)) {
+                std::vector<std::string> words;
+                for (const auto& t : index.analyzer->tokenize(name)) {
+                    if (t.kind != common::TokenKind::compound) words.push_back(t.folded);
+                }
+                auto& names = out.highlight.phrases;
+                if (!words.empty() && std::find(names.begin(), names.end(), words) == names.end()) names.push_back(std::move(words));
+            }
+        };
+        for (const auto& p : out.places) add_place(p.place);
+        for (const auto& p : filter_places) add_place(p);
+        if (Xapian::Query places = place_boost(boost_ids); !places.empty()) out.boost_parts.push_back({"places", std::move(places)});
+    }
 };
 
 QueryBuilder::QueryBuilder(const OpenIndex& index, QueryOptions options)
@@ -691,245 +946,26 @@ QueryBuilder::QueryBuilder(const OpenIndex& index, QueryOptions options)
 
 QueryBuilder::~QueryBuilder() = default;
 
-Xapian::Query QueryBuilder::place_filter(std::string_view name, std::vector<std::string>& warnings) const {
-    const std::vector<PlaceRef> refs = m_impl->index.places->resolve(name);
-    if (refs.empty()) {
-        warnings.push_back("unknown place '" + std::string(name) + "': no article matches it");
-        return no_article();
-    }
-    return Xapian::Query(refs.front().filter_term());
-}
-
-Xapian::Query QueryBuilder::place_boost(const std::vector<std::string>& place_ids) const {
-    if (place_ids.empty() || m_options.place_boost <= 0) return {};
-    std::vector<Xapian::Query> sources;
-    for (std::size_t k = 0; k < schema::k_place_slot_count; ++k) {
-        // The indexer writes an article's places most salient first, one per slot and rank term.
-        const double weight = m_options.place_boost *
-                              (1.0 - (2.0 / 3.0) * static_cast<double>(k) / static_cast<double>(schema::k_place_slot_count - 1));
-        if (m_impl->index.place_rank_terms) {
-            // A constant weight for the articles with a place at this rank. Xapian checks the (short) term
-            // lists for each candidate, and the fixed source at no cost; the slots' values were read for
-            // every candidate, eight B-tree lookups each: half the matching cost of "Trump Iran".
-            std::vector<Xapian::Query> ranked;
-            for (const auto& id : place_ids) ranked.emplace_back(schema::place_rank_term(k, id));
-            sources.push_back(constant_weight(weight, any_of(ranked)));
-        } else {
-            auto* source = new Xapian::ValueMapPostingSource(schema::k_slot_place_first + static_cast<Xapian::valueno>(k));
-            for (const auto& id : place_ids) source->add_mapping(id, weight);
-            source->set_default_weight(0.0);
-            sources.emplace_back(source->release());
-        }
-    }
-    return Xapian::Query(Xapian::Query::OP_OR, sources.begin(), sources.end());
-}
+Xapian::Query QueryBuilder::place_boost(const std::vector<std::string>& place_ids) const { return m_impl->place_boost(place_ids); }
 
 BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filters) {
     const common::Analyzer& analyzer = *m_impl->index.analyzer;
-    const PlaceDirectory& directory = *m_impl->index.places;
     BuiltQuery out;
     out.sanitized = sanitize_query(text, m_options.max_query_bytes, out.warnings);
-    const Lexed lexed = lex(analyzer, out.sanitized);
+    // Tokenized once: the syntax around the words, the QueryParser's text and the exact forms read these.
+    const std::vector<common::Token> tokens = analyzer.tokenize(out.sanitized);
+    const Lexed lexed = lex(out.sanitized, tokens);
     out.has_text = lexed.has_text;
     out.highlight.prefixes = lexed.wildcard_prefixes;
-    out.normalized = analyzer.normalize_query(out.sanitized, {k_query_filter_fields.begin(), k_query_filter_fields.end()});
+    out.normalized = analyzer.normalize_query(out.sanitized, tokens, {k_query_filter_fields.begin(), k_query_filter_fields.end()});
 
-    // Plain words: for spelling, and (the first max_boost_words) for boosts and place names.
-    std::vector<std::vector<LexWord>> runs;
-    std::size_t budget = m_options.max_boost_words;
-    for (const auto& run : lexed.runs) {
-        for (const auto& w : run) {
-            const bool numeric = std::all_of(w.folded.begin(), w.folded.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-            if (!w.stop && !numeric) out.words.push_back({w.folded, w.begin, w.end, w.capitalized, w.accented});
-        }
-        if (budget == 0) continue;
-        const std::size_t n = std::min(budget, run.size());
-        runs.emplace_back(run.begin(), run.begin() + static_cast<std::ptrdiff_t>(n));
-        budget -= n;
-    }
-
-    // Places named by query words: the longest name first.
-    std::vector<PlaceSpan> spans;
-    for (const auto& run : runs) {
-        std::size_t i = 0;
-        while (i < run.size()) {
-            bool found = false;
-            for (std::size_t len = std::min(k_max_place_words, run.size() - i); len >= 1 && !found; --len) {
-                if (run[i].stop || run[i + len - 1].stop) continue;
-                const std::string_view words = std::string_view(out.sanitized).substr(run[i].begin, run[i + len - 1].end - run[i].begin);
-                const auto place = directory.named_in_query(words, run[i].capitalized);
-                if (!place) continue;
-                PlaceSpan span;
-                for (std::size_t k = i; k < i + len; ++k) span.folded_words.push_back(run[k].folded);
-                span.place = *place;
-                const bool seen = std::any_of(out.places.begin(), out.places.end(), [&](const QueryPlace& p) { return p.place == *place; });
-                if (!seen) out.places.push_back({std::string(words), *place, {}});
-                spans.push_back(std::move(span));
-                i += len;
-                found = true;
-            }
-            if (!found) ++i;
-        }
-    }
-
-    // The readings, each parsed twice: plain words OR-ed (what the list holds), and AND-ed (its head).
-    // Operators, phrases, +required and -excluded words and filters mean the same in both.
-    m_impl->state.clear();
-    std::string syntax_error;
-    // The query's language, when its function words (or CLD2) say so; not from the mere absence of accents.
-    const common::LanguageGuess guess = common::detect_language(out.sanitized);
-    const Lang query_lang = guess.method == "cld2" || guess.method == "stopwords" ? guess.lang : Lang::unknown;
-    std::vector<Xapian::Query> readings;
-    std::vector<Xapian::Query> all_readings;
-    std::unordered_set<std::string> capitalized;
-    for (const auto& run : lexed.runs) {
-        for (const auto& w : run) {
-            if (w.capitalized) capitalized.insert(w.folded);
-        }
-    }
-    std::vector<std::string> seen;
-    // Each distinct word-level part, and whether the reading of the query's language has it.
-    std::vector<std::pair<Xapian::Query, bool>> parts;
-    std::vector<std::string> seen_parts;
-    for (auto& reading : m_impl->readings) {
-        Xapian::Query any = m_impl->parse(reading, out.normalized, lexed, Xapian::Query::OP_OR, query_lang, syntax_error);
-        if (any.empty()) continue;
-        any = add_common_uses(expand_places(any, reading.lang, spans, analyzer), reading.lang, capitalized, analyzer, m_impl->index.database);
-        std::string description = any.get_description();
-        if (std::find(seen.begin(), seen.end(), description) != seen.end()) continue;
-        seen.push_back(std::move(description));
-        Xapian::Query all = m_impl->parse(reading, out.normalized, lexed, Xapian::Query::OP_AND, query_lang, syntax_error);
-        all_readings.push_back(add_common_uses(expand_places(all, reading.lang, spans, analyzer), reading.lang, capitalized, analyzer, m_impl->index.database));
-        const bool own = query_lang == Lang::unknown || query_lang == reading.lang;
-        for (auto& part : word_parts_of(any)) {
-            std::string d = part.get_description();
-            if (const auto at = std::find(seen_parts.begin(), seen_parts.end(), d); at != seen_parts.end()) {
-                parts[static_cast<std::size_t>(at - seen_parts.begin())].second |= own;
-                continue;
-            }
-            seen_parts.push_back(std::move(d));
-            parts.emplace_back(std::move(part), own);
-        }
-        readings.push_back(std::move(any));
-    }
-    ParseState& state = m_impl->state;
-    if (!state.errors.empty()) throw common::UsageError(state.errors.front());
-    if (!syntax_error.empty()) {
-        out.warnings.push_back("query syntax error (" + syntax_error + "); searched for the words without the operators");
-    }
-    for (auto& w : state.warnings) out.warnings.push_back(std::move(w));
-    // Readings that are plain disjunctions of words (no filter, exclusion or required word written in the
-    // text) are one disjunction of their distinct parts: the same articles, each word weighed once.
-    const bool plain = std::all_of(readings.begin(), readings.end(), [](const Xapian::Query& r) { return !is_positive_chain(r.get_type()); });
-    // A query whose language is known counts the words of its own reading; the other reading's forms of
-    // them (another stem, "injur" beside "injuri") only add a share of their weight.
-    std::vector<Xapian::Query> weighed;
-    for (const auto& [part, own] : parts) {
-        if (own) out.word_parts.push_back(part);
-        weighed.push_back(own ? part : scaled(part, m_options.other_reading_weight));
-    }
-    if (m_options.weigh_each_word_once && readings.size() > 1 && plain) {
-        out.text = any_of(weighed);
-        out.readings = {out.text};
-    } else {
-        out.text = any_of(readings);
-        out.readings = std::move(readings);
-    }
-    if (Xapian::Query all = any_of(all_readings); all.get_description() != out.text.get_description()) out.all_words = std::move(all);
-    for (const auto& run : lexed.runs) {
-        out.content_words += static_cast<std::size_t>(std::count_if(run.begin(), run.end(), [](const LexWord& w) { return !w.stop; }));
-    }
-    collect_highlight(out.text, analyzer, out.highlight);
-
-    // Boosts: phrases and proximity of the words of each run, exact accented forms, named places.
-    std::vector<Xapian::Query> phrases;
-    std::vector<Xapian::Query> near;
-    for (const auto& run : runs) {
-        std::vector<std::size_t> content;
-        for (std::size_t k = 0; k < run.size(); ++k) {
-            if (!run[k].stop) content.push_back(k);
-        }
-        for (std::size_t c = 0; c + 1 < content.size(); ++c) {
-            const std::size_t a = content[c];
-            const std::size_t b = content[c + 1];
-            if (b - a > k_max_phrase_gap) continue;
-            // The two content words in order, the stopwords between them as a window ("Corée du Nord": coree,
-            // then nord within 3): a stopword's positions, read for every candidate, would cost the most.
-            const std::array<Xapian::Query, 2> terms = {Xapian::Query(run[a].folded), Xapian::Query(run[b].folded)};
-            phrases.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(b - a + 1));
-        }
-        if (content.size() >= 2) {
-            std::vector<Xapian::Query> terms;
-            for (const std::size_t k : content) terms.emplace_back(run[k].folded);
-            const auto window = static_cast<Xapian::termcount>(std::max<std::size_t>(8, 2 * content.size() + 2));
-            near.emplace_back(Xapian::Query::OP_NEAR, terms.begin(), terms.end(), window);
-        }
-    }
-    auto& boosts = out.boost_parts;
-    const bool short_query = out.words.size() <= m_options.max_phrase_boost_words;
-    if (short_query) {
-        for (const auto& phrase : phrases) boosts.push_back({"phrase", scaled(phrase, m_options.phrase_boost), true});
-        for (const auto& n : near) boosts.push_back({"proximity", scaled(n, m_options.proximity_boost), true});
-    }
-    if (out.has_text) {
-        const std::vector<std::string> exact = analyzer.exact_terms(out.sanitized);
-        if (!exact.empty()) {
-            boosts.push_back({"exact forms", scaled(Xapian::Query(Xapian::Query::OP_OR, exact.begin(), exact.end()), m_options.exact_form_boost)});
-            for (const auto& e : exact) out.highlight.exact.insert(e.substr(schema::k_prefix_exact.size()));
-        }
-    }
-
-    // Filters given beside the text.
-    std::vector<Xapian::Query> filter_parts;
-    std::vector<PlaceRef> filter_places = state.places;
-    if (!filters.from.empty() || !filters.to.empty()) {
-        const std::string lo = filters.from.empty() ? std::string() : date_bound(filters.from, false, "from date");
-        const std::string hi = filters.to.empty() ? std::string() : date_bound(filters.to, true, "to date");
-        if (!lo.empty() && !hi.empty() && lo > hi) {
-            throw common::UsageError("the from date '" + filters.from + "' is after the to date '" + filters.to + "'");
-        }
-        filter_parts.push_back(date_filter(lo, hi, m_impl->index.database));
-    }
-    if (!filters.places.empty()) {
-        std::vector<Xapian::Query> any_place;
-        for (const auto& name : filters.places) {
-            const std::vector<PlaceRef> refs = directory.resolve(name);
-            if (refs.empty()) {
-                out.warnings.push_back("unknown place '" + name + "': no article matches it");
-                continue;
-            }
-            any_place.emplace_back(refs.front().filter_term());
-            filter_places.push_back(refs.front());
-        }
-        filter_parts.push_back(any_place.empty() ? no_article() : any_of(any_place));
-    }
-    if (!filters.lang.empty()) {
-        const auto lang = common::parse_lang(filters.lang);
-        if (!lang) throw common::UsageError("unknown language '" + filters.lang + "'; expected one of: en, fr");
-        filter_parts.emplace_back(schema::lang_term(common::lang_code(*lang)));
-    }
-    if (!filters.source.empty()) filter_parts.emplace_back(schema::source_term(filters.source));
-    if (!filter_parts.empty()) {
-        out.filter = filter_parts.size() == 1 ? filter_parts.front()
-                                               : Xapian::Query(Xapian::Query::OP_AND, filter_parts.begin(), filter_parts.end());
-    }
-
-    // Places named in words or filters weigh by how central they are to each article.
-    std::vector<std::string> boost_ids;
-    auto add_place = [&](const PlaceRef& p) {
-        if (std::find(boost_ids.begin(), boost_ids.end(), p.id) == boost_ids.end()) boost_ids.push_back(p.id);
-        for (const auto& name : directory.names(p.id)) {
-            std::vector<std::string> words;
-            for (const auto& t : analyzer.tokenize(name)) {
-                if (t.kind != common::TokenKind::compound) words.push_back(t.folded);
-            }
-            auto& names = out.highlight.phrases;
-            if (!words.empty() && std::find(names.begin(), names.end(), words) == names.end()) names.push_back(std::move(words));
-        }
-    };
-    for (const auto& p : out.places) add_place(p.place);
-    for (const auto& p : filter_places) add_place(p);
-    if (Xapian::Query places = place_boost(boost_ids); !places.empty()) boosts.push_back({"places", std::move(places)});
+    const std::vector<std::vector<LexWord>> runs = m_impl->collect_words(lexed, out);
+    const std::vector<PlaceSpan> spans = m_impl->find_places(runs, out);
+    m_impl->parse_readings(lexed, spans, out);
+    m_impl->add_word_boosts(runs, tokens, out);
+    std::vector<PlaceRef> places = m_impl->state.places;  // of place:/lieu: in the text
+    for (auto& p : m_impl->apply_filters(filters, out)) places.push_back(std::move(p));
+    m_impl->add_place_boost(places, out);
     return out;
 }
 

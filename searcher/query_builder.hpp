@@ -186,9 +186,6 @@ class QueryBuilder {
     /// Throws common::UsageError naming the part for a bad date, language or filter value.
     BuiltQuery build(std::string_view text, const QueryFilters& filters);
 
-    /// The boolean filter for a place name, code or id; when unknown, a filter no article passes and a warning.
-    Xapian::Query place_filter(std::string_view name, std::vector<std::string>& warnings) const;
-
     /// A weight-only query favouring articles whose most salient places are `place_ids`: from the place
     /// rank terms when the index has them, else from the place slots (the same weights).
     Xapian::Query place_boost(const std::vector<std::string>& place_ids) const;

@@ -34,16 +34,9 @@ void index_files(const std::string& db, const std::vector<std::string>& inputs) 
     indexer::index_inputs(db, inputs, indexer::SourceOptions{}, options, diagnostics);
 }
 
-void index_articles(const std::string& db, std::vector<common::Article> articles, const std::vector<std::string>& collapse_keys) {
-    Xapian::WritableDatabase out = indexer::open_writable_index(db);
-    const indexer::DocumentBuilder builder(indexer::make_index_analyzer(), indexer::DocumentBuilderOptions{});
-    for (std::size_t k = 0; k < articles.size(); ++k) {
-        // Places given in the article are kept by the builder (it extracts places only when there are none).
-        indexer::BuiltDocument built = builder.build(articles[k]);
-        if (k < collapse_keys.size() && !collapse_keys[k].empty()) built.document.add_value(common::schema::k_slot_collapse, collapse_keys[k]);
-        out.replace_document(built.id_term, built.document);
-    }
-    out.commit();
+void index_articles(const std::string& db, std::vector<common::Article> articles) {
+    // Places given in the article are kept by the builder (it extracts places only when there are none).
+    indexer::write_articles(db, articles);
 }
 
 namespace {

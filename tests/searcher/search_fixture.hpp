@@ -24,10 +24,9 @@ using TempDir = dateline::testing::TempDir;
 /// Indexes `inputs` (files or directories) into a new database at `db` with dateline-index's pipeline.
 void index_files(const std::string& db, const std::vector<std::string>& inputs);
 
-/// Writes `articles` to a new database at `db` through the indexer's DocumentBuilder; a non-empty
-/// `collapse_keys[i]` replaces article i's near-duplicate key.
-void index_articles(const std::string& db, std::vector<common::Article> articles,
-                    const std::vector<std::string>& collapse_keys = {});
+/// Writes `articles` to the database at `db` through the indexer's write path (indexer::write_articles:
+/// the index's analyzer, near-duplicates grouped, committed).
+void index_articles(const std::string& db, std::vector<common::Article> articles);
 
 /// The sample corpus (every format) indexed once for the whole test run.
 const std::string& sample_db();

@@ -86,7 +86,7 @@ class Gazetteer {
     /// Minimum population of a city or region whose name words are protected.
     static constexpr std::uint64_t k_protected_min_population = 100000;
 
-    struct Data;  ///< The loaded tables and the name index (places.cpp).
+    struct Data;  ///< The loaded tables and the name index (gazetteer_data.hpp).
 
   private:
     explicit Gazetteer(std::shared_ptr<const Data> data) : m_data(std::move(data)) {}

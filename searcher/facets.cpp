@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <deque>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -18,7 +19,18 @@ namespace dateline::searcher {
 
 namespace schema = common::schema;
 
+const std::array<FacetSpec, 5> k_facets = {{
+    {"years", schema::k_slot_year, 1, FacetSpec::Listing::timeline, false, &Facets::years},
+    {"places", schema::k_slot_place_first, schema::k_place_slot_count, FacetSpec::Listing::top_n, true, &Facets::places},
+    {"countries", schema::k_slot_country_first, schema::k_country_slot_count, FacetSpec::Listing::top_n, true, &Facets::countries},
+    {"languages", schema::k_slot_lang, 1, FacetSpec::Listing::top_ten, false, &Facets::languages},
+    {"sources", schema::k_slot_source, 1, FacetSpec::Listing::top_n, false, &Facets::sources},
+}};
+
 namespace {
+
+/// The timeline facet (years): the drill-downs and the undated count hang on it.
+constexpr std::size_t k_years = 0;
 
 bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -74,30 +86,64 @@ std::vector<FacetCount> top_of(const std::map<std::string, std::size_t>& counts,
     return out;
 }
 
+/// Every year from the first to the last with matches, ascending, 0 between; `undated` gets the matches
+/// (of `counted`) without a year.
+std::vector<FacetCount> timeline(const std::map<std::string, std::size_t>& years, std::size_t& undated, std::size_t counted) {
+    std::size_t dated = 0;
+    int first = 0;
+    int last = 0;
+    for (const auto& [value, count] : years) {
+        dated += count;
+        if (value.size() != 4 || !all_digits(value)) continue;
+        const int y = std::stoi(value);
+        if (first == 0) first = y;
+        last = y;
+    }
+    undated = counted - std::min(counted, dated);
+    std::vector<FacetCount> out;
+    for (int y = first; first != 0 && y <= last; ++y) {
+        const auto it = years.find(std::to_string(y));
+        out.push_back({std::to_string(y), it == years.end() ? 0 : it->second, {}});
+    }
+    return out;
+}
+
 }  // namespace
 
 // ---- Columns: facet values in memory, for indexes whose shards are all local.
 
-/// The slots held as columns, in column order: year, language, source, the place slots, the country slots,
-/// the collapse key.
-constexpr std::size_t k_column_year = 0;
-constexpr std::size_t k_column_lang = 1;
-constexpr std::size_t k_column_source = 2;
-constexpr std::size_t k_column_place_first = 3;
-constexpr std::size_t k_column_country_first = k_column_place_first + schema::k_place_slot_count;
-constexpr std::size_t k_column_collapse = k_column_country_first + schema::k_country_slot_count;
-constexpr std::size_t k_column_count = k_column_collapse + 1;
+/// The slots held as columns: those of each facet of k_facets in order, then the collapse key.
+struct ColumnLayout {
+    /// The first column of each facet; facet f has columns first[f] .. first[f + 1] - 1.
+    std::array<std::size_t, k_facets.size() + 1> first{};
+    std::vector<Xapian::valueno> slots;
+    std::size_t collapse = 0;
+    ColumnLayout() {
+        for (std::size_t f = 0; f < k_facets.size(); ++f) {
+            first[f] = slots.size();
+            for (std::size_t k = 0; k < k_facets[f].slot_count; ++k) slots.push_back(k_facets[f].first_slot + static_cast<Xapian::valueno>(k));
+        }
+        first[k_facets.size()] = slots.size();
+        collapse = slots.size();
+        slots.push_back(schema::k_slot_collapse);
+    }
+};
+
+const ColumnLayout& column_layout() {
+    static const ColumnLayout layout;
+    return layout;
+}
 
 class FacetColumns {
   public:
-    explicit FacetColumns(const Xapian::Database& db) : m_values(1) {
+    explicit FacetColumns(const Xapian::Database& db) : m_values(1), m_columns(column_layout().slots.size()) {
         // Value 0 of the dictionary stands for "no value".
         const std::size_t size = static_cast<std::size_t>(db.get_lastdocid()) + 1;
         std::unordered_map<std::string, std::uint32_t> ids;
-        for (std::size_t c = 0; c < k_column_count; ++c) {
+        for (std::size_t c = 0; c < m_columns.size(); ++c) {
             auto& column = m_columns[c];
             column.assign(size, 0);
-            const Xapian::valueno slot = slot_of(c);
+            const Xapian::valueno slot = column_layout().slots[c];
             // One sequential walk of the slot's value stream: cheap, unlike a lookup per document.
             for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
                 const std::string value = *it;
@@ -106,15 +152,6 @@ class FacetColumns {
                 if (it.get_docid() < size) column[it.get_docid()] = pos->second;
             }
         }
-    }
-
-    static Xapian::valueno slot_of(std::size_t column) {
-        if (column == k_column_year) return schema::k_slot_year;
-        if (column == k_column_lang) return schema::k_slot_lang;
-        if (column == k_column_source) return schema::k_slot_source;
-        if (column < k_column_country_first) return schema::k_slot_place_first + static_cast<Xapian::valueno>(column - k_column_place_first);
-        if (column == k_column_collapse) return schema::k_slot_collapse;
-        return schema::k_slot_country_first + static_cast<Xapian::valueno>(column - k_column_country_first);
     }
 
     /// Interned value of `docid` in `column` (0: none).
@@ -127,7 +164,7 @@ class FacetColumns {
 
   private:
     std::vector<std::string> m_values;
-    std::array<std::vector<std::uint32_t>, k_column_count> m_columns;
+    std::vector<std::vector<std::uint32_t>> m_columns;
 };
 
 namespace {
@@ -167,13 +204,9 @@ std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index) {
 struct FacetCounter::Spies {
     /// With columns.
     MatchRecorder recorder;
-    /// Without columns.
-    std::optional<Xapian::ValueCountMatchSpy> years;
-    std::optional<Xapian::ValueCountMatchSpy> languages;
-    std::optional<Xapian::ValueCountMatchSpy> sources;
-    // Match spies cannot be copied or moved: a deque builds them in place and never moves them.
-    std::deque<Xapian::ValueCountMatchSpy> places;
-    std::deque<Xapian::ValueCountMatchSpy> countries;
+    /// Without columns: one per slot of each facet. Match spies cannot be copied or moved: deques build
+    /// them in place and never move them.
+    std::array<std::deque<Xapian::ValueCountMatchSpy>, k_facets.size()> facets;
     std::optional<Xapian::ValueCountMatchSpy> collapse;
     /// Drill-downs, either way.
     std::optional<Xapian::ValueCountMatchSpy> months;
@@ -192,14 +225,10 @@ FacetCounter::FacetCounter(FacetRequest request, std::shared_ptr<const FacetColu
     }
     if (m_columns) return;
     if (m_request.collapsed) m_spies->collapse.emplace(schema::k_slot_collapse);
-    m_spies->years.emplace(schema::k_slot_year);
-    m_spies->languages.emplace(schema::k_slot_lang);
-    m_spies->sources.emplace(schema::k_slot_source);
-    for (std::size_t k = 0; k < schema::k_place_slot_count; ++k) {
-        m_spies->places.emplace_back(schema::k_slot_place_first + static_cast<Xapian::valueno>(k));
-    }
-    for (std::size_t k = 0; k < schema::k_country_slot_count; ++k) {
-        m_spies->countries.emplace_back(schema::k_slot_country_first + static_cast<Xapian::valueno>(k));
+    for (std::size_t f = 0; f < k_facets.size(); ++f) {
+        for (std::size_t k = 0; k < k_facets[f].slot_count; ++k) {
+            m_spies->facets[f].emplace_back(k_facets[f].first_slot + static_cast<Xapian::valueno>(k));
+        }
     }
 }
 
@@ -210,29 +239,28 @@ void FacetCounter::attach(Xapian::Enquire& enquire) {
     if (m_columns) {
         enquire.add_matchspy(&m_spies->recorder);
     } else {
-        enquire.add_matchspy(&*m_spies->years);
-        enquire.add_matchspy(&*m_spies->languages);
-        enquire.add_matchspy(&*m_spies->sources);
+        for (auto& spies : m_spies->facets) {
+            for (auto& spy : spies) enquire.add_matchspy(&spy);
+        }
         if (m_spies->collapse) enquire.add_matchspy(&*m_spies->collapse);
-        for (auto& spy : m_spies->places) enquire.add_matchspy(&spy);
-        for (auto& spy : m_spies->countries) enquire.add_matchspy(&spy);
     }
     if (m_spies->months) enquire.add_matchspy(&*m_spies->months);
     if (m_spies->days) enquire.add_matchspy(&*m_spies->days);
 }
 
 Facets FacetCounter::read(const PlaceDirectory& places) const {
-    // The counts per value of each facet, from the columns or from the spies.
+    // The counts per value of each facet, from the columns or from the spies. An article's places are one
+    // per slot, so adding the slots' counts counts each article once per place.
     std::size_t counted = 0;
     std::size_t collapsed = 0;
-    std::map<std::string, std::size_t> years;
-    std::map<std::string, std::size_t> languages;
-    std::map<std::string, std::size_t> sources;
-    // An article's places are one per slot, so adding the slots' counts counts each article once per place.
-    std::map<std::string, std::size_t> place_counts;
-    std::map<std::string, std::size_t> country_counts;
+    std::array<std::map<std::string, std::size_t>, k_facets.size()> counts;
+    // Only the top values of these are listed: the others need no string at all.
+    auto listed = [&](std::size_t f) {
+        return k_facets[f].listing == FacetSpec::Listing::top_n ? m_request.top : std::numeric_limits<std::size_t>::max();
+    };
     if (m_columns) {
         const FacetColumns& columns = *m_columns;
+        const ColumnLayout& layout = column_layout();
         const std::vector<Xapian::docid>& docids = m_spies->recorder.docids;
         counted = docids.size();
         if (m_request.collapsed) {
@@ -241,7 +269,7 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
             if (seen.size() < columns.value_count()) seen.resize(columns.value_count(), 0);
             std::vector<std::uint32_t> keys;
             for (const Xapian::docid did : docids) {
-                const std::uint32_t key = columns.at(k_column_collapse, did);
+                const std::uint32_t key = columns.at(layout.collapse, did);
                 if (key == 0) {
                     ++collapsed;
                 } else if (!seen[key]) {
@@ -254,43 +282,38 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
         }
         // Counts per value id in one scratch array per facet; only the ids touched are read back and reset,
         // so a query costs its matches, not the size of the value dictionary.
-        thread_local std::array<std::vector<std::uint32_t>, 5> by_id;  // year, language, source, places, countries
-        std::array<std::vector<std::uint32_t>, 5> touched;
+        thread_local std::array<std::vector<std::uint32_t>, k_facets.size()> by_id;
+        std::array<std::vector<std::uint32_t>, k_facets.size()> touched;
         for (auto& v : by_id) {
             if (v.size() < columns.value_count()) v.resize(columns.value_count(), 0);
         }
-        auto count = [&](std::size_t facet, std::uint32_t id) {
-            if (by_id[facet][id]++ == 0) touched[facet].push_back(id);
-        };
         for (const Xapian::docid did : docids) {
-            count(0, columns.at(k_column_year, did));
-            count(1, columns.at(k_column_lang, did));
-            count(2, columns.at(k_column_source, did));
-            for (std::size_t c = k_column_place_first; c < k_column_country_first; ++c) count(3, columns.at(c, did));
-            for (std::size_t c = k_column_country_first; c < k_column_collapse; ++c) count(4, columns.at(c, did));
+            for (std::size_t f = 0; f < k_facets.size(); ++f) {
+                for (std::size_t c = layout.first[f]; c < layout.first[f + 1]; ++c) {
+                    const std::uint32_t id = columns.at(c, did);
+                    if (by_id[f][id]++ == 0) touched[f].push_back(id);
+                }
+            }
         }
-        std::array<std::map<std::string, std::size_t>*, 5> maps = {&years, &languages, &sources, &place_counts, &country_counts};
-        for (std::size_t f = 0; f < by_id.size(); ++f) {
+        for (std::size_t f = 0; f < k_facets.size(); ++f) {
             std::vector<std::uint32_t>& ids = touched[f];
             std::erase(ids, 0u);  // "no value"
-            if (f >= 3 && ids.size() > m_request.top) {
-                // Places and countries: only the top ones are shown; the rest need no string at all.
+            const std::size_t top = std::min(listed(f), ids.size());
+            if (ids.size() > top) {
                 // Same order as the maps give top_of(): count, then value.
-                std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(m_request.top), ids.end(),
+                std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(top), ids.end(),
                                   [&](std::uint32_t a, std::uint32_t b) {
                                       const auto ca = by_id[f][a];
                                       const auto cb = by_id[f][b];
                                       return ca != cb ? ca > cb : columns.value(a) < columns.value(b);
                                   });
-                for (std::size_t k = 0; k < m_request.top; ++k) (*maps[f])[columns.value(ids[k])] += by_id[f][ids[k]];
-            } else {
-                for (const std::uint32_t id : ids) (*maps[f])[columns.value(id)] += by_id[f][id];
             }
+            for (std::size_t k = 0; k < top; ++k) counts[f][columns.value(ids[k])] += by_id[f][ids[k]];
             for (const std::uint32_t id : touched[f]) by_id[f][id] = 0;
             by_id[f][0] = 0;
         }
     } else {
-        counted = static_cast<std::size_t>(m_spies->years->get_total());
+        counted = static_cast<std::size_t>(m_spies->facets[k_years].front().get_total());
         if (m_spies->collapse) {
             // The spy counts the documents with a key, per key; the others each stay a result of their own.
             std::size_t keyed = 0;
@@ -301,34 +324,26 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
             }
             collapsed += counted - std::min(counted, keyed);
         }
-        years = counts_of(*m_spies->years);
-        languages = counts_of(*m_spies->languages);
-        sources = counts_of(*m_spies->sources);
-        for (const auto& spy : m_spies->places) {
-            for (const auto& [value, count] : counts_of(spy)) place_counts[value] += count;
-        }
-        for (const auto& spy : m_spies->countries) {
-            for (const auto& [value, count] : counts_of(spy)) country_counts[value] += count;
+        for (std::size_t f = 0; f < k_facets.size(); ++f) {
+            for (const auto& spy : m_spies->facets[f]) {
+                for (const auto& [value, count] : counts_of(spy)) counts[f][value] += count;
+            }
         }
     }
 
     Facets out;
     out.counted = counted;
     out.collapsed = collapsed;
-    std::size_t dated = 0;
-    int first = 0;
-    int last = 0;
-    for (const auto& [value, count] : years) {
-        dated += count;
-        if (value.size() != 4 || !all_digits(value)) continue;
-        const int y = std::stoi(value);
-        if (first == 0) first = y;
-        last = y;
-    }
-    out.undated = out.counted - std::min(out.counted, dated);
-    for (int y = first; first != 0 && y <= last; ++y) {
-        const auto it = years.find(std::to_string(y));
-        out.years.push_back({std::to_string(y), it == years.end() ? 0 : it->second, {}});
+    auto no_label = [](const std::string&) { return std::string(); };
+    auto place_label = [&](const std::string& id) { return places.label(id, m_request.label_lang); };
+    for (std::size_t f = 0; f < k_facets.size(); ++f) {
+        const FacetSpec& spec = k_facets[f];
+        if (spec.listing == FacetSpec::Listing::timeline) {
+            out.*spec.counts = timeline(counts[f], out.undated, counted);
+            continue;
+        }
+        const std::size_t top = spec.listing == FacetSpec::Listing::top_ten ? 10 : m_request.top;
+        out.*spec.counts = spec.place_labels ? top_of(counts[f], top, place_label) : top_of(counts[f], top, no_label);
     }
     if (m_spies->months) {
         const auto months = counts_of(*m_spies->months);
@@ -347,12 +362,6 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
             out.days.push_back({value, it == days.end() ? 0 : it->second, {}});
         }
     }
-    auto no_label = [](const std::string&) { return std::string(); };
-    auto place_label = [&](const std::string& id) { return places.label(id, m_request.label_lang); };
-    out.languages = top_of(languages, 10, no_label);
-    out.sources = top_of(sources, m_request.top, no_label);
-    out.places = top_of(place_counts, m_request.top, place_label);
-    out.countries = top_of(country_counts, m_request.top, place_label);
     return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include <xapian.h>
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,6 +61,31 @@ struct Facets {
     /// one per distinct key. Set when FacetRequest::collapsed.
     std::size_t collapsed = 0;
 };
+
+/// What a facet is: the value slots that hold an article's values (one value per slot; places take
+/// several slots, most salient first), how its values are listed and labelled, and where its counts go.
+/// Both counting back-ends (columns and built-in spies), the JSON writer, `dateline-search`'s output and
+/// the server's `facets=` parameter read this table: a new facet is a row here, its slots in common/schema
+/// and the indexer's values, then its place on the page (server/http_pages.cpp) and in the widget.
+struct FacetSpec {
+    /// The key under "facets" in JSON, the heading in `dateline-search`, a value of `facets=`.
+    std::string_view name;
+    Xapian::valueno first_slot = 0;
+    std::size_t slot_count = 1;
+    enum class Listing {
+        timeline,  ///< every year from the first to the last with matches, ascending (0 between)
+        top_ten,   ///< the ten most frequent
+        top_n,     ///< the FacetRequest::top most frequent
+    };
+    Listing listing = Listing::top_n;
+    /// Values are place ids, labelled from the gazetteer in the request's language.
+    bool place_labels = false;
+    std::vector<FacetCount> Facets::*counts = nullptr;
+};
+
+/// The facets counted for every search, in the order they are written (drill-downs into months and days
+/// come with the years when asked: FacetRequest::year and ::month).
+extern const std::array<FacetSpec, 5> k_facets;
 
 /// The facet values (year, language, source, places, countries) of every document of an index that is
 /// one local database, held in memory as interned columns indexed by docid. Counting a match set from

@@ -99,14 +99,10 @@ nlohmann::json to_json(const SearchRequest& request, const SearchResponse& respo
         const Facets& f = *response.facets;
         nlohmann::json facets;
         facets["exact"] = response.facets_exact;
-        facets["years"] = facet_json(f.years);
+        for (const FacetSpec& spec : k_facets) facets[std::string(spec.name)] = facet_json(f.*spec.counts);
         if (!f.months.empty()) facets["months"] = facet_json(f.months);
         if (!f.days.empty()) facets["days"] = facet_json(f.days);
         facets["undated"] = f.undated;
-        facets["places"] = facet_json(f.places);
-        facets["countries"] = facet_json(f.countries);
-        facets["languages"] = facet_json(f.languages);
-        facets["sources"] = facet_json(f.sources);
         j["facets"] = std::move(facets);
     }
     if (request.explain) j["explain"]["query"] = response.query_description;

@@ -42,7 +42,7 @@ struct Style {
     }
 };
 
-void print_facet(const char* name, const std::vector<searcher::FacetCount>& counts) {
+void print_facet(std::string_view name, const std::vector<searcher::FacetCount>& counts) {
     if (counts.empty()) return;
     std::cout << name << ':';
     for (const auto& c : counts) std::cout << ' ' << (c.label.empty() ? c.value : c.label) << " (" << c.count << ')';
@@ -91,14 +91,16 @@ void print_text(const searcher::SearchRequest& req, const searcher::SearchRespon
     print_hits(r.hits, tty, req.explain, r.partial_from);
     if (r.facets) {
         std::cout << '\n';
-        print_facet("by year", r.facets->years);
-        print_facet("by month", r.facets->months);
-        print_facet("by day", r.facets->days);
-        if (r.facets->undated > 0) std::cout << "undated: " << r.facets->undated << '\n';
-        print_facet("places", r.facets->places);
-        print_facet("countries", r.facets->countries);
-        print_facet("languages", r.facets->languages);
-        print_facet("sources", r.facets->sources);
+        for (const searcher::FacetSpec& spec : searcher::k_facets) {
+            if (spec.listing != searcher::FacetSpec::Listing::timeline) {
+                print_facet(spec.name, (*r.facets).*spec.counts);
+                continue;
+            }
+            print_facet("by year", r.facets->years);
+            print_facet("by month", r.facets->months);
+            print_facet("by day", r.facets->days);
+            if (r.facets->undated > 0) std::cout << "undated: " << r.facets->undated << '\n';
+        }
         if (!r.facets_exact) std::cout << "(counting stopped at the time limit: facet counts are partial)\n";
     }
 }

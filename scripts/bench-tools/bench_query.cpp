@@ -14,11 +14,10 @@
 // Query file (TSV): name, query, from, to, lang, place. Known-item file (TSV): expected id, query.
 // TREC query file (TSV): query id, query text. The trec mode searches without facets, snippets, spelling or
 // collapsing, --depth results (default 1000) per query; docid is the article id.
-#include "common/analysis.hpp"
 #include "common/errors.hpp"
-#include "common/schema.hpp"
-#include "common/stopwords.hpp"
 #include "searcher/index_reader.hpp"
+#include "searcher/query_builder.hpp"
+#include "searcher/ranking.hpp"
 #include "searcher/searcher.hpp"
 
 #include <nlohmann/json.hpp>
@@ -37,7 +36,6 @@
 #include <vector>
 
 namespace common = dateline::common;
-namespace schema = dateline::common::schema;
 namespace searcher = dateline::searcher;
 
 namespace {
@@ -58,54 +56,32 @@ std::vector<std::string> split_tabs(const std::string& line) {
     return out;
 }
 
-/// The floor: the searcher's query construction (both languages' stems, OR of readings) without
-/// facets, extracts, document loading or the relaxed second pass. Mirrors searcher::Searcher::parse.
+/// The floor: the query exactly as the Searcher builds it (searcher::QueryBuilder: readings, boosts,
+/// filters) ranked by the default weighting, top 10 — without facets, snippets, documents, spelling, the
+/// head's ordering, feedback or rescoring. What the searcher adds to Xapian's own cost is the difference.
 class FloorSearcher {
   public:
-    explicit FloorSearcher(searcher::OpenIndex index) : m_index(std::move(index)) {}
+    explicit FloorSearcher(searcher::OpenIndex index)
+        : m_index(std::move(index)), m_builder(m_index), m_weight(searcher::make_weight(searcher::k_default_weighting)) {}
 
     Xapian::doccount run(const BenchQuery& q) {
-        const std::string normalized = m_index.analyzer->normalize_query(
-            q.query, {searcher::k_query_filter_fields.begin(), searcher::k_query_filter_fields.end()});
-        std::vector<Xapian::Query> readings;
-        for (const common::Lang lang : {common::Lang::en, common::Lang::fr}) {
-            Xapian::QueryParser qp;
-            qp.set_database(m_index.database);
-            qp.set_default_op(Xapian::Query::OP_AND);
-            qp.set_stemmer(Xapian::Stem(new common::QueryStemmer(m_index.analyzer, lang)));
-            qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-            auto* stopper = new Xapian::SimpleStopper;
-            for (const auto& w : lang == common::Lang::en ? common::english_stopwords() : common::french_stopwords())
-                stopper->add(std::string(w));
-            qp.set_stopper(stopper->release());
-            qp.add_prefix("title", std::string(schema::k_prefix_title));
-            qp.add_boolean_prefix("lang", std::string(schema::k_prefix_lang));
-            Xapian::Query parsed = qp.parse_query(normalized, Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PHRASE |
-                                                                 Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_LOVEHATE);
-            if (readings.empty() || parsed.get_description() != readings.front().get_description()) readings.push_back(parsed);
-        }
-        Xapian::Query query(Xapian::Query::OP_OR, readings.begin(), readings.end());
-        std::vector<Xapian::Query> filters;
-        if (!q.from.empty() || !q.to.empty()) {
-            auto bound = [](std::string d, bool upper) {
-                std::erase(d, '-');
-                if (d.empty()) return std::string(upper ? "99999999" : "00000000");
-                if (d.size() == 4) d += upper ? "1231" : "0101";
-                if (d.size() == 6) d += upper ? "31" : "01";
-                return d;
-            };
-            filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::k_slot_date, bound(q.from, false), bound(q.to, true));
-        }
-        if (!q.lang.empty()) filters.emplace_back(schema::lang_term(q.lang));
-        if (!filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+        searcher::QueryFilters filters;
+        filters.from = q.from;
+        filters.to = q.to;
+        filters.lang = q.lang;
+        if (!q.place.empty()) filters.places = {q.place};
+        const searcher::BuiltQuery built = m_builder.build(q.query, filters);
         Xapian::Enquire enquire(m_index.database);
-        enquire.set_query(query);
+        enquire.set_query(built.full());
+        enquire.set_weighting_scheme(*m_weight);
         const Xapian::MSet mset = enquire.get_mset(0, 10);
         return mset.get_matches_estimated();
     }
 
   private:
     searcher::OpenIndex m_index;
+    searcher::QueryBuilder m_builder;
+    std::unique_ptr<Xapian::Weight> m_weight;
 };
 
 /// Sets the fields that later versions of the searcher add (place filter, snippets) when they exist.
@@ -316,7 +292,7 @@ int main(int argc, char** argv) {
         }
         for (std::size_t i = 0; i < queries.size(); ++i) {
             nlohmann::json j = {{"name", queries[i].name}, {"mode", mode}, {"total", totals[i]}, {"ms", ms[i]},
-                              {"place_filter", mode == "dateline" && has_place_filter<searcher::SearchRequest>()}};
+                              {"place_filter", (mode == "dateline" && has_place_filter<searcher::SearchRequest>()) || mode == "floor"}};
             std::cout << j.dump() << '\n';
         }
     } catch (const std::exception& e) {

@@ -1,11 +1,9 @@
 // Feed reading with libxml2's parser: never loads external entities or DTDs, never touches the network.
 #include "feed_source.hpp"
 
-#include "formats.hpp"
 #include "html_source.hpp"
 
 #include "common/dates.hpp"
-#include "common/language.hpp"
 #include "common/text.hpp"
 
 #include <libxml/parser.h>
@@ -213,10 +211,7 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
     if ((encoding.empty() || encoding == "utf-8" || encoding == "utf8") && !common::is_valid_utf8(*content)) {
         // Declared (or defaulted to) UTF-8 but is not: repair rather than let the parser stop at the first bad byte.
         auto repaired = common::repair_utf8(*content);
-        diagnostics.warning(file.display_name, 0,
-                            repaired.decoded_as_latin1 ? "not UTF-8; decoded as Latin-1 (Windows-1252)"
-                                                       : "invalid UTF-8; " + std::to_string(repaired.replaced) +
-                                                             " byte sequence(s) replaced by U+FFFD");
+        diagnostics.warning(file.display_name, 0, utf8_repair_warning(repaired));
         *content = std::move(repaired.text);
     }
     const std::unique_ptr<xmlParserCtxt, ContextDeleter> ctxt(xmlNewParserCtxt());
@@ -279,16 +274,7 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
         }
         article.url = item.link;
         article.id = !item.id.empty() ? item.id : item.link;
-        const std::string lang = !item.lang.empty() ? item.lang : feed_lang;
-        if (!lang.empty()) {
-            if (auto parsed = common::parse_lang(lang)) {
-                article.lang = *parsed;
-                article.lang_from_input = true;
-            } else {
-                diagnostics.warning(file.display_name, line,
-                                    "unknown language " + quote_value(lang) + "; expected one of: en, fr; detecting instead");
-            }
-        }
+        set_stated_language(article, !item.lang.empty() ? item.lang : feed_lang, file, line, diagnostics);
         if (!item.date.empty()) {
             article.date = common::parse_news_date(item.date);
             if (!article.date) {
@@ -299,6 +285,13 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
         article.origin = file.display_name + ":" + std::to_string(line);
         sink(std::move(article));
     }
+}
+
+ContentMatch sniff_feed(std::string_view content) {
+    if (!content.starts_with("<")) return ContentMatch::none;
+    const std::string root = markup_root(content);
+    if (root == "rss" || root == "feed" || root == "rdf:rdf" || root == "rdf") return ContentMatch::certain;
+    return root.empty() ? ContentMatch::possible : ContentMatch::none;
 }
 
 }  // namespace dateline::indexer

@@ -15,4 +15,8 @@ class FeedSource : public Source {
     void read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) override;
 };
 
+/// Feed content: certain when the markup's root is <rss>, <rdf:RDF> or <feed>; possible when markup's
+/// prologue hides the root within the first bytes (the name decides: .xml, .rss, .atom).
+ContentMatch sniff_feed(std::string_view content);
+
 }  // namespace dateline::indexer

@@ -1,17 +1,15 @@
-// Format detection, the single-JSON-object reader, chrome learning, and dispatch of each input to its reader.
+// The format table (one row per input format), detection, and the reading of one input with its format's reader.
 #include "formats.hpp"
 
 #include "feed_source.hpp"
 #include "html_source.hpp"
+#include "json_source.hpp"
 #include "scraped_source.hpp"
 
 #include "common/errors.hpp"
 #include "common/text.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
-#include <array>
 #include <istream>
 #include <map>
 #include <set>
@@ -21,60 +19,58 @@ namespace dateline::indexer {
 
 namespace {
 
-std::string utf8_warning(const common::Utf8Repair& repaired) {
-    return repaired.decoded_as_latin1 ? "not UTF-8; decoded as Latin-1 (Windows-1252)"
-                                      : "invalid UTF-8; " + std::to_string(repaired.replaced) +
-                                            " byte sequence(s) replaced by U+FFFD";
+/// The format table. To add a format: its reader and sniff function in a file of their own
+/// (ARCHITECTURE.md, indexer), and a row here.
+const std::vector<InputFormatRow>& format_table() {
+    static const std::vector<InputFormatRow> rows = {
+        {.name = "jsonl",
+         .aliases = {},
+         .extensions = {".jsonl", ".ndjson"},
+         .summary = "JSON Lines: one article object per line",
+         .sniff = sniff_json_lines,
+         .reader = [](const SourceOptions& options) -> std::unique_ptr<Source> {
+             return std::make_unique<JsonLinesSource>(options.fields);
+         }},
+        {.name = "json",
+         .aliases = {},
+         .extensions = {".json"},
+         .summary = "one article object per file, or an array of them",
+         .sniff = sniff_json_document,
+         .reader = [](const SourceOptions& options) -> std::unique_ptr<Source> {
+             return std::make_unique<JsonDocumentSource>(options.fields);
+         }},
+        {.name = "html",
+         .aliases = {},
+         .extensions = {".html", ".htm", ".xhtml"},
+         .summary = "one HTML page per file",
+         .sniff = sniff_html,
+         .reader = [](const SourceOptions&) -> std::unique_ptr<Source> { return std::make_unique<HtmlSource>(); }},
+        {.name = "feed",
+         .aliases = {"rss", "atom"},
+         .extensions = {".xml", ".rss", ".atom"},
+         .summary = "RSS or Atom feed: one article per item",
+         .sniff = sniff_feed,
+         .reader = [](const SourceOptions&) -> std::unique_ptr<Source> { return std::make_unique<FeedSource>(); }},
+        {.name = "scraped",
+         .aliases = {"text"},
+         .extensions = {},
+         .summary = "page text scraped from a site, its template learned per source",
+         .sniff = sniff_scraped,
+         .reader = [](const SourceOptions& options) -> std::unique_ptr<Source> {
+             return std::make_unique<ScrapedSource>(options.chrome);
+         }},
+    };
+    return rows;
 }
 
-/// 1-based line of a byte offset.
-std::size_t line_of(std::string_view text, std::size_t offset) {
-    offset = std::min(offset, text.size());
-    return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+InputFormat format_at(std::size_t row) { return static_cast<InputFormat>(row + 1); }
+
+/// "a, b, c": the names of the table's formats.
+std::string format_names() {
+    std::string names;
+    for (const InputFormatRow& row : format_table()) names += (names.empty() ? "" : ", ") + std::string(row.name);
+    return names;
 }
-
-/// One JSON object per file (CMS exports, OrangeSum), or a JSON array of article objects.
-class JsonDocumentSource : public Source {
-  public:
-    explicit JsonDocumentSource(FieldMapping fields) : m_fields(std::move(fields)) {}
-    void read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) override {
-        const auto content = read_document(in, file, diagnostics);
-        if (!content) return;
-        nlohmann::json value;
-        try {
-            value = nlohmann::json::parse(*content);
-        } catch (const nlohmann::json::parse_error& e) {
-            std::string what = e.what();
-            if (const auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
-            diagnostics.error(file.display_name, line_of(*content, e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + what);
-            return;
-        } catch (const nlohmann::json::exception& e) {
-            diagnostics.error(file.display_name, 0, std::string("malformed JSON: ") + e.what());
-            return;
-        }
-        auto one = [&](const nlohmann::json& object, std::size_t index, bool alone) {
-            if (!object.is_object()) {
-                diagnostics.error(file.display_name, 0, "expected a JSON object for article " + std::to_string(index) + ", got " +
-                                                            quote_value(object.dump()));
-                return;
-            }
-            common::Article article;
-            if (!article_from_json(object, m_fields, file, 0, article, diagnostics)) return;
-            // One article per file: the file is its identity when the record names none.
-            if (article.id.empty() && alone) article.id = file.relative_path;
-            article.origin = file.display_name;
-            sink(std::move(article));
-        };
-        if (value.is_array()) {
-            for (std::size_t k = 0; k < value.size(); ++k) one(value[k], k + 1, false);
-        } else {
-            one(value, 1, true);
-        }
-    }
-
-  private:
-    FieldMapping m_fields;
-};
 
 /// Serves the bytes read for format detection, then the rest of the underlying stream (no copy of the file).
 class PrefixedStreamBuf : public std::streambuf {
@@ -101,160 +97,74 @@ class PrefixedStreamBuf : public std::streambuf {
     std::unique_ptr<char[]> m_buffer;
 };
 
-/// At most `limit` bytes of `in`, read straight into the string in chunks that grow with what was read
-/// (small files, the usual case, cost no large buffer).
-std::string read_up_to(std::istream& in, std::size_t limit) {
-    std::string content;
-    std::size_t chunk = 16 * 1024;
-    while (in && content.size() < limit) {
-        const std::size_t old_size = content.size();
-        const std::size_t want = std::min(chunk, limit - old_size);
-        content.resize(old_size + want);
-        in.read(content.data() + old_size, static_cast<std::streamsize>(want));
-        content.resize(old_size + static_cast<std::size_t>(in.gcount()));
-        if (content.size() == old_size) break;
-        chunk = std::min<std::size_t>(chunk * 2, 1024 * 1024);
-    }
-    return content;
-}
-
-bool ends_with_any(std::string_view name, std::initializer_list<std::string_view> suffixes) {
-    std::string lower = common::ascii_lower(name);
-    if (lower.ends_with(".gz")) lower.resize(lower.size() - 3);
-    return std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view s) { return lower.ends_with(s); });
-}
-
-/// Name of the first element of markup, lower case ("rss", "feed", "rdf:rdf", "html"), skipping the XML
-/// declaration, comments and the doctype; empty when the text does not start with markup.
-std::string first_element(std::string_view s) {
-    std::size_t i = 0;
-    while (true) {
-        while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) ++i;
-        if (i >= s.size() || s[i] != '<') return {};
-        if (s.substr(i).starts_with("<?")) {
-            const auto end = s.find("?>", i);
-            if (end == std::string_view::npos) return {};
-            i = end + 2;
-        } else if (s.substr(i).starts_with("<!--")) {
-            const auto end = s.find("-->", i);
-            if (end == std::string_view::npos) return {};
-            i = end + 3;
-        } else if (s.substr(i).starts_with("<!")) {
-            const std::string decl = common::ascii_lower(s.substr(i, 15));
-            if (decl.starts_with("<!doctype html")) return "html";
-            const auto end = s.find('>', i);
-            if (end == std::string_view::npos) return {};
-            i = end + 1;
-        } else {
-            std::size_t e = i + 1;
-            while (e < s.size() && s[e] != ' ' && s[e] != '>' && s[e] != '/' && s[e] != '\n' && s[e] != '\t' && s[e] != '\r') ++e;
-            return common::ascii_lower(s.substr(i + 1, e - i - 1));
-        }
-    }
-}
-
 }  // namespace
 
-std::string unreadable_content(std::string_view head) {
-    if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) return "UTF-16 text; convert the file to UTF-8";
-    if (head.find('\0') != std::string_view::npos) return "binary data (NUL bytes), not text";
-    return {};
+std::span<const InputFormatRow> input_formats() { return format_table(); }
+
+const InputFormatRow& input_format_row(InputFormat format) {
+    const auto& rows = format_table();
+    const auto index = static_cast<std::size_t>(format);
+    if (index == 0 || index > rows.size()) {
+        throw common::UsageError("format '" + std::string(format_name(format)) + "' cannot read a file; expected one of: " +
+                                 format_names());
+    }
+    return rows[index - 1];
+}
+
+InputFormat parse_input_format(std::string_view name) {
+    if (name == "auto") return InputFormat::automatic;
+    const auto& rows = format_table();
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        const auto& aliases = rows[k].aliases;
+        if (rows[k].name == name || std::find(aliases.begin(), aliases.end(), name) != aliases.end()) return format_at(k);
+    }
+    throw common::UsageError("unknown format '" + std::string(name) + "'; expected one of: auto, " + format_names());
+}
+
+std::string_view format_name(InputFormat format) noexcept {
+    const auto& rows = format_table();
+    const auto index = static_cast<std::size_t>(format);
+    return index == 0 || index > rows.size() ? std::string_view("auto") : rows[index - 1].name;
+}
+
+InputFormat format_for_name(std::string_view file_name) {
+    std::string lower = common::ascii_lower(file_name);
+    if (lower.ends_with(".gz")) lower.resize(lower.size() - 3);
+    const auto& rows = format_table();
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        for (const std::string_view extension : rows[k].extensions) {
+            if (lower.ends_with(extension)) return format_at(k);
+        }
+    }
+    return InputFormat::automatic;
 }
 
 InputFormat detect_format(std::string_view head, std::string_view file_name) {
-    std::size_t i = 0;
-    if (head.starts_with("\xEF\xBB\xBF")) i = 3;
+    std::size_t i = head.starts_with("\xEF\xBB\xBF") ? 3 : 0;
     while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
-    const std::string_view rest = head.substr(i);
-    if (rest.starts_with("{")) {
-        // One object per line, or one (pretty-printed) object per file.
-        const auto nl = rest.find('\n');
-        if (nl != std::string_view::npos && nl > 1) {
-            const std::string_view first = rest.substr(0, nl);
-            const auto last = first.find_last_not_of(" \r\t");
-            if (last != std::string_view::npos && first[last] == '}') return InputFormat::jsonl;
+    const std::string_view content = head.substr(i);
+    const InputFormat named = format_for_name(file_name);
+    const auto& rows = format_table();
+    InputFormat best = InputFormat::automatic;
+    int best_rank = 0;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        const ContentMatch match = rows[k].sniff(content);
+        if (match == ContentMatch::none) continue;
+        // Certain content first, then the name among the formats the content allows, then the likely one.
+        const int rank = match == ContentMatch::certain  ? 4
+                         : format_at(k) == named         ? 3
+                         : match == ContentMatch::likely ? 2
+                                                         : 1;
+        if (rank > best_rank) {
+            best = format_at(k);
+            best_rank = rank;
         }
-        return ends_with_any(file_name, {".jsonl", ".ndjson"}) ? InputFormat::jsonl : InputFormat::json;
     }
-    if (rest.starts_with("[")) return InputFormat::json;
-    if (rest.starts_with("<")) {
-        const std::string root = first_element(rest);
-        if (root == "rss" || root == "feed" || root == "rdf:rdf" || root == "rdf") return InputFormat::feed;
-        if (root.empty() && ends_with_any(file_name, {".xml", ".rss", ".atom"})) return InputFormat::feed;
-        return InputFormat::html;
-    }
-    if (ends_with_any(file_name, {".html", ".htm", ".xhtml"})) return InputFormat::html;
-    return InputFormat::scraped;
+    return best;
 }
 
 std::unique_ptr<Source> make_source(InputFormat format, const SourceOptions& options) {
-    switch (format) {
-        case InputFormat::jsonl: return std::make_unique<JsonLinesSource>(options.fields);
-        case InputFormat::json: return std::make_unique<JsonDocumentSource>(options.fields);
-        case InputFormat::html: return std::make_unique<HtmlSource>();
-        case InputFormat::feed: return std::make_unique<FeedSource>();
-        case InputFormat::scraped: return std::make_unique<ScrapedSource>(options.chrome);
-        case InputFormat::automatic: break;
-    }
-    throw common::UsageError("format '" + std::string(format_name(format)) + "' cannot read a file; expected one of: "
-                             "jsonl, json, html, feed, scraped");
-}
-
-std::optional<std::string> read_document(std::istream& in, const InputFile& file, Diagnostics& diagnostics, bool repair_utf8) {
-    std::string content = read_up_to(in, k_max_document_bytes + 1);
-    if (content.size() > k_max_document_bytes) {
-        content.resize(k_max_document_bytes);
-        diagnostics.warning(file.display_name, 0,
-                            "file is larger than " + std::to_string(k_max_document_bytes >> 20) + " MiB; only its first " +
-                                std::to_string(k_max_document_bytes >> 20) + " MiB are read");
-    }
-    if (content.starts_with("\xEF\xBB\xBF")) content.erase(0, 3);
-    if (const std::string why = unreadable_content(content); !why.empty()) {
-        const std::size_t nul = content.find('\0');
-        diagnostics.error(file.display_name, nul == std::string::npos ? 0 : line_of(content, nul), why + "; skipped");
-        return std::nullopt;
-    }
-    if (repair_utf8 && !common::is_valid_utf8(content)) {
-        auto repaired = common::repair_utf8(content);
-        diagnostics.warning(file.display_name, 0, utf8_warning(repaired));
-        content = std::move(repaired.text);
-    }
-    return content;
-}
-
-std::string plain_text_paragraphs(std::string_view text) {
-    std::string out;
-    std::string paragraph;
-    auto flush = [&] {
-        if (paragraph.empty()) return;
-        if (!out.empty()) out += "\n\n";
-        out += paragraph;
-        paragraph.clear();
-    };
-    std::size_t at = 0;
-    while (at <= text.size()) {
-        std::size_t end = text.find('\n', at);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view line = text.substr(at, end - at);
-        bool space = false;
-        bool any = false;
-        for (char c : line) {
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-                space = any;
-            } else {
-                if (!any && !paragraph.empty()) paragraph.push_back(' ');
-                if (space) paragraph.push_back(' ');
-                space = false;
-                any = true;
-                paragraph.push_back(c);
-            }
-        }
-        if (!any) flush();
-        if (end == text.size()) break;
-        at = end + 1;
-    }
-    flush();
-    return out;
+    return input_format_row(format).reader(options);
 }
 
 std::shared_ptr<const ChromeModels> learn_chrome(const std::vector<InputFile>& files, const SourceOptions& options,
@@ -266,9 +176,9 @@ std::shared_ptr<const ChromeModels> learn_chrome(const std::vector<InputFile>& f
     for (const InputFile& f : files) {
         if (f.path == "-") continue;
         // Names that say another format are not opened: learning must not cost a pass over a JSON corpus.
-        if (options.format == InputFormat::automatic &&
-            ends_with_any(f.path, {".json", ".jsonl", ".ndjson", ".html", ".htm", ".xhtml", ".xml", ".rss", ".atom"})) {
-            continue;
+        if (options.format == InputFormat::automatic) {
+            const InputFormat named = format_for_name(f.path);
+            if (named != InputFormat::automatic && named != InputFormat::scraped) continue;
         }
         groups[f.source_name].push_back(&f);
         if (will_read(f)) wanted.insert(f.source_name);

@@ -1,50 +1,71 @@
-// Format detection, the factory of Source readers, and helpers every reader shares.
+// The format table: every input format with its names, file extensions, content sniffing and reader; the
+// detection of a file's format, and the reading of one input file with its format's reader.
 #pragma once
 
 #include "source.hpp"
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <functional>
-#include <optional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
 
 namespace dateline::indexer {
 
-/// A one-document file (HTML page, feed, scraped page, JSON object) larger than this is read only up to
-/// here, with a warning: what one article can hold is capped later by IndexOptions::max_body_bytes.
-inline constexpr std::size_t k_max_document_bytes = 64 * 1024 * 1024;
+/// One row of the format table: what the indexer knows of an input format outside its reader's own file.
+struct InputFormatRow {
+    /// The --format value, and the format's name in messages ("feed").
+    std::string_view name;
+    /// Other --format values for the format ("rss", "atom").
+    std::vector<std::string_view> aliases;
+    /// File name endings that say the format, lower case with the dot (".rss"; "x.RSS.gz" has it too).
+    /// They decide where the content leaves the choice open; chrome learning skips files they name.
+    std::vector<std::string_view> extensions;
+    /// What a file of the format holds, in a few words, for dateline-index's help.
+    std::string_view summary;
+    /// How the first bytes of a file match the format; `content` is decompressed, without a UTF-8
+    /// byte-order mark and leading white space, and may be empty or cut anywhere.
+    ContentMatch (*sniff)(std::string_view content);
+    /// A new reader of the format.
+    std::unique_ptr<Source> (*reader)(const SourceOptions& options);
+};
 
-/// Guesses the format of a file from its first bytes (already decompressed) and its name: JSON object
-/// per line or per file, JSON array, a feed (root <rss>, <rdf:RDF>, <feed>), HTML (<!DOCTYPE html>,
-/// <html>, or other markup; also .html/.htm names), else scraped page text.
+/// The format table, in the order of InputFormat's named values; InputFormat(k + 1) is row k.
+std::span<const InputFormatRow> input_formats();
+
+/// The row of a format. Throws common::UsageError for `automatic`, which no reader reads.
+const InputFormatRow& input_format_row(InputFormat format);
+
+/// Parses a --format value: "auto", a format's name or one of its aliases. Throws common::UsageError
+/// listing the valid names.
+InputFormat parse_input_format(std::string_view name);
+
+/// The name of a format ("auto" for `automatic`).
+std::string_view format_name(InputFormat format) noexcept;
+
+/// The format a file name says by its extension, in any case and looking through ".gz"; `automatic` when
+/// the name says none.
+InputFormat format_for_name(std::string_view file_name);
+
+/// Guesses the format of a file from its first bytes (already decompressed) and its name: the format whose
+/// sniff is certain of the content; else the one the name says, if its sniff finds the content possible;
+/// else the one that finds it likely; else one that finds it possible (table order breaks ties).
+/// JSON Lines, JSON arrays and feeds are known by their content; one JSON object per file, HTML, and
+/// scraped page text are the likely readings of '{', markup, and other text.
 InputFormat detect_format(std::string_view head, std::string_view file_name);
 
-/// Why a file's first bytes show it is not text dateline can read; empty when they do not.
-/// ("binary data (NUL bytes)", "UTF-16 text").
-std::string unreadable_content(std::string_view head);
-
-/// A reader for `format` (not `automatic`).
+/// A reader for `format`. Throws common::UsageError for `automatic`.
 std::unique_ptr<Source> make_source(InputFormat format, const SourceOptions& options);
-
-/// Reads the whole of a one-document file, at most k_max_document_bytes (warning beyond), without a UTF-8
-/// byte-order mark. Binary content is reported as an error (nullopt). With `repair_utf8`, invalid UTF-8 is
-/// decoded as Latin-1 or replaced (warning). Read errors propagate as common::BadInputError.
-std::optional<std::string> read_document(std::istream& in, const InputFile& file, Diagnostics& diagnostics,
-                                         bool repair_utf8 = true);
-
-/// Plain text with its paragraphs: lines trimmed, lines of one paragraph joined by a space, paragraphs
-/// (separated by blank lines in the input) separated by one blank line.
-std::string plain_text_paragraphs(std::string_view text);
-
-/// Fills `article` from one JSON object through the field mapping; reports problems at file:line.
-/// Returns false (after reporting an error) when the record cannot be indexed.
-bool article_from_json(const nlohmann::json& object, const FieldMapping& fields, const InputFile& file,
-                       std::size_t line, common::Article& article, Diagnostics& diagnostics);
 
 /// Learns the chrome (site template) of scraped pages per source group, in one pass over a sample of each
 /// group's scraped files (at most 2,000 per group), for the groups with at least one file `will_read`
 /// accepts. Files that are not scraped text are left out; unreadable ones are left to the reading pass.
 std::shared_ptr<const ChromeModels> learn_chrome(const std::vector<InputFile>& files, const SourceOptions& options,
                                                  const std::function<bool(const InputFile&)>& will_read);
+
+/// Reads one input file: opens it, chooses the format (options.format, else detection), reads it.
+/// Returns the number of articles passed to `sink`.
+std::size_t read_input(const InputFile& file, const SourceOptions& options, const ArticleSink& sink,
+                       Diagnostics& diagnostics);
 
 }  // namespace dateline::indexer

@@ -1,10 +1,7 @@
-// HTML article pages through gumbo (an HTML5 parser): metadata, main text, boilerplate removal.
+// HTML article pages through gumbo (an HTML5 parser): metadata, main text, boilerplate removal; markup sniffing.
 #include "html_source.hpp"
 
-#include "formats.hpp"
-
 #include "common/dates.hpp"
-#include "common/language.hpp"
 #include "common/text.hpp"
 
 #include <gumbo.h>
@@ -550,15 +547,7 @@ void HtmlSource::read(std::istream& in, const InputFile& file, const ArticleSink
     article.body = std::move(page.body);
     article.url = page.canonical_url;
     article.id = page.canonical_url.empty() ? file.relative_path : page.canonical_url;
-    if (!page.lang.empty()) {
-        if (auto lang = common::parse_lang(page.lang)) {
-            article.lang = *lang;
-            article.lang_from_input = true;
-        } else {
-            diagnostics.warning(file.display_name, 0,
-                                "unknown language " + quote_value(page.lang) + "; expected one of: en, fr; detecting instead");
-        }
-    }
+    set_stated_language(article, page.lang, file, 0, diagnostics);
     for (const auto& candidate : page.dates) {
         if (auto date = common::parse_news_date(candidate.value)) {
             article.date = date;
@@ -570,6 +559,40 @@ void HtmlSource::read(std::istream& in, const InputFile& file, const ArticleSink
     }
     article.origin = file.display_name;
     sink(std::move(article));
+}
+
+std::string markup_root(std::string_view text) {
+    const std::string_view s = text;
+    std::size_t i = 0;
+    while (true) {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) ++i;
+        if (i >= s.size() || s[i] != '<') return {};
+        if (s.substr(i).starts_with("<?")) {
+            const auto end = s.find("?>", i);
+            if (end == std::string_view::npos) return {};
+            i = end + 2;
+        } else if (s.substr(i).starts_with("<!--")) {
+            const auto end = s.find("-->", i);
+            if (end == std::string_view::npos) return {};
+            i = end + 3;
+        } else if (s.substr(i).starts_with("<!")) {
+            const std::string decl = common::ascii_lower(s.substr(i, 15));
+            if (decl.starts_with("<!doctype html")) return "html";
+            const auto end = s.find('>', i);
+            if (end == std::string_view::npos) return {};
+            i = end + 1;
+        } else {
+            std::size_t e = i + 1;
+            while (e < s.size() && s[e] != ' ' && s[e] != '>' && s[e] != '/' && s[e] != '\n' && s[e] != '\t' && s[e] != '\r') ++e;
+            return common::ascii_lower(s.substr(i + 1, e - i - 1));
+        }
+    }
+}
+
+ContentMatch sniff_html(std::string_view content) {
+    if (content.starts_with("<")) return ContentMatch::likely;
+    if (content.starts_with("{") || content.starts_with("[")) return ContentMatch::none;
+    return ContentMatch::possible;
 }
 
 }  // namespace dateline::indexer

@@ -1,5 +1,5 @@
 // HTML article pages (gumbo): title, date, language, canonical id and the article text without site chrome;
-// also the HTML-to-text conversion the feed reader uses for HTML in items.
+// also the HTML-to-text conversion and the markup root the feed reader uses (HTML in items, sniffing).
 #pragma once
 
 #include "source.hpp"
@@ -48,5 +48,14 @@ class HtmlSource : public Source {
   public:
     void read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) override;
 };
+
+/// The name of the first element of markup, lower case ("html", "rss", "rdf:rdf"), skipping the XML
+/// declaration, comments and a doctype ("html" for an HTML doctype); empty when `text` does not start with
+/// markup (after white space) or its prologue is cut off.
+std::string markup_root(std::string_view text);
+
+/// HTML content: likely for any markup (a page or a fragment; a feed's root is claimed by the feed format),
+/// possible for other text (a page without tags, when the name says HTML), none for JSON ('{', '[').
+ContentMatch sniff_html(std::string_view content);
 
 }  // namespace dateline::indexer

@@ -1,7 +1,7 @@
 // dateline-index: the indexer's command line (add, analyze, delete), git-style subcommands.
 #include "diagnostics.hpp"
+#include "formats.hpp"
 #include "index_writer.hpp"
-#include "source.hpp"
 
 #include "common/analysis.hpp"
 #include "common/analysis_setup.hpp"
@@ -17,6 +17,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -49,6 +50,36 @@ const char* const k_overview =
     "Run 'dateline-index COMMAND --help' for the options of a command.\n"
     "Exit status: 0 ok, 1 failure, 2 usage error, 3 done but some input was skipped, 130 interrupted.\n";
 
+/// The input formats for the add command's help, from the format table: names (the first is the --format
+/// value, then its aliases), what a file holds, and the file names that say the format.
+std::string formats_help() {
+    std::vector<std::string> names;
+    std::size_t width = 0;
+    for (const indexer::InputFormatRow& row : indexer::input_formats()) {
+        std::string name(row.name);
+        for (const std::string_view alias : row.aliases) name += ", " + std::string(alias);
+        width = std::max(width, name.size());
+        names.push_back(std::move(name));
+    }
+    std::string text = "Formats (--format NAME; without it, each file's format is detected from its content, then its name):\n";
+    for (std::size_t k = 0; k < names.size(); ++k) {
+        const indexer::InputFormatRow& row = indexer::input_formats()[k];
+        text += "  " + names[k] + std::string(width + 2 - names[k].size(), ' ') + std::string(row.summary);
+        for (std::size_t e = 0; e < row.extensions.size(); ++e) {
+            text += (e == 0 ? " (" : ", ") + std::string(row.extensions[e]) + (e + 1 == row.extensions.size() ? ")" : "");
+        }
+        text += '\n';
+    }
+    return text;
+}
+
+/// "auto, " and the names of the formats: the values of --format.
+std::string format_values() {
+    std::string values = "auto";
+    for (const indexer::InputFormatRow& row : indexer::input_formats()) values += ", " + std::string(row.name);
+    return values;
+}
+
 /// Ctrl-C and SIGTERM: the indexing run's cancel token (IndexOptions::cancel).
 std::atomic<bool> g_interrupted{false};
 void on_sigint(int) { g_interrupted = true; }
@@ -65,14 +96,14 @@ int cmd_add(const std::vector<std::string>& args) {
     po::options_description desc(
         "Usage: dateline-index [add] --db DIR [OPTIONS] INPUT...\n\n"
         "Index articles from files, directories (recursively), .gz files, or '-' (standard input).\n"
-        "Formats: JSON Lines (one article object per line: id, title, body, date, url, lang, source),\n"
-        "one JSON object per file, HTML pages, RSS/Atom feeds, scraped page text.\n"
-        "Re-indexing an id replaces the article. Unchanged files are skipped (size and mtime).\n\nOptions");
+        "Re-indexing an id replaces the article. Unchanged files are skipped (size and mtime).\n\n" +
+        formats_help() +
+        "JSON article objects have the fields id, title, body, date, url, lang, source (see --field).\n\nOptions");
     desc.add_options()
         ("help,h", "show this help")
         ("db,d", po::value(&db)->value_name("DIR"), "database directory (created if missing)")
         ("lang,l", po::value(&lang)->value_name("en|fr|auto"), "language of articles that do not state one (default: auto = detect)")
-        ("format,f", po::value(&format)->value_name("FORMAT"), "auto, jsonl, json, html, feed, scraped (default: auto)")
+        ("format,f", po::value(&format)->value_name("FORMAT"), (format_values() + " (default: auto)").c_str())
         ("source,s", po::value(&source)->value_name("NAME"), "source (site) name for all inputs (default: the input's directory)")
         ("field", po::value(&fields)->value_name("A=B"), "map an article field to an input field, e.g. body=article (repeatable)")
         ("threads,j", po::value(&options.threads)->value_name("N"), "analysis threads (default: one per core)")

@@ -1,8 +1,6 @@
 // Scraped pages: line shapes, the per-source chrome model, and extraction of title, date and body.
 #include "scraped_source.hpp"
 
-#include "formats.hpp"
-
 #include "common/hash.hpp"
 #include "common/dates.hpp"
 #include "common/text.hpp"
@@ -535,6 +533,11 @@ void ScrapedSource::read(std::istream& in, const InputFile& file, const ArticleS
     }
     article.origin = file.display_name;
     sink(std::move(article));
+}
+
+ContentMatch sniff_scraped(std::string_view content) {
+    const bool markup_or_json = content.starts_with("<") || content.starts_with("{") || content.starts_with("[");
+    return markup_or_json ? ContentMatch::possible : ContentMatch::likely;
 }
 
 }  // namespace dateline::indexer

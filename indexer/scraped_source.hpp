@@ -118,4 +118,8 @@ class ScrapedSource : public Source {
     std::shared_ptr<const ChromeModels> m_chrome;
 };
 
+/// Scraped page content: likely for text that is neither markup ('<') nor JSON ('{', '['), possible for
+/// those: any text can be read as a page.
+ContentMatch sniff_scraped(std::string_view content);
+
 }  // namespace dateline::indexer

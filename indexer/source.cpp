@@ -1,13 +1,11 @@
-// Input resolution, gzip-transparent reading, format dispatch, and the JSON Lines reader.
+// Input resolution, gzip-transparent reading, and the reading helpers every format's reader shares.
 #include "source.hpp"
 
-#include "formats.hpp"
-
 #include "common/errors.hpp"
+#include "common/language.hpp"
 #include "common/text.hpp"
 
 #include <glob.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -68,47 +66,7 @@ class GzipIStream : public std::istream {
     GzipStreamBuf m_buf;
 };
 
-std::string parse_error_text(const nlohmann::json::exception& e) {
-    std::string what = e.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] "; the rest says where and what.
-    if (const auto close = what.find("] "); what.starts_with("[json.exception") && close != std::string::npos) {
-        what = what.substr(close + 2);
-    }
-    return what;
-}
-
-std::string field_string(const nlohmann::json& value) {
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_number_integer()) return std::to_string(value.get<long long>());
-    if (value.is_number_unsigned()) return std::to_string(value.get<unsigned long long>());
-    if (value.is_number_float()) return value.dump();
-    return {};
-}
-
 }  // namespace
-
-InputFormat parse_input_format(std::string_view name) {
-    if (name == "auto") return InputFormat::automatic;
-    if (name == "jsonl") return InputFormat::jsonl;
-    if (name == "json") return InputFormat::json;
-    if (name == "html") return InputFormat::html;
-    if (name == "feed" || name == "rss" || name == "atom") return InputFormat::feed;
-    if (name == "scraped" || name == "text") return InputFormat::scraped;
-    throw common::UsageError("unknown format '" + std::string(name) +
-                             "'; expected one of: auto, jsonl, json, html, feed, scraped");
-}
-
-std::string_view format_name(InputFormat format) noexcept {
-    switch (format) {
-        case InputFormat::automatic: return "auto";
-        case InputFormat::jsonl: return "jsonl";
-        case InputFormat::json: return "json";
-        case InputFormat::html: return "html";
-        case InputFormat::feed: return "feed";
-        case InputFormat::scraped: return "scraped";
-    }
-    return "auto";
-}
 
 std::string FieldMapping::input_name(const std::string& article_field) const {
     const auto it = names.find(article_field);
@@ -126,77 +84,6 @@ void FieldMapping::add(std::string_view spec) {
                                  "' in field mapping; expected one of: id, title, body, date, url, lang, source");
     }
     names[target] = std::string(spec.substr(eq + 1));
-}
-
-bool article_from_json(const nlohmann::json& object, const FieldMapping& fields, const InputFile& file,
-                       std::size_t line, common::Article& article, Diagnostics& diagnostics) {
-    auto get = [&](const char* name) -> std::string {
-        const std::string key = fields.input_name(name);
-        const auto it = object.find(key);
-        if (it == object.end() || it->is_null()) return {};
-        return field_string(*it);
-    };
-    article.id = get("id");
-    article.title = get("title");
-    article.body = get("body");
-    article.url = get("url");
-    article.source = get("source");
-    if (article.title.empty() && article.body.empty()) {
-        diagnostics.error(file.display_name, line,
-                          "record has neither '" + fields.input_name("title") + "' nor '" + fields.input_name("body") +
-                              "' text; skipped");
-        return false;
-    }
-    if (const std::string date = get("date"); !date.empty()) {
-        article.date = common::parse_news_date(date);
-        if (!article.date) {
-            diagnostics.warning(file.display_name, line,
-                                "unreadable date " + quote_value(date) + "; article indexed without a date");
-        }
-    }
-    if (const std::string lang = get("lang"); !lang.empty()) {
-        if (auto parsed = common::parse_lang(lang)) {
-            article.lang = *parsed;
-            article.lang_from_input = true;
-        } else {
-            diagnostics.warning(file.display_name, line,
-                                "unknown language " + quote_value(lang) + "; expected one of: en, fr; detecting instead");
-        }
-    }
-    return true;
-}
-
-void JsonLinesSource::read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) {
-    std::string line;
-    std::size_t line_no = 0;
-    while (std::getline(in, line)) {
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        if (!common::is_valid_utf8(line)) {
-            auto repaired = common::repair_utf8(line);
-            diagnostics.warning(file.display_name, line_no,
-                                repaired.decoded_as_latin1 ? "not UTF-8; decoded as Latin-1 (Windows-1252)"
-                                                           : "invalid UTF-8; " + std::to_string(repaired.replaced) +
-                                                                 " byte sequence(s) replaced by U+FFFD");
-            line = std::move(repaired.text);
-        }
-        nlohmann::json object;
-        try {
-            object = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::exception& e) {
-            diagnostics.error(file.display_name, line_no, "malformed JSON: " + parse_error_text(e) + " in " + quote_value(line));
-            continue;
-        }
-        if (!object.is_object()) {
-            diagnostics.error(file.display_name, line_no, "expected a JSON object, got " + quote_value(line));
-            continue;
-        }
-        common::Article article;
-        if (!article_from_json(object, m_fields, file, line_no, article, diagnostics)) continue;
-        article.origin = file.display_name + ":" + std::to_string(line_no);
-        sink(std::move(article));
-    }
 }
 
 std::vector<InputFile> resolve_inputs(const std::vector<std::string>& inputs, const SourceOptions& options,
@@ -263,6 +150,109 @@ std::unique_ptr<std::istream> open_input(const InputFile& file) {
     }
     if (gz == nullptr) throw common::BadInputError(file.display_name + ": cannot open for reading");
     return std::make_unique<GzipIStream>(gz);
+}
+
+// Read straight into the string in chunks that grow with what was read: small files, the usual case, cost
+// no large buffer.
+std::string read_up_to(std::istream& in, std::size_t limit) {
+    std::string content;
+    std::size_t chunk = 16 * 1024;
+    while (in && content.size() < limit) {
+        const std::size_t old_size = content.size();
+        const std::size_t want = std::min(chunk, limit - old_size);
+        content.resize(old_size + want);
+        in.read(content.data() + old_size, static_cast<std::streamsize>(want));
+        content.resize(old_size + static_cast<std::size_t>(in.gcount()));
+        if (content.size() == old_size) break;
+        chunk = std::min<std::size_t>(chunk * 2, 1024 * 1024);
+    }
+    return content;
+}
+
+std::string unreadable_content(std::string_view head) {
+    if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) return "UTF-16 text; convert the file to UTF-8";
+    if (head.find('\0') != std::string_view::npos) return "binary data (NUL bytes), not text";
+    return {};
+}
+
+std::string utf8_repair_warning(const common::Utf8Repair& repaired) {
+    return repaired.decoded_as_latin1 ? "not UTF-8; decoded as Latin-1 (Windows-1252)"
+                                      : "invalid UTF-8; " + std::to_string(repaired.replaced) +
+                                            " byte sequence(s) replaced by U+FFFD";
+}
+
+std::size_t line_of(std::string_view text, std::size_t offset) {
+    offset = std::min(offset, text.size());
+    return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+std::optional<std::string> read_document(std::istream& in, const InputFile& file, Diagnostics& diagnostics, bool repair_utf8) {
+    std::string content = read_up_to(in, k_max_document_bytes + 1);
+    if (content.size() > k_max_document_bytes) {
+        content.resize(k_max_document_bytes);
+        diagnostics.warning(file.display_name, 0,
+                            "file is larger than " + std::to_string(k_max_document_bytes >> 20) + " MiB; only its first " +
+                                std::to_string(k_max_document_bytes >> 20) + " MiB are read");
+    }
+    if (content.starts_with("\xEF\xBB\xBF")) content.erase(0, 3);
+    if (const std::string why = unreadable_content(content); !why.empty()) {
+        const std::size_t nul = content.find('\0');
+        diagnostics.error(file.display_name, nul == std::string::npos ? 0 : line_of(content, nul), why + "; skipped");
+        return std::nullopt;
+    }
+    if (repair_utf8 && !common::is_valid_utf8(content)) {
+        auto repaired = common::repair_utf8(content);
+        diagnostics.warning(file.display_name, 0, utf8_repair_warning(repaired));
+        content = std::move(repaired.text);
+    }
+    return content;
+}
+
+void set_stated_language(common::Article& article, std::string_view lang, const InputFile& file, std::size_t line,
+                         Diagnostics& diagnostics) {
+    if (lang.empty()) return;
+    if (const auto parsed = common::parse_lang(lang)) {
+        article.lang = *parsed;
+        article.lang_from_input = true;
+    } else {
+        diagnostics.warning(file.display_name, line,
+                            "unknown language " + quote_value(lang) + "; expected one of: en, fr; detecting instead");
+    }
+}
+
+std::string plain_text_paragraphs(std::string_view text) {
+    std::string out;
+    std::string paragraph;
+    auto flush = [&] {
+        if (paragraph.empty()) return;
+        if (!out.empty()) out += "\n\n";
+        out += paragraph;
+        paragraph.clear();
+    };
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        std::size_t end = text.find('\n', at);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(at, end - at);
+        bool space = false;
+        bool any = false;
+        for (char c : line) {
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+                space = any;
+            } else {
+                if (!any && !paragraph.empty()) paragraph.push_back(' ');
+                if (space) paragraph.push_back(' ');
+                space = false;
+                any = true;
+                paragraph.push_back(c);
+            }
+        }
+        if (!any) flush();
+        if (end == text.size()) break;
+        at = end + 1;
+    }
+    flush();
+    return out;
 }
 
 }  // namespace dateline::indexer

@@ -1,25 +1,29 @@
-// Sources: where articles come from (files, directories, standard input) and the readers of each format.
+// Sources: where articles come from (files, directories, standard input), the interface of a format's reader,
+// and what every reader shares (whole-document reading, plain-text paragraphs). The readers are the
+// *_source files; formats.hpp lists them, detects a file's format and reads a file with its reader.
 #pragma once
 
 #include "diagnostics.hpp"
 
 #include "common/article.hpp"
+#include "common/text.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dateline::indexer {
 
-/// Input formats. `automatic` detects the format from the content.
-enum class InputFormat { automatic, jsonl, json, html, feed, scraped };
-
-/// Parses a --format value; throws common::UsageError listing the valid names.
-InputFormat parse_input_format(std::string_view name);
-std::string_view format_name(InputFormat format) noexcept;
+/// An input format: `automatic` (detected per file), or a row of the format table (formats.hpp,
+/// input_formats()) by its position counted from 1. The built-in rows are named here, in table order, for
+/// the code and tests that refer to one; a row added after them needs no name.
+enum class InputFormat : std::uint8_t { automatic, jsonl, json, html, feed, scraped };
 
 /// One input file, resolved from the command line.
 struct InputFile {
@@ -70,14 +74,12 @@ class Source {
     virtual void read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) = 0;
 };
 
-/// JSON Lines: one article object per line.
-class JsonLinesSource : public Source {
-  public:
-    explicit JsonLinesSource(FieldMapping fields) : m_fields(std::move(fields)) {}
-    void read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) override;
-
-  private:
-    FieldMapping m_fields;
+/// How the first bytes of a file match a format, as a format's sniff function (formats.hpp) judges them.
+enum class ContentMatch : std::uint8_t {
+    none,      ///< not this format
+    possible,  ///< may be this format: the file name decides (e.g. plain text named .html)
+    likely,    ///< this format unless the file name names another that is possible
+    certain,   ///< this format, whatever the name
 };
 
 /// Expands the command line's inputs: files, directories (recursively, sorted), and "-" (stdin).
@@ -88,9 +90,37 @@ std::vector<InputFile> resolve_inputs(const std::vector<std::string>& inputs, co
 /// Opens an input for reading, transparently decompressing gzip. Throws common::BadInputError if unreadable.
 std::unique_ptr<std::istream> open_input(const InputFile& file);
 
-/// Reads one input file: opens it, chooses the format (options.format, else detection), reads it.
-/// Returns the number of articles passed to `sink`.
-std::size_t read_input(const InputFile& file, const SourceOptions& options, const ArticleSink& sink,
-                       Diagnostics& diagnostics);
+/// A one-document file (HTML page, feed, scraped page, JSON object) larger than this is read only up to
+/// here, with a warning: what one article can hold is capped later by IndexOptions::max_body_bytes.
+inline constexpr std::size_t k_max_document_bytes = 64 * 1024 * 1024;
+
+/// At most `limit` bytes of `in`. Read errors propagate (common::BadInputError from a corrupt gzip stream).
+std::string read_up_to(std::istream& in, std::size_t limit);
+
+/// Why a file's first bytes show it is not text dateline can read; empty when they do not.
+/// ("binary data (NUL bytes)", "UTF-16 text").
+std::string unreadable_content(std::string_view head);
+
+/// The warning for text that was not valid UTF-8 and was repaired: "not UTF-8; decoded as Latin-1
+/// (Windows-1252)" or "invalid UTF-8; N byte sequence(s) replaced by U+FFFD".
+std::string utf8_repair_warning(const common::Utf8Repair& repaired);
+
+/// The 1-based line of a byte offset in `text` (offsets past the end count as the end).
+std::size_t line_of(std::string_view text, std::size_t offset);
+
+/// Reads the whole of a one-document file, at most k_max_document_bytes (warning beyond), without a UTF-8
+/// byte-order mark. Binary content is reported as an error (nullopt). With `repair_utf8`, invalid UTF-8 is
+/// decoded as Latin-1 or replaced (warning). Read errors propagate as common::BadInputError.
+std::optional<std::string> read_document(std::istream& in, const InputFile& file, Diagnostics& diagnostics,
+                                         bool repair_utf8 = true);
+
+/// Sets the article's language from what the input states ("fr", "en-GB"; nothing when `lang` is empty),
+/// marked as given; an unknown one is reported as a warning at file:line and left to detection.
+void set_stated_language(common::Article& article, std::string_view lang, const InputFile& file, std::size_t line,
+                         Diagnostics& diagnostics);
+
+/// Plain text with its paragraphs: lines trimmed, lines of one paragraph joined by a space, paragraphs
+/// (separated by blank lines in the input) separated by one blank line.
+std::string plain_text_paragraphs(std::string_view text);
 
 }  // namespace dateline::indexer

@@ -4,9 +4,8 @@
 #include "common/errors.hpp"
 #include "common/schema.hpp"
 #include "indexer/diagnostics.hpp"
-#include "indexer/formats.hpp"
 #include "indexer/index_writer.hpp"
-#include "indexer/source.hpp"
+#include "indexer/json_source.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,50 +1,23 @@
 // dateline-search, the program: exit codes, exact error messages, the JSON shape, related, suggest, bench.
 #include "search_fixture.hpp"
 
+#include "tests/run_program.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <fstream>
 
 using namespace dateline;
 
 namespace {
 
-struct Ran {
-    int status = -1;
-    std::string out;
-};
+using Ran = testing::ProgramRun;
 
-std::string quoted(const std::string& arg) {
-    std::string q = "'";
-    for (const char c : arg) {
-        if (c == '\'') {
-            q += "'\\''";
-        } else {
-            q.push_back(c);
-        }
-    }
-    return q + "'";
-}
-
-/// Runs dateline-search with `args`; stdout and stderr together.
+/// Runs dateline-search with `args`; stdout and stderr together, or stdout alone.
 Ran search(const std::vector<std::string>& args, bool with_stderr = true) {
-    std::string command = quoted(DATELINE_SEARCH_BIN);
-    for (const auto& a : args) command += " " + quoted(a);
-    command += with_stderr ? " 2>&1" : " 2>/dev/null";
-    Ran ran;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) ran.out.append(buf, n);
-    const int status = ::pclose(pipe);
-    ran.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return ran;
+    return testing::run_program(DATELINE_SEARCH_BIN, args, with_stderr);
 }
 
 }  // namespace

@@ -1,0 +1,144 @@
+// The JSON readers (JSON Lines, one document per file), the article object's fields, and their sniffing.
+#include "json_source.hpp"
+
+#include "common/dates.hpp"
+#include "common/text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <istream>
+
+namespace dateline::indexer {
+
+namespace {
+
+std::string parse_error_text(const nlohmann::json::exception& e) {
+    std::string what = e.what();
+    // nlohmann prefixes "[json.exception.parse_error.101] "; the rest says where and what.
+    if (const auto close = what.find("] "); what.starts_with("[json.exception") && close != std::string::npos) {
+        what = what.substr(close + 2);
+    }
+    return what;
+}
+
+std::string field_string(const nlohmann::json& value) {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_number_integer()) return std::to_string(value.get<long long>());
+    if (value.is_number_unsigned()) return std::to_string(value.get<unsigned long long>());
+    if (value.is_number_float()) return value.dump();
+    return {};
+}
+
+}  // namespace
+
+bool article_from_json(const nlohmann::json& object, const FieldMapping& fields, const InputFile& file,
+                       std::size_t line, common::Article& article, Diagnostics& diagnostics) {
+    auto get = [&](const char* name) -> std::string {
+        const std::string key = fields.input_name(name);
+        const auto it = object.find(key);
+        if (it == object.end() || it->is_null()) return {};
+        return field_string(*it);
+    };
+    article.id = get("id");
+    article.title = get("title");
+    article.body = get("body");
+    article.url = get("url");
+    article.source = get("source");
+    if (article.title.empty() && article.body.empty()) {
+        diagnostics.error(file.display_name, line,
+                          "record has neither '" + fields.input_name("title") + "' nor '" + fields.input_name("body") +
+                              "' text; skipped");
+        return false;
+    }
+    if (const std::string date = get("date"); !date.empty()) {
+        article.date = common::parse_news_date(date);
+        if (!article.date) {
+            diagnostics.warning(file.display_name, line,
+                                "unreadable date " + quote_value(date) + "; article indexed without a date");
+        }
+    }
+    set_stated_language(article, get("lang"), file, line, diagnostics);
+    return true;
+}
+
+void JsonLinesSource::read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) {
+    std::string line;
+    std::size_t line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        if (!common::is_valid_utf8(line)) {
+            auto repaired = common::repair_utf8(line);
+            diagnostics.warning(file.display_name, line_no, utf8_repair_warning(repaired));
+            line = std::move(repaired.text);
+        }
+        nlohmann::json object;
+        try {
+            object = nlohmann::json::parse(line);
+        } catch (const nlohmann::json::exception& e) {
+            diagnostics.error(file.display_name, line_no, "malformed JSON: " + parse_error_text(e) + " in " + quote_value(line));
+            continue;
+        }
+        if (!object.is_object()) {
+            diagnostics.error(file.display_name, line_no, "expected a JSON object, got " + quote_value(line));
+            continue;
+        }
+        common::Article article;
+        if (!article_from_json(object, m_fields, file, line_no, article, diagnostics)) continue;
+        article.origin = file.display_name + ":" + std::to_string(line_no);
+        sink(std::move(article));
+    }
+}
+
+void JsonDocumentSource::read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) {
+    const auto content = read_document(in, file, diagnostics);
+    if (!content) return;
+    nlohmann::json value;
+    try {
+        value = nlohmann::json::parse(*content);
+    } catch (const nlohmann::json::parse_error& e) {
+        diagnostics.error(file.display_name, line_of(*content, e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + parse_error_text(e));
+        return;
+    } catch (const nlohmann::json::exception& e) {
+        diagnostics.error(file.display_name, 0, "malformed JSON: " + parse_error_text(e));
+        return;
+    }
+    auto one = [&](const nlohmann::json& object, std::size_t index, bool alone) {
+        if (!object.is_object()) {
+            diagnostics.error(file.display_name, 0, "expected a JSON object for article " + std::to_string(index) + ", got " +
+                                                        quote_value(object.dump()));
+            return;
+        }
+        common::Article article;
+        if (!article_from_json(object, m_fields, file, 0, article, diagnostics)) return;
+        // One article per file: the file is its identity when the record names none.
+        if (article.id.empty() && alone) article.id = file.relative_path;
+        article.origin = file.display_name;
+        sink(std::move(article));
+    };
+    if (value.is_array()) {
+        for (std::size_t k = 0; k < value.size(); ++k) one(value[k], k + 1, false);
+    } else {
+        one(value, 1, true);
+    }
+}
+
+ContentMatch sniff_json_lines(std::string_view content) {
+    if (!content.starts_with("{")) return ContentMatch::none;
+    // A first line that is a whole object; a pretty-printed object opens with "{" alone on its line.
+    const auto nl = content.find('\n');
+    if (nl != std::string_view::npos && nl > 1) {
+        const std::string_view first = content.substr(0, nl);
+        const auto last = first.find_last_not_of(" \r\t");
+        if (last != std::string_view::npos && first[last] == '}') return ContentMatch::certain;
+    }
+    return ContentMatch::possible;
+}
+
+ContentMatch sniff_json_document(std::string_view content) {
+    if (content.starts_with("[")) return ContentMatch::certain;
+    return content.starts_with("{") ? ContentMatch::likely : ContentMatch::none;
+}
+
+}  // namespace dateline::indexer

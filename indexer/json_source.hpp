@@ -1,0 +1,46 @@
+// JSON input: one article object per line (JSON Lines), or one object or array of objects per file; and
+// the reading of one article object, which the server's write routes share.
+#pragma once
+
+#include "source.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string_view>
+
+namespace dateline::indexer {
+
+/// Fills `article` from one JSON object through the field mapping; reports problems at file:line (line 0:
+/// the file as a whole). Returns false (after reporting an error) when the record cannot be indexed.
+bool article_from_json(const nlohmann::json& object, const FieldMapping& fields, const InputFile& file,
+                       std::size_t line, common::Article& article, Diagnostics& diagnostics);
+
+/// JSON Lines: one article object per line.
+class JsonLinesSource : public Source {
+  public:
+    explicit JsonLinesSource(FieldMapping fields) : m_fields(std::move(fields)) {}
+    void read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) override;
+
+  private:
+    FieldMapping m_fields;
+};
+
+/// One JSON object per file (CMS exports, OrangeSum), or a JSON array of article objects. An object alone
+/// without an id takes the file's relative path as its id.
+class JsonDocumentSource : public Source {
+  public:
+    explicit JsonDocumentSource(FieldMapping fields) : m_fields(std::move(fields)) {}
+    void read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) override;
+
+  private:
+    FieldMapping m_fields;
+};
+
+/// JSON Lines content: certain when the first line is a whole object ('{' ... '}'), possible for any other
+/// text starting with '{' (one object on one line without a newline, or a pretty-printed one).
+ContentMatch sniff_json_lines(std::string_view content);
+
+/// One JSON document: certain for an array ('['), likely for an object ('{').
+ContentMatch sniff_json_document(std::string_view content);
+
+}  // namespace dateline::indexer

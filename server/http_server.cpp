@@ -312,16 +312,25 @@ struct HttpServer::Impl {
         return labels;
     }
 
-    /// The article as the API shows it: the fields of a search result (from hit_json), plus the body.
-    static json article_json(const common::Article& article, std::vector<std::string> labels) {
-        searcher::SearchHit hit;
-        hit.article = article;
-        hit.place_labels = std::move(labels);
-        json j = searcher::hit_json(hit, false);
-        // Search-only fields have no meaning here.
-        for (const char* key : {"rank", "score", "weight", "similar", "extract", "snippet_html", "title_html"}) j.erase(key);
-        j["body"] = article.body;
-        return j;
+    /// The stored article as GET /api/articles/ID answers it: what a search result says of its article
+    /// (searcher::hit_json), and the body.
+    static json article_json(const common::Article& article, const std::vector<std::string>& labels) {
+        json places = json::array();
+        for (std::size_t k = 0; k < article.places.size(); ++k) {
+            const common::ArticlePlaceRef& p = article.places[k];
+            const std::string& label = k < labels.size() ? labels[k] : p.id;
+            places.push_back({{"id", p.id}, {"country", p.country}, {"salience", p.salience}, {"label", label}});
+        }
+        return {{"id", article.id},
+                {"title", article.display_title()},
+                {"date", article.date ? json(article.date->iso()) : json(nullptr)},
+                {"lang", std::string(common::lang_code(article.lang))},
+                {"source", article.source},
+                {"url", article.url},
+                // Always false here; answered since the first version, which copied a search result's fields.
+                {"partial", false},
+                {"places", std::move(places)},
+                {"body", article.body}};
     }
 
     // ---- routes
@@ -540,13 +549,13 @@ struct HttpServer::Impl {
                 const searcher::SearchRequest request = to_search_request(ctx.params, ctx.ui);
                 data.response = with_searcher([&](searcher::Searcher& s) {
                     const SearchGate::Pass pass(search_gate);
-                    return searcher::to_json(request, s.search(request));
+                    return s.search(request);
                 });
             } catch (...) {
                 const HttpError e = error_from_current_exception();
                 status = e.status;
                 data.error = e.message;
-                data.response = nullptr;
+                data.response.reset();
             }
         }
         send_page(res, status, render_search_page(ctx, data));
@@ -573,16 +582,15 @@ struct HttpServer::Impl {
                                                             (fr ? " »." : "'.")));
                 return;
             }
-            json related;
+            std::optional<searcher::SearchResponse> related;
             try {
                 searcher::RelatedRequest related_request;
                 related_request.id = id;
                 related_request.ui_lang = ctx.ui;
-                const auto r = with_searcher([&](searcher::Searcher& s) {
+                related = with_searcher([&](searcher::Searcher& s) {
                     const SearchGate::Pass pass(search_gate);
                     return s.related(related_request);
                 });
-                if (r) related = searcher::to_json(related_request, *r);
             } catch (const Xapian::Error&) {
                 // Related articles are a bonus: the article is shown without them.
             }

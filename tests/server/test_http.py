@@ -334,6 +334,22 @@ def error_tests(args, srv, ctx):
         expect_error(r, 405, "method PATCH is not allowed on /api/search")
         check(r.header("Allow"), "405 without Allow header")
         expect_error(srv.request("POST", "/api/search", body="{}"), 405, "method POST is not allowed")
+        # Allow lists the methods of the routes that take the path (HEAD with GET, OPTIONS for preflights).
+        for method, path, allowed in [("PATCH", "/api/search", "GET, HEAD, OPTIONS"),
+                                      ("POST", "/api/articles/x", "GET, HEAD, PUT, DELETE, OPTIONS"),
+                                      ("GET", "/api/articles", "POST, OPTIONS"),
+                                      ("PUT", "/", "GET, HEAD"),
+                                      ("OPTIONS", "/style.css", "GET, HEAD")]:
+            r = srv.request(method, path, body="" if method in ("POST", "PUT", "PATCH") else None)
+            expect_error(r, 405, "method %s is not allowed on %s; allowed: %s" % (method, path, allowed))
+            check(r.header("Allow") == allowed, "%s %s: Allow %r" % (method, path, r.header("Allow")))
+
+    def unknown_api_route():
+        # Any method on a path no route takes is a 404 that lists the API's routes.
+        routes = "/api/search, /api/suggest, /api/articles/ID/related, /api/articles/ID, /api/articles, /api/stats, /api/health"
+        expect_error(srv.get("/api/nope"), 404, "no API route GET /api/nope; routes: " + routes)
+        expect_error(srv.request("PUT", "/api/nope", body=""), 404, "no API route PUT /api/nope; routes: " + routes)
+        expect_error(srv.get("/api"), 404, "no API route GET /api;")
 
     def hostile_query_is_not_a_crash():
         for q in ['"unbalanced', "((((", "AND OR NOT", "date:nonsense", "\u00e9t\u00e9*", "a*"]:
@@ -351,7 +367,7 @@ def error_tests(args, srv, ctx):
         check(r.status == 414, "status %d" % r.status)
         expect_error(r, 414)
 
-    return tests + [method_not_allowed, hostile_query_is_not_a_crash, invalid_utf8_query, uri_too_long]
+    return tests + [method_not_allowed, unknown_api_route, hostile_query_is_not_a_crash, invalid_utf8_query, uri_too_long]
 
 
 def write_tests(args, srv, ctx):
@@ -543,6 +559,21 @@ def cors_tests(args, srv, ctx):
         check(r.header("Access-Control-Allow-Origin") == ALLOWED_ORIGIN, "ACAO %r" % r.header("Access-Control-Allow-Origin"))
         check("PUT" in r.header("Access-Control-Allow-Methods") and "Authorization" in r.header("Access-Control-Allow-Headers"), "methods")
 
+    def preflight_lists_the_methods_of_the_path():
+        for path, method, allowed in [("/api/articles/x", "DELETE", "GET, PUT, DELETE"), ("/api/articles", "POST", "POST"),
+                                      ("/api/search", "GET", "GET")]:
+            r = srv.request("OPTIONS", path, headers={"Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": method})
+            check(r.status == 204 and r.header("Access-Control-Allow-Methods") == allowed, "preflight %s %s: %d %r" %
+                  (method, path, r.status, r.header("Access-Control-Allow-Methods")))
+
+    def shared_files_only():
+        # The API, the widget and the OpenSearch description are for other sites; the pages and other files are not.
+        for path, shared in [("/widget.js", True), ("/opensearch.xml", True), ("/api/nope", True), ("/style.css", False),
+                             ("/?q=Kim", False), ("/article?id=en-2019-kim-putin-vladivostok", False)]:
+            r = srv.get(path, headers={"Origin": ALLOWED_ORIGIN})
+            acao = r.header("Access-Control-Allow-Origin")
+            check(acao == (ALLOWED_ORIGIN if shared else None), "%s: Access-Control-Allow-Origin %r" % (path, acao))
+
     def preflight_write_refused():
         r = srv.request("OPTIONS", "/api/articles/x", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "DELETE"})
         expect_error(r, 403, "origin 'https://evil.example' may not call DELETE")
@@ -574,7 +605,8 @@ def cors_tests(args, srv, ctx):
         finally:
             srv2.stop()
 
-    return [allowed_origin_read, other_origin_read, preflight_write_allowed, preflight_write_refused, write_from_unlisted_origin,
+    return [allowed_origin_read, other_origin_read, preflight_write_allowed, preflight_lists_the_methods_of_the_path, shared_files_only,
+            preflight_write_refused, write_from_unlisted_origin,
             wildcard_never_on_writes, writes_disabled_without_token]
 
 

@@ -40,13 +40,7 @@ nlohmann::json hit_json(const SearchHit& hit, bool explain) {
     r["rank"] = hit.rank;
     r["id"] = a.id;
     r["title"] = a.display_title();
-    if (hit.title.text.empty()) {
-        MarkedText plain;
-        plain.text = a.display_title();
-        r["title_html"] = render_html(plain);
-    } else {
-        r["title_html"] = render_html(hit.title);
-    }
+    r["title_html"] = title_html(hit);
     r["date"] = a.date ? nlohmann::json(a.date->iso()) : nlohmann::json(nullptr);
     r["lang"] = std::string(common::lang_code(a.lang));
     r["source"] = a.source;
@@ -59,17 +53,11 @@ nlohmann::json hit_json(const SearchHit& hit, bool explain) {
     for (std::size_t k = 0; k < a.places.size(); ++k) {
         const auto& p = a.places[k];
         nlohmann::json place{{"id", p.id}, {"country", p.country}, {"salience", p.salience}};
-        place["label"] = k < hit.place_labels.size() ? hit.place_labels[k] : p.id;
+        place["label"] = place_label(hit, k);
         places.push_back(std::move(place));
     }
     r["extract"] = hit.extract;
-    if (hit.snippet.passages.empty()) {
-        MarkedText plain;
-        plain.text = hit.extract;
-        r["snippet_html"] = render_html(plain);
-    } else {
-        r["snippet_html"] = render_html(hit.snippet);
-    }
+    r["snippet_html"] = snippet_html(hit);
     if (explain) {
         auto& parts = r["explain"] = nlohmann::json::array();
         for (const auto& part : hit.explanation) parts.push_back({{"name", part.name}, {"weight", part.weight}});

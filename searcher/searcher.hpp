@@ -102,6 +102,29 @@ struct SearchHit {
     std::vector<ScorePart> explanation;
 };
 
+/// The title of `hit` as HTML: escaped once, the query's matches in <mark>, whitespace runs as one space
+/// (the display title, unmarked, when nothing marked it). The JSON's "title_html"; the results page shows it.
+inline std::string title_html(const SearchHit& hit) {
+    if (!hit.title.text.empty()) return render_html(hit.title);
+    MarkedText plain;
+    plain.text = hit.article.display_title();
+    return render_html(plain);
+}
+
+/// The passages of `hit` as HTML (as title_html), or its extract when it has none: the JSON's
+/// "snippet_html"; the results page shows it.
+inline std::string snippet_html(const SearchHit& hit) {
+    if (!hit.snippet.passages.empty()) return render_html(hit.snippet);
+    MarkedText plain;
+    plain.text = hit.extract;
+    return render_html(plain);
+}
+
+/// The label of `hit.article.places[k]`: hit.place_labels[k], or the place's id when there is none.
+inline const std::string& place_label(const SearchHit& hit, std::size_t k) {
+    return k < hit.place_labels.size() ? hit.place_labels[k] : hit.article.places[k].id;
+}
+
 /// The answer to a SearchRequest.
 struct SearchResponse {
     /// Results (near-duplicates collapsed): the articles with every word when the query has a head and

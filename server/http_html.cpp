@@ -1,4 +1,4 @@
-// HTML escaping, snippet sanitising, URL encoding and the HtmlWriter.
+// URL encoding, web URL checks and the HtmlWriter.
 #include "http_html.hpp"
 
 #include "common/text.hpp"
@@ -13,58 +13,7 @@ using common::append_html_escaped;
 
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
-/// Length of a character reference starting at text[i] == '&' ("&amp;", "&#39;", "&#x27;"), or 0.
-std::size_t reference_length(std::string_view text, std::size_t i) {
-    std::size_t j = i + 1;
-    if (j < text.size() && text[j] == '#') {
-        ++j;
-        const bool hex = j < text.size() && (text[j] == 'x' || text[j] == 'X');
-        if (hex) ++j;
-        const std::size_t digits_start = j;
-        while (j < text.size() && j - digits_start < 8 &&
-               ((text[j] >= '0' && text[j] <= '9') || (hex && ((text[j] >= 'a' && text[j] <= 'f') || (text[j] >= 'A' && text[j] <= 'F'))))) {
-            ++j;
-        }
-        if (j == digits_start) return 0;
-    } else {
-        const std::size_t name_start = j;
-        while (j < text.size() && j - name_start < 10 && is_alnum(text[j])) ++j;
-        if (j == name_start) return 0;
-    }
-    return j < text.size() && text[j] == ';' ? j + 1 - i : 0;
-}
-
 }  // namespace
-
-std::string sanitize_snippet(std::string_view snippet) {
-    std::string out;
-    out.reserve(snippet.size() + 16);
-    bool in_mark = false;
-    for (std::size_t i = 0; i < snippet.size();) {
-        if (snippet.substr(i, 6) == "<mark>") {
-            if (!in_mark) out += "<mark>";
-            in_mark = true;
-            i += 6;
-        } else if (snippet.substr(i, 7) == "</mark>") {
-            if (in_mark) out += "</mark>";
-            in_mark = false;
-            i += 7;
-        } else if (snippet[i] == '&') {
-            if (const std::size_t n = reference_length(snippet, i)) {
-                out.append(snippet.substr(i, n));
-                i += n;
-            } else {
-                out += "&amp;";
-                ++i;
-            }
-        } else {
-            append_html_escaped(out, snippet[i]);
-            ++i;
-        }
-    }
-    if (in_mark) out += "</mark>";
-    return out;
-}
 
 std::string url_encode(std::string_view value) {
     std::string out;
@@ -129,11 +78,6 @@ HtmlWriter& HtmlWriter::empty(std::string_view tag, std::initializer_list<HtmlAt
 
 HtmlWriter& HtmlWriter::text(std::string_view content) {
     for (char c : content) append_html_escaped(m_out, c);
-    return *this;
-}
-
-HtmlWriter& HtmlWriter::snippet(std::string_view content) {
-    m_out += sanitize_snippet(content);
     return *this;
 }
 

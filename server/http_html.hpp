@@ -9,12 +9,6 @@
 
 namespace dateline::server {
 
-
-/// Makes a snippet safe to insert as HTML: `<mark>`/`</mark>` are kept (balanced), character references
-/// (&amp; &#39; ...) are kept, every other `<`, `>`, `&`, quote is escaped. Works on plain text and on
-/// snippets that are already HTML-escaped with <mark> highlights.
-std::string sanitize_snippet(std::string_view snippet);
-
 /// Percent-encodes a URL query value or path segment (RFC 3986 unreserved characters kept).
 std::string url_encode(std::string_view value);
 
@@ -25,7 +19,7 @@ bool is_web_url(std::string_view url);
 using HtmlAttribute = std::pair<std::string_view, std::string_view>;
 
 /// Appends HTML to a string. Tag and attribute names are code literals; text and attribute values are
-/// escaped. `markup()` takes trusted markup written in the code (never data).
+/// escaped. `markup()` takes trusted markup made by the program (never data as it came).
 class HtmlWriter {
   public:
     /// <tag a="v" ...>
@@ -38,9 +32,8 @@ class HtmlWriter {
     HtmlWriter& empty(std::string_view tag, std::initializer_list<HtmlAttribute> attributes = {});
     /// Escaped text.
     HtmlWriter& text(std::string_view text);
-    /// A snippet through sanitize_snippet().
-    HtmlWriter& snippet(std::string_view snippet);
-    /// Trusted markup from the program itself.
+    /// Trusted markup from the program itself: its own literals, and the searcher's render_html (title_html,
+    /// snippet_html), which escapes the text and adds only <mark> elements.
     HtmlWriter& markup(std::string_view trusted);
 
     const std::string& str() const noexcept { return m_out; }

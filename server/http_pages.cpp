@@ -13,7 +13,9 @@ namespace dateline::server {
 namespace {
 
 using common::Lang;
-using nlohmann::json;
+using searcher::FacetCount;
+using searcher::SearchHit;
+using searcher::SearchResponse;
 
 /// Interface text in one language.
 struct UiText {
@@ -65,30 +67,100 @@ struct UiText {
 };
 
 constexpr UiText k_en = {
-    "en", "fr", "Français", "Search the archive", "Search news: Kim Putin, Vladivostok, date:2019…", "Search",
-    "result", "results", "about", "No article matches this search.",
-    "Check the spelling, use fewer words, or remove a filter.",
-    "No article has every word; showing those that match best.", "Articles missing a word", "with every word", "Did you mean", "similar article", "similar articles",
-    "Previous", "Next", "Page %1 of %2", "Pages", "Active filters", "Remove filter", "Clear all filters", "Timeline",
-    "Articles per year; choose a year to see its months", "Articles per month of %1; choose a month to filter",
-    "All years", "Only %1", "article", "articles", "Places", "Language", "Sources", "English", "French", "undated",
-    "Related articles", "No related article found.", "Back to the results", "Read the original", "Something went wrong",
-    "No article has this id.", "JSON API",
-    {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}};
+    .lang_code = "en",
+    .other_lang_code = "fr",
+    .other_lang_name = "Français",
+    .search_label = "Search the archive",
+    .search_placeholder = "Search news: Kim Putin, Vladivostok, date:2019…",
+    .search_button = "Search",
+    .results_one = "result",
+    .results_many = "results",
+    .about = "about",
+    .no_results = "No article matches this search.",
+    .no_results_hint = "Check the spelling, use fewer words, or remove a filter.",
+    .relaxed = "No article has every word; showing those that match best.",
+    .partial = "Articles missing a word",
+    .with_every_word = "with every word",
+    .did_you_mean = "Did you mean",
+    .similar_one = "similar article",
+    .similar_many = "similar articles",
+    .previous = "Previous",
+    .next = "Next",
+    .page_of = "Page %1 of %2",
+    .pages_label = "Pages",
+    .filters_label = "Active filters",
+    .remove_filter = "Remove filter",
+    .clear_all = "Clear all filters",
+    .timeline = "Timeline",
+    .timeline_years_label = "Articles per year; choose a year to see its months",
+    .timeline_months_label = "Articles per month of %1; choose a month to filter",
+    .all_years = "All years",
+    .only_year = "Only %1",
+    .articles_one = "article",
+    .articles_many = "articles",
+    .places = "Places",
+    .languages = "Language",
+    .sources = "Sources",
+    .lang_en = "English",
+    .lang_fr = "French",
+    .undated = "undated",
+    .related = "Related articles",
+    .no_related = "No related article found.",
+    .back = "Back to the results",
+    .original = "Read the original",
+    .error_heading = "Something went wrong",
+    .not_found = "No article has this id.",
+    .footer_api = "JSON API",
+    .months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+};
 
 constexpr UiText k_fr = {
-    "fr", "en", "English", "Rechercher dans les archives", "Rechercher : Kim Poutine, Vladivostok, date:2019…", "Rechercher",
-    "résultat", "résultats", "environ", "Aucun article ne correspond à cette recherche.",
-    "Vérifiez l’orthographe, utilisez moins de mots ou retirez un filtre.",
-    "Aucun article ne contient tous les mots ; voici ceux qui s’en approchent le plus.", "Articles où il manque un mot",
-    "avec tous les mots", "Essayez avec", "article similaire",
-    "articles similaires", "Précédente", "Suivante", "Page %1 sur %2", "Pages", "Filtres actifs", "Retirer le filtre",
-    "Retirer tous les filtres", "Chronologie", "Articles par année ; choisissez une année pour voir ses mois",
-    "Articles par mois en %1 ; choisissez un mois pour filtrer", "Toutes les années", "Seulement %1", "article", "articles",
-    "Lieux", "Langue", "Sources", "anglais", "français", "sans date", "Articles liés", "Aucun article lié.",
-    "Retour aux résultats", "Lire l’original", "Une erreur est survenue", "Aucun article n’a cet identifiant.",
-    "API JSON",
-    {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}};
+    .lang_code = "fr",
+    .other_lang_code = "en",
+    .other_lang_name = "English",
+    .search_label = "Rechercher dans les archives",
+    .search_placeholder = "Rechercher : Kim Poutine, Vladivostok, date:2019…",
+    .search_button = "Rechercher",
+    .results_one = "résultat",
+    .results_many = "résultats",
+    .about = "environ",
+    .no_results = "Aucun article ne correspond à cette recherche.",
+    .no_results_hint = "Vérifiez l’orthographe, utilisez moins de mots ou retirez un filtre.",
+    .relaxed = "Aucun article ne contient tous les mots ; voici ceux qui s’en approchent le plus.",
+    .partial = "Articles où il manque un mot",
+    .with_every_word = "avec tous les mots",
+    .did_you_mean = "Essayez avec",
+    .similar_one = "article similaire",
+    .similar_many = "articles similaires",
+    .previous = "Précédente",
+    .next = "Suivante",
+    .page_of = "Page %1 sur %2",
+    .pages_label = "Pages",
+    .filters_label = "Filtres actifs",
+    .remove_filter = "Retirer le filtre",
+    .clear_all = "Retirer tous les filtres",
+    .timeline = "Chronologie",
+    .timeline_years_label = "Articles par année ; choisissez une année pour voir ses mois",
+    .timeline_months_label = "Articles par mois en %1 ; choisissez un mois pour filtrer",
+    .all_years = "Toutes les années",
+    .only_year = "Seulement %1",
+    .articles_one = "article",
+    .articles_many = "articles",
+    .places = "Lieux",
+    .languages = "Langue",
+    .sources = "Sources",
+    .lang_en = "anglais",
+    .lang_fr = "français",
+    .undated = "sans date",
+    .related = "Articles liés",
+    .no_related = "Aucun article lié.",
+    .back = "Retour aux résultats",
+    .original = "Lire l’original",
+    .error_heading = "Une erreur est survenue",
+    .not_found = "Aucun article n’a cet identifiant.",
+    .footer_api = "API JSON",
+    .months = {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
+};
 
 const char* const k_month_names_en[12] = {"January", "February", "March",     "April",   "May",      "June",
                                           "July",    "August",   "September", "October", "November", "December"};
@@ -109,16 +181,6 @@ std::string format(std::string_view pattern, std::string_view a, std::string_vie
         }
     }
     return out;
-}
-
-std::string str(const json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::size_t count_of(const json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_number_unsigned() ? it->get<std::size_t>() : 0;
 }
 
 /// 1234567 → "1,234,567" (en) or "1 234 567" with narrow no-break spaces (fr).
@@ -171,25 +233,18 @@ std::string article_href(const std::string& id, const SearchParams& search) {
     return "/article?id=" + url_encode(id) + (qs.empty() ? "" : "&" + qs);
 }
 
-/// Labels of place ids from the places facet (label, name_en/name_fr), falling back to the id.
-std::map<std::string, std::string> place_labels(const json& response, Lang lang) {
+/// Labels of the place ids of the places facet (in the request's language), falling back to the id.
+std::map<std::string, std::string> place_labels(const searcher::Facets* facets) {
     std::map<std::string, std::string> labels;
-    const json* places = nullptr;
-    if (response.is_object() && response.contains("facets") && response["facets"].is_object() && response["facets"].contains("places")) {
-        places = &response["facets"]["places"];
-    }
-    if (!places || !places->is_array()) return labels;
-    for (const json& p : *places) {
-        if (!p.is_object()) continue;
-        std::string id = str(p, "value");
-        if (id.empty()) id = str(p, "id");
-        std::string label = str(p, lang == Lang::fr ? "label_fr" : "label_en");
-        if (label.empty()) label = str(p, "label");
-        if (label.empty()) label = str(p, "name");
-        if (!id.empty()) labels[id] = label.empty() ? id : label;
+    if (!facets) return labels;
+    for (const FacetCount& p : facets->places) {
+        if (!p.value.empty()) labels[p.value] = p.label.empty() ? p.value : p.label;
     }
     return labels;
 }
+
+/// The date of an article as the pages show it: ISO 8601, empty when undated.
+std::string iso_date(const common::Article& article) { return article.date ? article.date->iso() : std::string(); }
 
 void write_head(HtmlWriter& w, const PageContext& ctx, const std::string& title) {
     const UiText& t = ui_text(ctx.ui);
@@ -296,10 +351,10 @@ void write_histogram(HtmlWriter& w, const std::vector<Bar>& bars, const std::str
     w.close("svg");
 }
 
-void write_timeline(HtmlWriter& w, const PageContext& ctx, const SearchPageData& data) {
+/// The timeline of a search whose facets are `facets` (none: an empty timeline).
+void write_timeline(HtmlWriter& w, const PageContext& ctx, const searcher::Facets* facets) {
     const UiText& t = ui_text(ctx.ui);
     const SearchParams& p = ctx.params;
-    const json& facets = data.response.is_object() && data.response.contains("facets") ? data.response["facets"] : json();
     w.open("section", {{"class", "dl-facet dl-timeline"}, {"aria-labelledby", "dl-timeline-h"}});
     w.element("h2", {{"id", "dl-timeline-h"}}, t.timeline);
     if (!p.drill.empty()) {
@@ -317,10 +372,9 @@ void write_timeline(HtmlWriter& w, const PageContext& ctx, const SearchPageData&
                   format(t.only_year, year));
         w.close("p");
         std::map<int, std::size_t> by_month;
-        if (facets.contains("months") && facets["months"].is_array()) {
-            for (const json& m : facets["months"]) {
-                const std::string value = str(m, "value");
-                if (value.size() >= 7 && value.substr(0, 4) == year) by_month[to_int(value.substr(5, 2))] = count_of(m, "count");
+        if (facets) {
+            for (const FacetCount& m : facets->months) {
+                if (m.value.size() >= 7 && m.value.substr(0, 4) == year) by_month[to_int(m.value.substr(5, 2))] = m.count;
             }
         }
         std::vector<Bar> bars;
@@ -339,11 +393,11 @@ void write_timeline(HtmlWriter& w, const PageContext& ctx, const SearchPageData&
             bars.push_back(std::move(b));
         }
         write_histogram(w, bars, format(t.timeline_months_label, year), t, ctx.ui);
-    } else if (facets.contains("years") && facets["years"].is_array() && !facets["years"].empty()) {
+    } else if (facets && !facets->years.empty()) {
         std::map<int, std::size_t> by_year;
-        for (const json& y : facets["years"]) {
-            const int year = to_int(str(y, "value"));
-            if (year > 0) by_year[year] = count_of(y, "count");
+        for (const FacetCount& y : facets->years) {
+            const int year = to_int(y.value);
+            if (year > 0) by_year[year] = y.count;
         }
         std::vector<Bar> bars;
         if (!by_year.empty()) {
@@ -368,17 +422,16 @@ void write_timeline(HtmlWriter& w, const PageContext& ctx, const SearchPageData&
     w.close("section");
 }
 
-void write_facet_list(HtmlWriter& w, const PageContext& ctx, const json& values, const char* heading, const char* id,
-                      std::string SearchParams::*field, const std::map<std::string, std::string>& labels) {
-    if (!values.is_array() || values.empty()) return;
+void write_facet_list(HtmlWriter& w, const PageContext& ctx, const std::vector<FacetCount>& values, const char* heading,
+                      const char* id, std::string SearchParams::*field, const std::map<std::string, std::string>& labels) {
+    if (values.empty()) return;
     const SearchParams& p = ctx.params;
     w.open("section", {{"class", "dl-facet"}, {"aria-labelledby", id}});
     w.element("h2", {{"id", id}}, heading);
     w.open("ul", {{"class", "dl-facet-list"}});
     std::size_t shown = 0;
-    for (const json& v : values) {
-        std::string value = str(v, "value");
-        if (value.empty()) value = str(v, "id");
+    for (const FacetCount& v : values) {
+        const std::string& value = v.value;
         if (value.empty() || ++shown > 15) continue;
         const bool active = p.*field == value;
         SearchParams next = p;
@@ -390,7 +443,7 @@ void write_facet_list(HtmlWriter& w, const PageContext& ctx, const json& values,
         w.open("a", {{"href", search_href(next)}, {"class", active ? "dl-facet-item dl-active" : "dl-facet-item"},
                      {active ? "aria-current" : "", "true"}});
         w.element("span", {{"class", "dl-facet-label"}}, label);
-        w.element("span", {{"class", "dl-facet-count"}}, format_count(count_of(v, "count"), ctx.ui));
+        w.element("span", {{"class", "dl-facet-count"}}, format_count(v.count, ctx.ui));
         w.close("a");
         w.close("li");
     }
@@ -458,68 +511,66 @@ void write_chips(HtmlWriter& w, const PageContext& ctx, const std::map<std::stri
     w.close("ul");
 }
 
-void write_hit(HtmlWriter& w, const PageContext& ctx, const json& hit, const std::map<std::string, std::string>& places) {
+void write_hit(HtmlWriter& w, const PageContext& ctx, const SearchHit& hit, const std::map<std::string, std::string>& places) {
     const UiText& t = ui_text(ctx.ui);
-    const std::string id = str(hit, "id");
-    std::string title = str(hit, "title");
-    if (title.empty()) title = id;
+    const common::Article& article = hit.article;
     w.open("li", {{"class", "dl-hit"}});
     w.open("h2", {{"class", "dl-hit-title"}});
-    w.open("a", {{"href", article_href(id, ctx.params)}});
-    // The title with the query's words marked, when the searcher gives it; sanitized all the same.
-    if (const std::string marked = str(hit, "title_html"); !marked.empty()) {
-        w.snippet(marked);
+    w.open("a", {{"href", article_href(article.id, ctx.params)}});
+    // The title with the query's words marked, escaped once by the searcher's render_html.
+    if (const std::string marked = searcher::title_html(hit); !marked.empty()) {
+        w.markup(marked);
     } else {
-        w.text(title);
+        const std::string title = article.display_title();
+        w.text(title.empty() ? article.id : title);
     }
     w.close("a");
     w.close("h2");
     w.open("p", {{"class", "dl-meta"}});
-    const std::string date = str(hit, "date");
+    const std::string date = iso_date(article);
     if (!date.empty()) {
         w.element("time", {{"datetime", date.substr(0, 10)}}, format_date(date, ctx.ui));
     } else {
         w.element("span", {}, t.undated);
     }
-    if (const std::string source = str(hit, "source"); !source.empty()) w.text(" · ").text(source);
-    if (const std::string lang = str(hit, "lang"); !lang.empty()) {
+    if (!article.source.empty()) w.text(" · ").text(article.source);
+    const std::string lang(common::lang_code(article.lang));
+    if (!lang.empty()) {
         w.text(" · ");
         w.element("span", {{"class", "dl-lang"}, {"lang", lang}}, lang == "fr" ? "FR" : lang == "en" ? "EN" : lang);
     }
     w.close("p");
-    if (const std::string snippet = str(hit, "snippet_html"); !snippet.empty()) {
-        w.open("p", {{"class", "dl-snippet"}, {"lang", str(hit, "lang")}});
-        w.snippet(snippet);
+    // The passages with the query's words marked, escaped once by the searcher's render_html.
+    if (const std::string snippet = searcher::snippet_html(hit); !snippet.empty()) {
+        w.open("p", {{"class", "dl-snippet"}, {"lang", lang}});
+        w.markup(snippet);
         w.close("p");
-    } else if (const std::string extract = str(hit, "extract"); !extract.empty()) {
-        w.element("p", {{"class", "dl-snippet"}, {"lang", str(hit, "lang")}}, extract);
+    } else if (!hit.extract.empty()) {
+        w.element("p", {{"class", "dl-snippet"}, {"lang", lang}}, hit.extract);
     }
-    const json* hit_places = hit.contains("places") && hit["places"].is_array() ? &hit["places"] : nullptr;
-    const std::size_t similar = count_of(hit, "similar");
-    if ((hit_places && !hit_places->empty()) || similar) {
+    if (!article.places.empty() || hit.similar) {
         w.open("p", {{"class", "dl-hit-extra"}});
-        if (hit_places) {
-            std::size_t n = 0;
-            for (const json& place : *hit_places) {
-                const std::string pid = str(place, "id");
-                if (pid.empty() || ++n > 4) continue;
-                SearchParams f = ctx.params;
-                f.place = pid;
-                f.page = 1;
+        std::size_t n = 0;
+        for (std::size_t k = 0; k < article.places.size(); ++k) {
+            const std::string& pid = article.places[k].id;
+            if (pid.empty() || ++n > 4) continue;
+            SearchParams f = ctx.params;
+            f.place = pid;
+            f.page = 1;
+            std::string label = searcher::place_label(hit, k);
+            if (label.empty()) {
                 const auto it = places.find(pid);
-                std::string label = str(place, ctx.ui == Lang::fr ? "label_fr" : "label_en");
-                if (label.empty()) label = str(place, "label");
-                if (label.empty()) label = it != places.end() ? it->second : pid;
-                w.element("a", {{"class", "dl-place"}, {"href", search_href(f)}}, label);
-                w.text(" ");
+                label = it != places.end() ? it->second : pid;
             }
+            w.element("a", {{"class", "dl-place"}, {"href", search_href(f)}}, label);
+            w.text(" ");
         }
-        if (similar) {
+        if (hit.similar) {
             // The same search without folding near-duplicates shows them.
             SearchParams all = ctx.params;
             all.collapse = false;
             w.element("a", {{"class", "dl-similar"}, {"href", search_href(all)}},
-                      format_count(similar, ctx.ui) + " " + (similar == 1 ? t.similar_one : t.similar_many));
+                      format_count(hit.similar, ctx.ui) + " " + (hit.similar == 1 ? t.similar_one : t.similar_many));
         }
         w.close("p");
     }
@@ -572,8 +623,9 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
     HtmlWriter w;
     write_head(w, ctx, p.q.empty() ? ctx.site_name : p.q + " — " + ctx.site_name);
     write_header(w, ctx);
-    const json& r = data.response;
-    const std::map<std::string, std::string> places = place_labels(r, ctx.ui);
+    const SearchResponse* r = data.response ? &*data.response : nullptr;
+    const searcher::Facets* facets = r && r->facets ? &*r->facets : nullptr;
+    const std::map<std::string, std::string> places = place_labels(facets);
     w.open("main", {{"class", "dl-main"}});
     w.open("div", {{"class", "dl-results"}});
     write_chips(w, ctx, places);
@@ -582,9 +634,9 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
         w.element("h2", {}, t.error_heading);
         w.element("p", {}, data.error);
         w.close("div");
-    } else if (r.is_object()) {
-        const std::size_t total = count_of(r, "total");
-        const bool exact = r.value("total_exact", true);
+    } else if (r) {
+        const std::size_t total = r->total;
+        const bool exact = r->total_exact;
         w.open("p", {{"class", "dl-count"}, {"role", "status"}});
         if (total == 0) {
             w.text(t.no_results);
@@ -592,10 +644,10 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
             w.text((exact ? std::string() : std::string(t.about) + " ") + format_count(total, ctx.ui) + " " +
                    (total == 1 ? t.results_one : t.results_many));
             // The list goes on past them with the articles missing a word.
-            if (count_of(r, "partial_from") > 0) w.text(std::string(" ") + t.with_every_word);
+            if (r->partial_from.value_or(0) > 0) w.text(std::string(" ") + t.with_every_word);
         }
         w.close("p");
-        const std::string correction = str(r, "did_you_mean");
+        const std::string correction = r->did_you_mean.value_or(std::string());
         if (!correction.empty() && correction != p.q) {
             SearchParams corrected = p;
             corrected.q = correction;
@@ -609,15 +661,15 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
             w.text(ctx.ui == Lang::fr ? "\u202f?" : "?");
             w.close("p");
         }
-        if (r.value("relaxed", false)) w.element("p", {{"class", "dl-relaxed"}}, t.relaxed);
+        if (r->relaxed) w.element("p", {{"class", "dl-relaxed"}}, t.relaxed);
         if (total == 0) w.element("p", {{"class", "dl-hint"}}, t.no_results_hint);
-        if (r.contains("results") && r["results"].is_array() && !r["results"].empty()) {
+        if (!r->hits.empty()) {
             // The articles missing a word follow the head under their own heading (a new list: an <ol>
             // holds only items).
-            const std::size_t partial_from = count_of(r, "partial_from");
+            const std::size_t partial_from = r->partial_from.value_or(0);
             bool open = false;
-            for (const json& hit : r["results"]) {
-                const std::size_t rank = count_of(hit, "rank");
+            for (const SearchHit& hit : r->hits) {
+                const std::size_t rank = hit.rank;
                 if (partial_from > 0 && rank == partial_from) {
                     if (open) w.close("ol");
                     open = false;
@@ -635,16 +687,13 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
     }
     w.close("div");
     w.open("aside", {{"class", "dl-facets"}});
-    if (r.is_object()) {
-        write_timeline(w, ctx, data);
-        if (r.contains("facets") && r["facets"].is_object()) {
-            const json& f = r["facets"];
-            if (f.contains("places")) write_facet_list(w, ctx, f["places"], t.places, "dl-places-h", &SearchParams::place, places);
-            if (f.contains("languages")) {
-                std::map<std::string, std::string> names = {{"en", t.lang_en}, {"fr", t.lang_fr}};
-                write_facet_list(w, ctx, f["languages"], t.languages, "dl-langs-h", &SearchParams::lang, names);
-            }
-            if (f.contains("sources")) write_facet_list(w, ctx, f["sources"], t.sources, "dl-sources-h", &SearchParams::source, {});
+    if (r) {
+        write_timeline(w, ctx, facets);
+        if (facets) {
+            write_facet_list(w, ctx, facets->places, t.places, "dl-places-h", &SearchParams::place, places);
+            const std::map<std::string, std::string> names = {{"en", t.lang_en}, {"fr", t.lang_fr}};
+            write_facet_list(w, ctx, facets->languages, t.languages, "dl-langs-h", &SearchParams::lang, names);
+            write_facet_list(w, ctx, facets->sources, t.sources, "dl-sources-h", &SearchParams::source, {});
         }
     }
     w.close("aside");
@@ -654,7 +703,7 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
 }
 
 std::string render_article_page(const PageContext& ctx, const common::Article& article, const std::vector<std::string>& place_labels,
-                                const json& related) {
+                                const std::optional<SearchResponse>& related) {
     const UiText& t = ui_text(ctx.ui);
     HtmlWriter w;
     const std::string title = article.display_title();
@@ -709,13 +758,14 @@ std::string render_article_page(const PageContext& ctx, const common::Article& a
     w.close("article");
     w.open("aside", {{"class", "dl-related"}, {"aria-labelledby", "dl-related-h"}});
     w.element("h2", {{"id", "dl-related-h"}}, t.related);
-    if (related.is_object() && related.contains("results") && related["results"].is_array() && !related["results"].empty()) {
+    if (related && !related->hits.empty()) {
         w.open("ul", {{"class", "dl-related-list"}});
-        for (const json& hit : related["results"]) {
-            const std::string id = str(hit, "id");
+        for (const SearchHit& hit : related->hits) {
+            const common::Article& other = hit.article;
+            const std::string other_title = other.display_title();
             w.open("li");
-            w.element("a", {{"href", article_href(id, ctx.params)}}, str(hit, "title").empty() ? id : str(hit, "title"));
-            if (const std::string date = str(hit, "date"); !date.empty()) {
+            w.element("a", {{"href", article_href(other.id, ctx.params)}}, other_title.empty() ? other.id : other_title);
+            if (const std::string date = iso_date(other); !date.empty()) {
                 w.text(" ");
                 w.element("time", {{"datetime", date.substr(0, 10)}, {"class", "dl-meta"}}, format_date(date, ctx.ui));
             }

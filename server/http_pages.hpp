@@ -1,5 +1,7 @@
 // The server-rendered pages: search results (with timeline, places, chips, paging) and an article page,
-// in English or French, working without JavaScript. They render the API's own JSON (to_json).
+// in English or French, working without JavaScript. They render the searcher's answers (SearchResponse) as
+// they are: text escaped by HtmlWriter, the highlighted title and snippet escaped once by the searcher's
+// render_html (title_html, snippet_html), as the API's JSON carries them.
 #pragma once
 
 #include "http_params.hpp"
@@ -8,8 +10,7 @@
 #include "common/article.hpp"
 #include "common/language.hpp"
 
-#include <nlohmann/json.hpp>
-
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,9 @@ struct PageContext {
 
 /// Data of a results page.
 struct SearchPageData {
-    /// to_json(request, response), or null when the search failed. With params.drill, its facets
-    /// include the months of the drilled year.
-    nlohmann::json response;
+    /// The search's answer, none when it failed. With params.drill, its facets include the months of the
+    /// drilled year.
+    std::optional<searcher::SearchResponse> response;
     /// Shown instead of results (bad parameters, failed search).
     std::string error;
 };
@@ -37,9 +38,9 @@ struct SearchPageData {
 std::string render_search_page(const PageContext& context, const SearchPageData& data);
 
 /// An article: its text, places (`place_labels[k]` names article.places[k]), link to the original, and
-/// related articles (to_json of them, or null).
+/// related articles (none when they could not be found).
 std::string render_article_page(const PageContext& context, const common::Article& article,
-                                const std::vector<std::string>& place_labels, const nlohmann::json& related);
+                                const std::vector<std::string>& place_labels, const std::optional<searcher::SearchResponse>& related);
 
 /// A page saying what went wrong (unknown article, bad request), with a search box.
 std::string render_message_page(const PageContext& context, const std::string& heading, const std::string& message);

@@ -21,7 +21,12 @@
 #include <cstdio>
 #include <ctime>
 #include <optional>
+#include <regex>
+#include <span>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 namespace dateline::server {
 
@@ -95,7 +100,32 @@ std::string utc_timestamp() {
     return buf;
 }
 
-bool is_write_method(const std::string& method) { return method == "PUT" || method == "DELETE" || method == "POST"; }
+/// How far a route may be called from other sites' pages (CORS).
+enum class Access {
+    read,       ///< changes nothing: any origin when "*" is allowed
+    write,      ///< changes the index: only origins listed by name, never "*"
+    preflight,  ///< a CORS preflight: as the route it announces (Access-Control-Request-Method)
+};
+
+/// What a route serves.
+enum class Kind {
+    api,     ///< the JSON API: CORS headers; listed by name in the 404 of an unknown API path
+    shared,  ///< a file other sites' pages load (the widget, the OpenSearch description): CORS headers
+    site,    ///< this site's own pages and files: no CORS header
+};
+
+/// Whether `path` is under /api, where no static file is served and an unknown path answers with the API's
+/// routes (the static files' row of the route table leaves out the same paths).
+bool is_api_path(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+std::string join(const std::vector<std::string_view>& items) {
+    std::string out;
+    for (const std::string_view item : items) {
+        if (!out.empty()) out += ", ";
+        out += item;
+    }
+    return out;
+}
 
 /// Maps an exception from a handler to a status and message.
 HttpError error_from_current_exception() {
@@ -150,6 +180,46 @@ struct HttpServer::Impl {
         setup();
     }
 
+    /// One row of the route table: a method on a path pattern, and everything the server derives from it.
+    struct Route {
+        /// GET (which answers HEAD too), PUT, DELETE, POST or OPTIONS.
+        std::string_view method;
+        /// httplib's regular expression over the decoded path; `req.matches` holds its groups.
+        std::string_view pattern;
+        Access access;
+        Kind kind;
+        /// How the 404 of an unknown API path lists the route; empty: not listed.
+        std::string_view name;
+        void (Impl::*handler)(const httplib::Request&, httplib::Response&);
+    };
+
+    /// The route table: every route of the server. Registration, the 405 answers and their Allow header, CORS
+    /// and the 404 text of an unknown API path are all derived from it; a new route is one row here plus its
+    /// handler. For each method, httplib tries the rows in this order and the first match wins:
+    /// /api/articles/ID/related comes before /api/articles/ID, the static files last.
+    static std::span<const Route> routes() {
+        static constexpr Route table[] = {
+            // method   pattern                          access             kind          404 name                    handler
+            {"GET",     "/api/search",                   Access::read,      Kind::api,    "/api/search",              &Impl::search},
+            {"GET",     "/api/suggest",                  Access::read,      Kind::api,    "/api/suggest",             &Impl::suggest},
+            {"GET",     R"(/api/articles/(.+)/related)", Access::read,      Kind::api,    "/api/articles/ID/related", &Impl::related},
+            {"GET",     R"(/api/articles/(.+))",         Access::read,      Kind::api,    "/api/articles/ID",         &Impl::article},
+            {"PUT",     R"(/api/articles/(.+))",         Access::write,     Kind::api,    "/api/articles/ID",         &Impl::put_article},
+            {"DELETE",  R"(/api/articles/(.+))",         Access::write,     Kind::api,    "/api/articles/ID",         &Impl::delete_article},
+            {"POST",    "/api/articles",                 Access::write,     Kind::api,    "/api/articles",            &Impl::post_articles},
+            {"GET",     "/api/stats",                    Access::read,      Kind::api,    "/api/stats",               &Impl::stats},
+            {"GET",     "/api/health",                   Access::read,      Kind::api,    "/api/health",              &Impl::health},
+            {"OPTIONS", R"(/api/.*)",                    Access::preflight, Kind::api,    "",                         &Impl::preflight},
+            {"GET",     "/opensearch.xml",               Access::read,      Kind::shared, "",                         &Impl::opensearch},
+            {"GET",     "/widget.js",                    Access::read,      Kind::shared, "",                         &Impl::static_file},
+            {"GET",     "/",                             Access::read,      Kind::site,   "",                         &Impl::search_page},
+            {"GET",     "/article",                      Access::read,      Kind::site,   "",                         &Impl::article_page},
+            // The web root's files: any path but those of the API (is_api_path).
+            {"GET",     R"(/(?!api(/|$)).+)",            Access::read,      Kind::site,   "",                         &Impl::static_file},
+        };
+        return table;
+    }
+
     ServerConfig config;
     ReaderPool readers;
     std::optional<ArticleWriter> writer;
@@ -157,6 +227,8 @@ struct HttpServer::Impl {
     ResponseCache cache;
     SearchGate search_gate;
     httplib::Server server;
+    /// The patterns of routes(), compiled, by row.
+    std::vector<std::regex> route_patterns;
 
     // ---- helpers
 
@@ -218,36 +290,124 @@ struct HttpServer::Impl {
         res.set_content(std::move(body), k_json_type);
     }
 
+    // ---- the route table's derivations
+
+    /// The route that answers `method` on `path` (HEAD: the GET route), or null.
+    const Route* route_for(std::string_view method, const std::string& path) const {
+        if (method == "HEAD") method = "GET";
+        const std::span<const Route> table = routes();
+        for (std::size_t k = 0; k < table.size(); ++k) {
+            if (table[k].method == method && std::regex_match(path, route_patterns[k])) return &table[k];
+        }
+        return nullptr;
+    }
+
+    /// The methods of the routes that take `path`, in table order.
+    std::vector<std::string_view> methods_of(const std::string& path) const {
+        std::vector<std::string_view> methods;
+        const std::span<const Route> table = routes();
+        for (std::size_t k = 0; k < table.size(); ++k) {
+            if (std::find(methods.begin(), methods.end(), table[k].method) == methods.end() && std::regex_match(path, route_patterns[k])) {
+                methods.push_back(table[k].method);
+            }
+        }
+        return methods;
+    }
+
+    /// Whether responses on `path` carry CORS headers: a route of the API or a shared file takes it.
+    bool is_cross_origin(const std::string& path) const {
+        const std::span<const Route> table = routes();
+        for (std::size_t k = 0; k < table.size(); ++k) {
+            if (table[k].kind != Kind::site && std::regex_match(path, route_patterns[k])) return true;
+        }
+        return false;
+    }
+
+    /// The names of the API's routes, as the 404 of an unknown API path lists them.
+    static std::string api_route_names() {
+        std::vector<std::string_view> names;
+        for (const Route& route : routes()) {
+            if (route.kind == Kind::api && !route.name.empty() && std::find(names.begin(), names.end(), route.name) == names.end()) {
+                names.push_back(route.name);
+            }
+        }
+        return join(names);
+    }
+
+    /// The access a preflight asks for: that of the route taking the method it announces. A method no route
+    /// takes is only ever answered with an error, which any page may read (see answer_unrouted).
+    Access announced_access(const httplib::Request& req) const {
+        const Route* target = route_for(req.get_header_value("Access-Control-Request-Method"), req.path);
+        return target ? target->access : Access::read;
+    }
+
+    Access requested_access(const httplib::Request& req, const Route& route) const {
+        return route.access == Access::preflight ? announced_access(req) : route.access;
+    }
+
     bool origin_listed(const std::string& origin) const {
         return std::find(config.allowed_origins.begin(), config.allowed_origins.end(), origin) != config.allowed_origins.end();
     }
-    bool any_origin_for_reads() const { return origin_listed("*"); }
 
-    /// Adds CORS headers for an allowed Origin: listed origins everywhere, "*" on read-only routes only.
-    void apply_cors(const httplib::Request& req, httplib::Response& res) const {
+    /// The Access-Control-Allow-Origin a request from `origin` gets for `access`: a listed origin itself
+    /// everywhere, "*" (when listed) for reads only; empty when the origin may not.
+    std::string allowed_origin(const std::string& origin, Access access) const {
+        if (origin.empty()) return {};
+        if (origin != "*" && origin_listed(origin)) return origin;
+        if (access == Access::read && origin_listed("*")) return "*";
+        return {};
+    }
+
+    /// Adds the CORS headers of a request that comes with an Origin.
+    void apply_cors(const httplib::Request& req, httplib::Response& res, Access access) const {
         const std::string origin = req.get_header_value("Origin");
         if (origin.empty()) return;
         res.set_header("Vary", "Origin");
-        const bool write = is_write_method(req.method) ||
-                           (req.method == "OPTIONS" && is_write_method(req.get_header_value("Access-Control-Request-Method")));
-        if (origin_listed(origin) && origin != "*") {
-            res.set_header("Access-Control-Allow-Origin", origin);
-        } else if (!write && any_origin_for_reads()) {
-            res.set_header("Access-Control-Allow-Origin", "*");
+        if (const std::string allowed = allowed_origin(origin, access); !allowed.empty()) {
+            res.set_header("Access-Control-Allow-Origin", allowed);
         }
     }
 
-    /// Answers, with `handler`'s result or the JSON error its exception maps to.
-    template <typename Handler>
-    httplib::Server::Handler api(Handler handler) {
-        return [this, handler](const httplib::Request& req, httplib::Response& res) {
-            try {
-                handler(req, res);
-            } catch (...) {
-                const HttpError e = error_from_current_exception();
-                send_error(res, e.status, e.message);
+    /// Answers with `route`'s handler (an exception becomes the JSON error it maps to), then its CORS headers.
+    void answer(const Route& route, const httplib::Request& req, httplib::Response& res) {
+        try {
+            (this->*route.handler)(req, res);
+        } catch (...) {
+            const HttpError e = error_from_current_exception();
+            send_error(res, e.status, e.message);
+        }
+        if (route.kind != Kind::site) apply_cors(req, res, requested_access(req, route));
+    }
+
+    /// Answers a request that no route took: 405 with the methods the path takes when some route other than
+    /// a preflight takes it (the preflight takes every API path), else 404; and httplib's own errors (400,
+    /// 413, 414) with their message.
+    void answer_unrouted(const httplib::Request& req, httplib::Response& res) const {
+        std::string message = status_message(res.status);
+        if (res.status == 404) {
+            std::vector<std::string_view> allowed = methods_of(req.path);
+            if (std::any_of(allowed.begin(), allowed.end(), [](std::string_view m) { return m != "OPTIONS"; })) {
+                // httplib answers HEAD with the GET route.
+                if (const auto get = std::find(allowed.begin(), allowed.end(), "GET"); get != allowed.end()) {
+                    allowed.insert(get + 1, "HEAD");
+                }
+                res.status = 405;
+                res.set_header("Allow", join(allowed));
+                message = "method " + req.method + " is not allowed on " + loggable_path(req.path) + "; allowed: " + join(allowed);
+            } else if (is_api_path(req.path)) {
+                message = "no API route " + req.method + " " + loggable_path(req.path) + "; routes: " + api_route_names();
+            } else {
+                message = "no route for " + req.method + " " + loggable_path(req.path);
             }
-        };
+        }
+        if (res.status == 413) message = "request body too large; at most " + std::to_string(config.limits.max_body_bytes) + " bytes";
+        send_error(res, res.status, message);
+        if (is_cross_origin(req.path)) {
+            // Nothing was done: the error is for any page that may read, but on a write route (its body was
+            // too large) for the origins that may write.
+            const Route* route = route_for(req.method, req.path);
+            apply_cors(req, res, route ? route->access : Access::read);
+        }
     }
 
     void require_writer(const httplib::Request& req, httplib::Response& res) const {
@@ -303,6 +463,7 @@ struct HttpServer::Impl {
         res.set_content(std::move(html), k_html_type);
     }
 
+
     /// Names of the article's places in `lang`, in the order of article.places.
     static std::vector<std::string> place_labels(const searcher::Searcher& searcher, const common::Article& article, common::Lang lang) {
         std::vector<std::string> labels;
@@ -312,173 +473,36 @@ struct HttpServer::Impl {
         return labels;
     }
 
-    /// The article as the API shows it: the fields of a search result (from hit_json), plus the body.
-    static json article_json(const common::Article& article, std::vector<std::string> labels) {
-        searcher::SearchHit hit;
-        hit.article = article;
-        hit.place_labels = std::move(labels);
-        json j = searcher::hit_json(hit, false);
-        // Search-only fields have no meaning here.
-        for (const char* key : {"rank", "score", "weight", "similar", "extract", "snippet_html", "title_html"}) j.erase(key);
-        j["body"] = article.body;
-        return j;
+    /// The stored article as GET /api/articles/ID answers it: what a search result says of its article
+    /// (searcher::hit_json), and the body.
+    static json article_json(const common::Article& article, const std::vector<std::string>& labels) {
+        json places = json::array();
+        for (std::size_t k = 0; k < article.places.size(); ++k) {
+            const common::ArticlePlaceRef& p = article.places[k];
+            const std::string& label = k < labels.size() ? labels[k] : p.id;
+            places.push_back({{"id", p.id}, {"country", p.country}, {"salience", p.salience}, {"label", label}});
+        }
+        return {{"id", article.id},
+                {"title", article.display_title()},
+                {"date", article.date ? json(article.date->iso()) : json(nullptr)},
+                {"lang", std::string(common::lang_code(article.lang))},
+                {"source", article.source},
+                {"url", article.url},
+                // Always false here; answered since the first version, which copied a search result's fields.
+                {"partial", false},
+                {"places", std::move(places)},
+                {"body", article.body}};
     }
 
-    // ---- routes
+    // ---- routes (see routes())
 
-    void setup() {
-        const unsigned threads =
-            config.threads ? config.threads : std::clamp(4 * std::max(1u, std::thread::hardware_concurrency()), 16u, 64u);
-        server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-        server.set_payload_max_length(config.limits.max_body_bytes);
-        server.set_keep_alive_max_count(1000);
-        server.set_keep_alive_timeout(5);
-        server.set_read_timeout(10, 0);
-        server.set_write_timeout(10, 0);
-        server.set_tcp_nodelay(true);
-        server.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "same-origin"}});
-
-        server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-            t_request_start = Clock::now();
-            return httplib::Server::HandlerResponse::Unhandled;
+    void search(const httplib::Request& req, httplib::Response& res) {
+        const SearchParams params = parse_search_params(req.params, config.limits, ParamStrictness::api);
+        const searcher::SearchRequest request = to_search_request(params, params.ui == "fr" ? common::Lang::fr : common::Lang::en);
+        cached_json(req, res, [&](searcher::Searcher& s) {
+            const SearchGate::Pass pass(search_gate);
+            return searcher::to_json(request, s.search(request));
         });
-        server.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-            if (req.path.rfind("/api/", 0) == 0 || req.path == "/opensearch.xml" || req.path == "/widget.js") apply_cors(req, res);
-        });
-        server.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
-            // Errors from handlers already carry their JSON body; this covers httplib's own (404, 413, 414, 400).
-            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-            std::string message = status_message(res.status);
-            if (res.status == 404) message = "no route for " + req.method + " " + loggable_path(req.path);
-            if (res.status == 413) message = "request body too large; at most " + std::to_string(config.limits.max_body_bytes) + " bytes";
-            send_error(res, res.status, message);
-            return httplib::Server::HandlerResponse::Handled;
-        }));
-        server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-            try {
-                std::rethrow_exception(ep);
-            } catch (...) {
-                const HttpError e = error_from_current_exception();
-                send_error(res, e.status, e.message);
-            }
-        });
-        if (config.access_log) {
-            server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-                double ms = 0.0;
-                if (t_request_start) ms = std::chrono::duration<double, std::milli>(Clock::now() - *t_request_start).count();
-                t_request_start.reset();
-                char line[512];
-                const int n = std::snprintf(line, sizeof line, "%s %s %s %d %.1fms\n", utc_timestamp().c_str(),
-                                            req.method.empty() ? "-" : req.method.c_str(), loggable_path(req.path).c_str(), res.status, ms);
-                // One write per line so that lines from different workers do not interleave.
-                std::fwrite(line, 1, static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof line) - 1)), stderr);
-            });
-        }
-
-        server.Get("/api/health", api([this](const httplib::Request&, httplib::Response& res) {
-            const Xapian::doccount docs = with_searcher([](searcher::Searcher& s) { return s.index().database.get_doccount(); });
-            send_json(res, 200, {{"status", "ok"}, {"version", config.version}, {"documents", docs}});
-        }));
-        server.Get("/api/stats", api([this](const httplib::Request&, httplib::Response& res) {
-            json stats = with_searcher([](searcher::Searcher& s) { return index_stats(s.index()); });
-            stats["cache"] = {{"entries", config.cache_entries}, {"hits", cache.hits()}, {"misses", cache.misses()}};
-            stats["search_slots"] = {{"slots", search_gate.slots()}, {"waiting", search_gate.waiting()}};
-            send_json(res, 200, stats);
-        }));
-        server.Get("/api/search", api([this](const httplib::Request& req, httplib::Response& res) {
-            const SearchParams params = parse_search_params(req.params, config.limits, ParamStrictness::api);
-            const searcher::SearchRequest request = to_search_request(params, params.ui == "fr" ? common::Lang::fr : common::Lang::en);
-            cached_json(req, res, [&](searcher::Searcher& s) {
-                const SearchGate::Pass pass(search_gate);
-                return searcher::to_json(request, s.search(request));
-            });
-        }));
-        server.Get("/api/suggest", api([this](const httplib::Request& req, httplib::Response& res) { suggest(req, res); }));
-        server.Get(R"(/api/articles/(.+)/related)", api([this](const httplib::Request& req, httplib::Response& res) {
-            searcher::RelatedRequest related_request;
-            related_request.id = req.matches[1];
-            for (const auto& [name, value] : req.params) {
-                if (name == "size") {
-                    related_request.limit = parse_count("size", value, 1, std::min<std::size_t>(50, config.limits.max_page_size));
-                } else if (name == "ui") {
-                    related_request.ui_lang = ui_lang_param(value);
-                } else {
-                    throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected one of: size, ui"};
-                }
-            }
-            const auto related = with_searcher([&](searcher::Searcher& s) {
-                const SearchGate::Pass pass(search_gate);
-                return s.related(related_request);
-            });
-            if (!related) throw HttpError{404, "no article with id '" + shown(related_request.id) + "'"};
-            send_json(res, 200, searcher::to_json(related_request, *related));
-        }));
-        server.Get(R"(/api/articles/(.+))", api([this](const httplib::Request& req, httplib::Response& res) {
-            const std::string id = req.matches[1];
-            common::Lang lang = common::Lang::en;
-            for (const auto& [name, value] : req.params) {
-                if (name != "ui") throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected: ui"};
-                lang = ui_lang_param(value);
-            }
-            const json article = with_searcher([&](searcher::Searcher& s) {
-                const auto found = s.find_article(id);
-                return found ? article_json(*found, place_labels(s, *found, lang)) : json();
-            });
-            if (article.is_null()) throw HttpError{404, "no article with id '" + shown(id) + "'"};
-            send_json(res, 200, article);
-        }));
-        server.Put(R"(/api/articles/(.+))", api([this](const httplib::Request& req, httplib::Response& res) {
-            require_writer(req, res);
-            const std::string id = req.matches[1];
-            const WriteOutcome outcome = writer->put(id, req.body);
-            if (outcome.indexed == 0) {
-                throw HttpError{400, outcome.errors.empty() ? std::string("the article was not indexed") : outcome.errors.front()};
-            }
-            readers.index_changed();
-            send_json(res, 200, {{"indexed", outcome.indexed}, {"id", id}, {"messages", outcome.errors}});
-        }));
-        server.Delete(R"(/api/articles/(.+))", api([this](const httplib::Request& req, httplib::Response& res) {
-            require_writer(req, res);
-            const std::string id = req.matches[1];
-            if (!writer->remove(id)) throw HttpError{404, "no article with id '" + shown(id) + "'"};
-            readers.index_changed();
-            send_json(res, 200, {{"deleted", id}});
-        }));
-        server.Post("/api/articles", api([this](const httplib::Request& req, httplib::Response& res) {
-            require_writer(req, res);
-            if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-                throw HttpError{400, "empty request body; expected JSON Lines, one article object per line"};
-            }
-            const WriteOutcome outcome = writer->put_lines(req.body);
-            if (outcome.indexed == 0) {
-                const std::string first = outcome.errors.empty() ? std::string("no article in the body") : outcome.errors.front();
-                send_json(res, 400, {{"error", {{"status", 400}, {"message", "no article was indexed: " + first}, {"details", outcome.errors}}}});
-                return;
-            }
-            readers.index_changed();
-            send_json(res, 200, {{"indexed", outcome.indexed}, {"messages", outcome.errors}});
-        }));
-        server.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) { preflight(req, res); });
-
-        server.Get("/opensearch.xml", [this](const httplib::Request& req, httplib::Response& res) {
-            res.set_content(render_opensearch(config.site_name, base_url(req)), "application/opensearchdescription+xml");
-        });
-        server.Get("/", [this](const httplib::Request& req, httplib::Response& res) { search_page(req, res); });
-        server.Get("/article", [this](const httplib::Request& req, httplib::Response& res) { article_page(req, res); });
-        server.Get(R"(/.+)", [this](const httplib::Request& req, httplib::Response& res) { static_file(req, res); });
-        // Known paths with a method they do not take: 405 with the methods they do take.
-        for (const char* method : {"POST", "PUT", "DELETE", "PATCH"}) {
-            const auto handler = [this, method](const httplib::Request& req, httplib::Response& res) {
-                const bool articles = req.path.rfind("/api/articles", 0) == 0;
-                const std::string allowed = articles ? (req.path == "/api/articles" ? "POST, OPTIONS" : "GET, PUT, DELETE, OPTIONS") : "GET, HEAD";
-                res.set_header("Allow", allowed);
-                send_error(res, 405, std::string("method ") + method + " is not allowed on " + loggable_path(req.path) + "; allowed: " + allowed);
-            };
-            if (std::string_view(method) == "POST") server.Post(R"(/.*)", handler);
-            if (std::string_view(method) == "PUT") server.Put(R"(/.*)", handler);
-            if (std::string_view(method) == "DELETE") server.Delete(R"(/.*)", handler);
-            if (std::string_view(method) == "PATCH") server.Patch(R"(/.*)", handler);
-        }
     }
 
     void suggest(const httplib::Request& req, httplib::Response& res) {
@@ -512,20 +536,107 @@ struct HttpServer::Impl {
         cached_json(req, res, [&](searcher::Searcher& s) { return searcher::to_json(request, s.suggest(request)); });
     }
 
+    void related(const httplib::Request& req, httplib::Response& res) {
+        searcher::RelatedRequest related_request;
+        related_request.id = req.matches[1];
+        for (const auto& [name, value] : req.params) {
+            if (name == "size") {
+                related_request.limit = parse_count("size", value, 1, std::min<std::size_t>(50, config.limits.max_page_size));
+            } else if (name == "ui") {
+                related_request.ui_lang = ui_lang_param(value);
+            } else {
+                throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected one of: size, ui"};
+            }
+        }
+        const auto related = with_searcher([&](searcher::Searcher& s) {
+            const SearchGate::Pass pass(search_gate);
+            return s.related(related_request);
+        });
+        if (!related) throw HttpError{404, "no article with id '" + shown(related_request.id) + "'"};
+        send_json(res, 200, searcher::to_json(related_request, *related));
+    }
+
+    void article(const httplib::Request& req, httplib::Response& res) {
+        const std::string id = req.matches[1];
+        common::Lang lang = common::Lang::en;
+        for (const auto& [name, value] : req.params) {
+            if (name != "ui") throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected: ui"};
+            lang = ui_lang_param(value);
+        }
+        const json article = with_searcher([&](searcher::Searcher& s) {
+            const auto found = s.find_article(id);
+            return found ? article_json(*found, place_labels(s, *found, lang)) : json();
+        });
+        if (article.is_null()) throw HttpError{404, "no article with id '" + shown(id) + "'"};
+        send_json(res, 200, article);
+    }
+
+    void put_article(const httplib::Request& req, httplib::Response& res) {
+        require_writer(req, res);
+        const std::string id = req.matches[1];
+        const WriteOutcome outcome = writer->put(id, req.body);
+        if (outcome.indexed == 0) {
+            throw HttpError{400, outcome.errors.empty() ? std::string("the article was not indexed") : outcome.errors.front()};
+        }
+        readers.index_changed();
+        send_json(res, 200, {{"indexed", outcome.indexed}, {"id", id}, {"messages", outcome.errors}});
+    }
+
+    void delete_article(const httplib::Request& req, httplib::Response& res) {
+        require_writer(req, res);
+        const std::string id = req.matches[1];
+        if (!writer->remove(id)) throw HttpError{404, "no article with id '" + shown(id) + "'"};
+        readers.index_changed();
+        send_json(res, 200, {{"deleted", id}});
+    }
+
+    void post_articles(const httplib::Request& req, httplib::Response& res) {
+        require_writer(req, res);
+        if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+            throw HttpError{400, "empty request body; expected JSON Lines, one article object per line"};
+        }
+        const WriteOutcome outcome = writer->put_lines(req.body);
+        if (outcome.indexed == 0) {
+            const std::string first = outcome.errors.empty() ? std::string("no article in the body") : outcome.errors.front();
+            send_json(res, 400, {{"error", {{"status", 400}, {"message", "no article was indexed: " + first}, {"details", outcome.errors}}}});
+            return;
+        }
+        readers.index_changed();
+        send_json(res, 200, {{"indexed", outcome.indexed}, {"messages", outcome.errors}});
+    }
+
+    void stats(const httplib::Request&, httplib::Response& res) {
+        json stats = with_searcher([](searcher::Searcher& s) { return index_stats(s.index()); });
+        stats["cache"] = {{"entries", config.cache_entries}, {"hits", cache.hits()}, {"misses", cache.misses()}};
+        stats["search_slots"] = {{"slots", search_gate.slots()}, {"waiting", search_gate.waiting()}};
+        send_json(res, 200, stats);
+    }
+
+    void health(const httplib::Request&, httplib::Response& res) {
+        const Xapian::doccount docs = with_searcher([](searcher::Searcher& s) { return s.index().database.get_doccount(); });
+        send_json(res, 200, {{"status", "ok"}, {"version", config.version}, {"documents", docs}});
+    }
+
+    /// A CORS preflight: 204 with the methods the path takes when the origin may make the request it
+    /// announces, else 403. The CORS headers themselves come from answer() (Access::preflight).
     void preflight(const httplib::Request& req, httplib::Response& res) {
         const std::string origin = req.get_header_value("Origin");
         const std::string method = req.get_header_value("Access-Control-Request-Method");
-        const bool write = is_write_method(method);
-        const bool allowed = !origin.empty() && ((origin_listed(origin) && origin != "*") || (!write && any_origin_for_reads()));
-        if (!allowed) {
+        if (allowed_origin(origin, announced_access(req)).empty()) {
             send_error(res, 403, "origin '" + shown(origin) + "' may not call " + (method.empty() ? std::string("this route") : method + " " + loggable_path(req.path)) +
                                      "; allowed origins are set with --allow-origin");
             return;
         }
         res.status = 204;
-        res.set_header("Access-Control-Allow-Methods", req.path.rfind("/api/articles", 0) == 0 ? "GET, PUT, DELETE, POST" : "GET");
+        std::vector<std::string_view> methods = methods_of(req.path);
+        std::erase(methods, "OPTIONS");
+        if (!methods.empty()) res.set_header("Access-Control-Allow-Methods", join(methods));
         res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
         res.set_header("Access-Control-Max-Age", "600");
+    }
+
+    void opensearch(const httplib::Request& req, httplib::Response& res) {
+        res.set_content(render_opensearch(config.site_name, base_url(req)), "application/opensearchdescription+xml");
     }
 
     void search_page(const httplib::Request& req, httplib::Response& res) {
@@ -540,13 +651,13 @@ struct HttpServer::Impl {
                 const searcher::SearchRequest request = to_search_request(ctx.params, ctx.ui);
                 data.response = with_searcher([&](searcher::Searcher& s) {
                     const SearchGate::Pass pass(search_gate);
-                    return searcher::to_json(request, s.search(request));
+                    return s.search(request);
                 });
             } catch (...) {
                 const HttpError e = error_from_current_exception();
                 status = e.status;
                 data.error = e.message;
-                data.response = nullptr;
+                data.response.reset();
             }
         }
         send_page(res, status, render_search_page(ctx, data));
@@ -573,16 +684,15 @@ struct HttpServer::Impl {
                                                             (fr ? " »." : "'.")));
                 return;
             }
-            json related;
+            std::optional<searcher::SearchResponse> related;
             try {
                 searcher::RelatedRequest related_request;
                 related_request.id = id;
                 related_request.ui_lang = ctx.ui;
-                const auto r = with_searcher([&](searcher::Searcher& s) {
+                related = with_searcher([&](searcher::Searcher& s) {
                     const SearchGate::Pass pass(search_gate);
                     return s.related(related_request);
                 });
-                if (r) related = searcher::to_json(related_request, *r);
             } catch (const Xapian::Error&) {
                 // Related articles are a bonus: the article is shown without them.
             }
@@ -594,11 +704,6 @@ struct HttpServer::Impl {
     }
 
     void static_file(const httplib::Request& req, httplib::Response& res) {
-        if (req.path.rfind("/api/", 0) == 0 || req.path == "/api") {
-            send_error(res, 404, "no API route " + req.method + " " + loggable_path(req.path) +
-                                     "; routes: /api/search, /api/suggest, /api/articles/ID, /api/articles/ID/related, /api/stats, /api/health");
-            return;
-        }
         auto file = files.find(req.path);
         if (!file) {
             send_error(res, 404, "no such file: " + loggable_path(req.path));
@@ -607,6 +712,74 @@ struct HttpServer::Impl {
         if (file->content_type.rfind("text/html", 0) == 0) res.set_header("Content-Security-Policy", k_static_csp);
         res.set_header("Cache-Control", "public, max-age=300");
         res.set_content(std::move(file->content), file->content_type);
+    }
+
+    // ---- setup
+
+    void setup() {
+        const unsigned threads =
+            config.threads ? config.threads : std::clamp(4 * std::max(1u, std::thread::hardware_concurrency()), 16u, 64u);
+        server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+        server.set_payload_max_length(config.limits.max_body_bytes);
+        server.set_keep_alive_max_count(1000);
+        server.set_keep_alive_timeout(5);
+        server.set_read_timeout(10, 0);
+        server.set_write_timeout(10, 0);
+        server.set_tcp_nodelay(true);
+        server.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "same-origin"}});
+
+        server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+            t_request_start = Clock::now();
+            return httplib::Server::HandlerResponse::Unhandled;
+        });
+        server.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
+            // Errors from handlers already carry their JSON body (and CORS headers); an empty body is an answer
+            // of httplib's own: no route for the method (404), or a request it could not read (400, 413, 414).
+            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            answer_unrouted(req, res);
+            return httplib::Server::HandlerResponse::Handled;
+        }));
+        server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+            try {
+                std::rethrow_exception(ep);
+            } catch (...) {
+                const HttpError e = error_from_current_exception();
+                send_error(res, e.status, e.message);
+            }
+        });
+        if (config.access_log) {
+            server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+                double ms = 0.0;
+                if (t_request_start) ms = std::chrono::duration<double, std::milli>(Clock::now() - *t_request_start).count();
+                t_request_start.reset();
+                char line[512];
+                const int n = std::snprintf(line, sizeof line, "%s %s %s %d %.1fms\n", utc_timestamp().c_str(),
+                                            req.method.empty() ? "-" : req.method.c_str(), loggable_path(req.path).c_str(), res.status, ms);
+                // One write per line so that lines from different workers do not interleave.
+                std::fwrite(line, 1, static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof line) - 1)), stderr);
+            });
+        }
+
+        for (const Route& route : routes()) {
+            route_patterns.emplace_back(route.pattern.begin(), route.pattern.end());
+            const std::string pattern(route.pattern);
+            const httplib::Server::Handler handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
+                answer(route, req, res);
+            };
+            if (route.method == "GET") {
+                server.Get(pattern, handler);
+            } else if (route.method == "PUT") {
+                server.Put(pattern, handler);
+            } else if (route.method == "DELETE") {
+                server.Delete(pattern, handler);
+            } else if (route.method == "POST") {
+                server.Post(pattern, handler);
+            } else if (route.method == "OPTIONS") {
+                server.Options(pattern, handler);
+            } else {
+                throw std::logic_error("route table: unsupported method " + std::string(route.method));
+            }
+        }
     }
 };
 

@@ -228,6 +228,16 @@ def api_tests(args, srv, ctx):
         check(any(p["label"] == "Corée du Nord" for p in fr["places"]), "French place labels: %s" % fr["places"])
         expect_error(srv.get("/api/articles/no-such-article"), 404, "no article with id 'no-such-article'")
 
+    def article_has_the_fields_of_its_search_result():
+        # The article route says of an article what a search result says, without the search's own fields.
+        hits = srv.get("/api/search?" + qs(q="Vladivostok Kim", size=20, ui="fr")).json()["results"]
+        hit = next(h for h in hits if h["id"] == "en-2019-kim-putin-vladivostok")
+        j = srv.get("/api/articles/en-2019-kim-putin-vladivostok?ui=fr").json()
+        search_only = {"rank", "score", "weight", "similar", "extract", "snippet_html", "title_html"}
+        check(set(j) == set(hit) - search_only | {"body"}, "article keys %s" % sorted(j))
+        for key in set(j) - {"body", "partial"}:
+            check(j[key] == hit[key], "article %s %r differs from the search result's %r" % (key, j[key], hit[key]))
+
     def related():
         r = srv.get("/api/articles/en-2019-kim-putin-vladivostok/related?size=3")
         check(r.status == 200, "status %d: %s" % (r.status, r.text[:200]))
@@ -287,7 +297,7 @@ def api_tests(args, srv, ctx):
         check("secretword" not in log, "the access log holds query text")
 
     return [health, stats, search_same_json_as_cli, search_facets, search_filters, search_drill_months, search_place, paging,
-            suggest, article, related, cache, search_slots, opensearch, access_log]
+            suggest, article, article_has_the_fields_of_its_search_result, related, cache, search_slots, opensearch, access_log]
 
 
 def error_tests(args, srv, ctx):
@@ -324,6 +334,22 @@ def error_tests(args, srv, ctx):
         expect_error(r, 405, "method PATCH is not allowed on /api/search")
         check(r.header("Allow"), "405 without Allow header")
         expect_error(srv.request("POST", "/api/search", body="{}"), 405, "method POST is not allowed")
+        # Allow lists the methods of the routes that take the path (HEAD with GET, OPTIONS for preflights).
+        for method, path, allowed in [("PATCH", "/api/search", "GET, HEAD, OPTIONS"),
+                                      ("POST", "/api/articles/x", "GET, HEAD, PUT, DELETE, OPTIONS"),
+                                      ("GET", "/api/articles", "POST, OPTIONS"),
+                                      ("PUT", "/", "GET, HEAD"),
+                                      ("OPTIONS", "/style.css", "GET, HEAD")]:
+            r = srv.request(method, path, body="" if method in ("POST", "PUT", "PATCH") else None)
+            expect_error(r, 405, "method %s is not allowed on %s; allowed: %s" % (method, path, allowed))
+            check(r.header("Allow") == allowed, "%s %s: Allow %r" % (method, path, r.header("Allow")))
+
+    def unknown_api_route():
+        # Any method on a path no route takes is a 404 that lists the API's routes.
+        routes = "/api/search, /api/suggest, /api/articles/ID/related, /api/articles/ID, /api/articles, /api/stats, /api/health"
+        expect_error(srv.get("/api/nope"), 404, "no API route GET /api/nope; routes: " + routes)
+        expect_error(srv.request("PUT", "/api/nope", body=""), 404, "no API route PUT /api/nope; routes: " + routes)
+        expect_error(srv.get("/api"), 404, "no API route GET /api;")
 
     def hostile_query_is_not_a_crash():
         for q in ['"unbalanced', "((((", "AND OR NOT", "date:nonsense", "\u00e9t\u00e9*", "a*"]:
@@ -341,7 +367,7 @@ def error_tests(args, srv, ctx):
         check(r.status == 414, "status %d" % r.status)
         expect_error(r, 414)
 
-    return tests + [method_not_allowed, hostile_query_is_not_a_crash, invalid_utf8_query, uri_too_long]
+    return tests + [method_not_allowed, unknown_api_route, hostile_query_is_not_a_crash, invalid_utf8_query, uri_too_long]
 
 
 def write_tests(args, srv, ctx):
@@ -438,6 +464,28 @@ def write_tests(args, srv, ctx):
             check("<script>alert" not in html and "<img src=x" not in html, "unescaped markup in %s" % path)
             check("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in html, "escaped title missing in %s" % path)
 
+    def markup_escaped_once():
+        # Title and snippet go to the page as the searcher rendered them for the API: escaped once, matches in <mark>.
+        marked = dict(article, title='Zanzibar <b>ferry</b> & "harbour" news', body="Zanzibar <i>dhow</i> & spice traders met on Tuesday.")
+        r = srv.request("PUT", "/api/articles/marked", body=json.dumps(marked), headers=auth)
+        check(r.status == 200, "PUT marked %d" % r.status)
+        start = time.monotonic()
+        while not (hits := [h for h in srv.get("/api/search?" + qs(q="Zanzibar dhow")).json()["results"] if h["id"] == "marked"]):
+            check(time.monotonic() - start < 1.0, "the article is not searchable after 1 s")
+            time.sleep(0.05)
+        hit = hits[0]
+        title = "<mark>Zanzibar</mark> &lt;b&gt;ferry&lt;/b&gt; &amp; &quot;harbour&quot; news"
+        snippet = "<mark>Zanzibar</mark> &lt;i&gt;<mark>dhow</mark>&lt;/i&gt; &amp; spice traders met on Tuesday."
+        check(hit["title_html"] == title and hit["snippet_html"] == snippet, "API: %r %r" % (hit["title_html"], hit["snippet_html"]))
+        html = srv.get("/?" + qs(q="Zanzibar dhow")).text
+        check(title in html and snippet in html, "the page does not show the API's title_html and snippet_html")
+        html = srv.get("/article?id=marked").text
+        check("Zanzibar &lt;b&gt;ferry&lt;/b&gt; &amp; &quot;harbour&quot; news" in html, "article page title")
+        check("Zanzibar &lt;i&gt;dhow&lt;/i&gt; &amp; spice" in html, "article page body")
+        for path in ("/?" + qs(q="Zanzibar dhow"), "/article?id=marked"):
+            html = srv.get(path).text
+            check("&amp;lt;" not in html and "&amp;amp;" not in html and "&amp;quot;" not in html, "escaped twice in %s" % path)
+
     def external_commit_is_seen():
         # Another process (dateline-index) commits to the served index: readers reopen within a second.
         extra = os.path.join(ctx["work"], "extra.jsonl")
@@ -489,7 +537,7 @@ def write_tests(args, srv, ctx):
         check("Authorization" not in log and "Bearer" not in log, "the Authorization header appears in the log")
 
     return [put_requires_token, put_then_search, put_replaces, put_bad_bodies, body_too_large, bulk_post, delete,
-            id_with_slash_and_unicode, xss_title_is_escaped, external_commit_is_seen, concurrent_reads_during_writes,
+            id_with_slash_and_unicode, xss_title_is_escaped, markup_escaped_once, external_commit_is_seen, concurrent_reads_during_writes,
             near_duplicate_is_folded, token_never_logged]
 
 
@@ -510,6 +558,21 @@ def cors_tests(args, srv, ctx):
         check(r.status == 204, "preflight status %d" % r.status)
         check(r.header("Access-Control-Allow-Origin") == ALLOWED_ORIGIN, "ACAO %r" % r.header("Access-Control-Allow-Origin"))
         check("PUT" in r.header("Access-Control-Allow-Methods") and "Authorization" in r.header("Access-Control-Allow-Headers"), "methods")
+
+    def preflight_lists_the_methods_of_the_path():
+        for path, method, allowed in [("/api/articles/x", "DELETE", "GET, PUT, DELETE"), ("/api/articles", "POST", "POST"),
+                                      ("/api/search", "GET", "GET")]:
+            r = srv.request("OPTIONS", path, headers={"Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": method})
+            check(r.status == 204 and r.header("Access-Control-Allow-Methods") == allowed, "preflight %s %s: %d %r" %
+                  (method, path, r.status, r.header("Access-Control-Allow-Methods")))
+
+    def shared_files_only():
+        # The API, the widget and the OpenSearch description are for other sites; the pages and other files are not.
+        for path, shared in [("/widget.js", True), ("/opensearch.xml", True), ("/api/nope", True), ("/style.css", False),
+                             ("/?q=Kim", False), ("/article?id=en-2019-kim-putin-vladivostok", False)]:
+            r = srv.get(path, headers={"Origin": ALLOWED_ORIGIN})
+            acao = r.header("Access-Control-Allow-Origin")
+            check(acao == (ALLOWED_ORIGIN if shared else None), "%s: Access-Control-Allow-Origin %r" % (path, acao))
 
     def preflight_write_refused():
         r = srv.request("OPTIONS", "/api/articles/x", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "DELETE"})
@@ -542,7 +605,8 @@ def cors_tests(args, srv, ctx):
         finally:
             srv2.stop()
 
-    return [allowed_origin_read, other_origin_read, preflight_write_allowed, preflight_write_refused, write_from_unlisted_origin,
+    return [allowed_origin_read, other_origin_read, preflight_write_allowed, preflight_lists_the_methods_of_the_path, shared_files_only,
+            preflight_write_refused, write_from_unlisted_origin,
             wildcard_never_on_writes, writes_disabled_without_token]
 
 

@@ -275,13 +275,7 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
         article.url = item.link;
         article.id = !item.id.empty() ? item.id : item.link;
         set_stated_language(article, !item.lang.empty() ? item.lang : feed_lang, file, line, diagnostics);
-        if (!item.date.empty()) {
-            article.date = common::parse_news_date(item.date);
-            if (!article.date) {
-                diagnostics.warning(file.display_name, line,
-                                    "unreadable date " + quote_value(item.date) + "; article indexed without a date");
-            }
-        }
+        set_stated_date(article, item.date, file, line, diagnostics);
         article.origin = file.display_name + ":" + std::to_string(line);
         sink(std::move(article));
     }

@@ -50,13 +50,7 @@ bool article_from_json(const nlohmann::json& object, const FieldMapping& fields,
                               "' text; skipped");
         return false;
     }
-    if (const std::string date = get("date"); !date.empty()) {
-        article.date = common::parse_news_date(date);
-        if (!article.date) {
-            diagnostics.warning(file.display_name, line,
-                                "unreadable date " + quote_value(date) + "; article indexed without a date");
-        }
-    }
+    set_stated_date(article, get("date"), file, line, diagnostics);
     set_stated_language(article, get("lang"), file, line, diagnostics);
     return true;
 }

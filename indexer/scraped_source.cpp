@@ -518,19 +518,7 @@ void ScrapedSource::read(std::istream& in, const InputFile& file, const ArticleS
     article.id = file.relative_path;
     article.title = std::move(page.title);
     article.body = std::move(page.body);
-    if (!page.date_text.empty()) {
-        article.date = common::parse_news_date(page.date_text);
-        if (!article.date) {
-            // "Published: July 25, 2024": the date after a label.
-            if (const auto colon = page.date_text.find(": "); colon != std::string::npos) {
-                article.date = common::parse_news_date(std::string_view(page.date_text).substr(colon + 2));
-            }
-        }
-        if (!article.date) {
-            diagnostics.warning(file.display_name, page.date_line,
-                                "unreadable date " + quote_value(page.date_text) + "; article indexed without a date");
-        }
-    }
+    set_stated_date(article, page.date_text, file, page.date_line, diagnostics);
     article.origin = file.display_name;
     sink(std::move(article));
 }

@@ -220,6 +220,19 @@ void set_stated_language(common::Article& article, std::string_view lang, const 
     }
 }
 
+void set_stated_date(common::Article& article, std::string_view date, const InputFile& file, std::size_t line,
+                     Diagnostics& diagnostics) {
+    if (date.empty()) return;
+    article.date = common::parse_news_date(date);
+    if (!article.date) {
+        // "Published: July 25, 2024": the date after a label.
+        if (const auto colon = date.find(": "); colon != std::string_view::npos) article.date = common::parse_news_date(date.substr(colon + 2));
+    }
+    if (!article.date) {
+        diagnostics.warning(file.display_name, line, "unreadable date " + quote_value(date) + "; article indexed without a date");
+    }
+}
+
 std::string plain_text_paragraphs(std::string_view text) {
     std::string out;
     std::string paragraph;

@@ -119,6 +119,12 @@ std::optional<std::string> read_document(std::istream& in, const InputFile& file
 void set_stated_language(common::Article& article, std::string_view lang, const InputFile& file, std::size_t line,
                          Diagnostics& diagnostics);
 
+/// Sets the article's date from what the input states (any form common::parse_news_date reads, also after
+/// a label: "Published: July 25, 2024"; nothing when `date` is empty); an unreadable one is reported as
+/// a warning at file:line and the article is indexed without a date.
+void set_stated_date(common::Article& article, std::string_view date, const InputFile& file, std::size_t line,
+                     Diagnostics& diagnostics);
+
 /// Plain text with its paragraphs: lines trimmed, lines of one paragraph joined by a space, paragraphs
 /// (separated by blank lines in the input) separated by one blank line.
 std::string plain_text_paragraphs(std::string_view text);

@@ -3,6 +3,8 @@
 
 #include "http_html.hpp"
 
+#include "searcher/facets.hpp"
+
 #include "common/errors.hpp"
 #include "common/text.hpp"
 
@@ -23,7 +25,8 @@ const std::set<std::string>& api_names() {
     return names;
 }
 
-std::string list(const std::set<std::string>& names) {
+template <typename Names>
+std::string list(const Names& names) {
     std::string out;
     for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
     return out;
@@ -32,7 +35,12 @@ std::string list(const std::set<std::string>& names) {
 bool parse_facets(std::string_view value) {
     if (value == "" || value == "true" || value == "1" || value == "yes" || value == "all") return true;
     if (value == "false" || value == "0" || value == "no" || value == "none") return false;
-    static const std::set<std::string, std::less<>> known = {"years", "months", "places", "languages", "sources"};
+    // The facets of the searcher's table, and the timeline's drill-downs.
+    static const std::set<std::string, std::less<>> known = [] {
+        std::set<std::string, std::less<>> names = {"months", "days"};
+        for (const searcher::FacetSpec& spec : searcher::k_facets) names.emplace(spec.name);
+        return names;
+    }();
     // A list of facet names asks for facets; the searcher counts all of them in one pass.
     std::size_t start = 0;
     while (start <= value.size()) {
@@ -40,7 +48,7 @@ bool parse_facets(std::string_view value) {
         const std::string_view name = value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         if (!known.count(name)) {
             throw UsageError("bad facets value '" + shown(value) +
-                             "'; expected true, false, or a comma-separated list of: languages, months, places, sources, years");
+                             "'; expected true, false, or a comma-separated list of: " + list(known));
         }
         if (comma == std::string_view::npos) break;
         start = comma + 1;

@@ -84,6 +84,24 @@ std::string format_values() {
 std::atomic<bool> g_interrupted{false};
 void on_sigint(int) { g_interrupted = true; }
 
+/// Parses a subcommand's `args` with its options `desc` and the repeatable positional argument `positional`
+/// (into `values`). True when --help was asked: the help is printed and the command is done.
+bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const char* positional,
+                   std::vector<std::string>& values) {
+    po::options_description hidden;
+    hidden.add_options()(positional, po::value(&values));
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add(positional, -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (!vm.count("help")) return false;
+    std::cout << desc << '\n';
+    return true;
+}
+
 int cmd_add(const std::vector<std::string>& args) {
     std::string db;
     std::string lang = "auto";
@@ -110,19 +128,7 @@ int cmd_add(const std::vector<std::string>& args) {
         ("batch", po::value(&options.batch_size)->value_name("N"), "articles per commit (default: 1000)")
         ("force", po::bool_switch(&options.force), "re-read files even if unchanged since the last run")
         ("quiet,q", po::bool_switch(&options.quiet), "no progress and no warnings (errors are still shown)");
-    po::options_description hidden;
-    hidden.add_options()("input", po::value(&inputs));
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("input", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << desc << '\n';
-        return k_exit_ok;
-    }
+    if (parse_command(args, desc, "input", inputs)) return k_exit_ok;
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to write");
     if (inputs.empty()) throw common::UsageError("no INPUT given: name files, directories, or '-' for standard input");
     if (options.batch_size == 0) throw common::UsageError("--batch must be at least 1");
@@ -187,19 +193,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("help,h", "show this help")
         ("lang,l", po::value(&lang)->value_name("en|fr|auto"), "language of the text (default: auto = detect)")
         ("json", po::bool_switch(&json), "print JSON");
-    po::options_description hidden;
-    hidden.add_options()("text", po::value(&words));
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("text", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << desc << '\n';
-        return k_exit_ok;
-    }
+    if (parse_command(args, desc, "text", words)) return k_exit_ok;
     if (words.empty()) throw common::UsageError("no TEXT given");
     const std::string text = text_argument(words);
     common::Lang language = common::parse_lang_option(lang);
@@ -283,19 +277,7 @@ int cmd_places(const std::vector<std::string>& args) {
         ("title,t", po::value(&title)->value_name("TITLE"), "the article's title")
         ("json", po::bool_switch(&json), "print JSON")
         ("explain", po::bool_switch(&explain), "list every match with its candidates and the reason");
-    po::options_description hidden;
-    hidden.add_options()("text", po::value(&words));
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("text", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << desc << '\n';
-        return k_exit_ok;
-    }
+    if (parse_command(args, desc, "text", words)) return k_exit_ok;
     // Without TEXT, the body comes from standard input when it is not a terminal.
     if (words.empty() && isatty(STDIN_FILENO) == 0) words.push_back("-");
     if (words.empty() && title.empty()) throw common::UsageError("no TEXT given");
@@ -342,19 +324,7 @@ int cmd_delete(const std::vector<std::string>& args) {
     std::vector<std::string> ids;
     po::options_description desc("Usage: dateline-index delete --db DIR ID...\n\nRemove articles by id.\n\nOptions");
     desc.add_options()("help,h", "show this help")("db,d", po::value(&db)->value_name("DIR"), "database directory");
-    po::options_description hidden;
-    hidden.add_options()("id", po::value(&ids));
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("id", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << desc << '\n';
-        return k_exit_ok;
-    }
+    if (parse_command(args, desc, "id", ids)) return k_exit_ok;
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to change");
     if (ids.empty()) throw common::UsageError("no ID given");
     const std::size_t deleted = indexer::delete_articles(db, ids);

@@ -39,6 +39,17 @@ void index_articles(const std::string& db, std::vector<common::Article> articles
     indexer::write_articles(db, articles);
 }
 
+searcher::Searcher& sample_searcher() {
+    static searcher::Searcher s(searcher::open_index({sample_db()}));
+    return s;
+}
+
+searcher::BuiltQuery sample_query(const std::string& text) {
+    searcher::SearchRequest request;
+    request.query = text;
+    return sample_searcher().build_query(request);
+}
+
 namespace {
 
 /// A database of `inputs` (relative to the sample corpus) in a directory removed at exit.

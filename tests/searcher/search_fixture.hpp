@@ -34,6 +34,11 @@ const std::string& sample_db();
 const std::string& sample_en_db();
 const std::string& sample_fr_db();
 
+/// A Searcher over sample_db(), made once per test run.
+searcher::Searcher& sample_searcher();
+/// The query that a search for `text` over the sample corpus runs.
+searcher::BuiltQuery sample_query(const std::string& text);
+
 /// An article for hand-made indexes.
 common::Article make_article(std::string id, std::string title, std::string body, std::string date, common::Lang lang,
                              std::string source = "test", std::vector<common::ArticlePlaceRef> places = {});

@@ -12,16 +12,9 @@ using common::Lang;
 
 namespace {
 
-searcher::Searcher& sample_searcher() {
-    static searcher::Searcher s(searcher::open_index({test::sample_db()}));
-    return s;
-}
+using test::sample_searcher;
 
-searcher::BuiltQuery build(const std::string& text) {
-    searcher::SearchRequest request;
-    request.query = text;
-    return sample_searcher().build_query(request);
-}
+searcher::BuiltQuery build(const std::string& text) { return test::sample_query(text); }
 
 /// What the head of the list requires: every plain word (the query itself when it has one word).
 std::string head_of(const std::string& text) {

@@ -8,16 +8,9 @@ using common::Lang;
 
 namespace {
 
-searcher::Searcher& sample_searcher() {
-    static searcher::Searcher s(searcher::open_index({test::sample_db()}));
-    return s;
-}
+using test::sample_searcher;
 
-searcher::BuiltQuery query_of(const std::string& text) {
-    searcher::SearchRequest request;
-    request.query = text;
-    return sample_searcher().build_query(request);
-}
+searcher::BuiltQuery query_of(const std::string& text) { return test::sample_query(text); }
 
 /// The marked words of `text` for `query`, as "<a><b>".
 std::string marked(const std::string& query, const std::string& text, Lang lang) {

@@ -11,10 +11,7 @@ using namespace dateline;
 
 namespace {
 
-searcher::Searcher& sample_searcher() {
-    static searcher::Searcher s(searcher::open_index({test::sample_db()}));
-    return s;
-}
+using test::sample_searcher;
 
 std::vector<std::string> completion_texts(const searcher::SuggestResponse& r) {
     std::vector<std::string> out;

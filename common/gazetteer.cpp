@@ -366,6 +366,7 @@ Gazetteer Gazetteer::load(const std::filesystem::path& dir) {
     // The name index.
     const Analyzer& analyzer = name_analyzer();
     std::string key;
+    data->text_names.resize(n_places);
     for (std::size_t i = 0; i < n_places; ++i) {
         auto& list = names[i];
         // Labels and aliases often repeat: index each distinct spelling once.
@@ -378,6 +379,12 @@ Gazetteer Gazetteer::load(const std::filesystem::path& dir) {
             std::uint8_t flags = entry_flags;
             if (is_capitals_name(name)) flags |= k_entry_capitals;
             if (starts_lower_case(name)) flags |= k_entry_lower_first;
+            const Place& place = data->places[i];
+            const bool label = name == place.name_en || name == place.name_fr;
+            if ((flags & (k_entry_demonym | k_entry_capitals)) == 0 && (label || n_tokens > 1)) {
+                auto& text_names = data->text_names[i];
+                if (std::find(text_names.begin(), text_names.end(), key) == text_names.end()) text_names.push_back(key);
+            }
             auto& entries = data->names[key];
             const auto same = std::find_if(entries.begin(), entries.end(),
                                            [&](const NameEntry& e) { return e.place == i; });
@@ -463,6 +470,12 @@ std::vector<const Place*> Gazetteer::lookup(std::string_view name) const {
     if (it == m_data->names.end()) return out;
     for (const NameEntry& e : it->second) out.push_back(&m_data->places[e.place]);
     return out;
+}
+
+std::vector<std::string> Gazetteer::names_of(std::string_view id) const {
+    const auto it = m_data->by_id.find(id);
+    if (it == m_data->by_id.end()) return {};
+    return m_data->text_names[it->second];
 }
 
 std::string_view Gazetteer::label(std::string_view id, Lang lang) const {

@@ -78,6 +78,8 @@ struct Gazetteer::Data {
     /// Place index → its region's place index, or -1.
     std::vector<std::int32_t> region_of;
     std::vector<double> priors;
+    /// Place index → the name keys a text may call it by (Gazetteer::names_of).
+    std::vector<std::vector<std::string>> text_names;
 };
 
 /// The prior of `place` as one reading of a name whose readings are `entries`: a division named after its

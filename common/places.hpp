@@ -73,6 +73,13 @@ class Gazetteer {
     /// The place's name in `lang` (English for Lang::unknown); empty if the id is unknown.
     std::string_view label(std::string_view id, Lang lang) const;
 
+    /// The names a text may call the place by, in both languages, aliases included, each as its folded
+    /// words joined by one space ("coree du nord", "north korea", "democratic people s republic of korea"):
+    /// not demonyms ("Russian" is not Russia) nor names matched only in capitals ("US" would match "us"),
+    /// and a one-word alias only when it is the place's name in a language (one word alone often names
+    /// something else: "Amérique latine" is not the United States). Empty if the id is unknown.
+    std::vector<std::string> names_of(std::string_view id) const;
+
     /// Folded single words of the names of countries, curated places and regions and cities of at least
     /// k_protected_min_population inhabitants, minus stopwords and ordinary English/French words (but the
     /// one-word name of a country or of a city of a million is kept): the words the analyzer must not stem

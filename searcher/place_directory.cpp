@@ -93,17 +93,7 @@ class GazetteerPlaceDirectory final : public PlaceDirectory {
         return en.empty() ? std::string(id) : std::string(en);
     }
 
-    std::vector<std::string> names(std::string_view id) const override {
-        std::vector<std::string> out;
-        if (const common::Place* p = m_gazetteer.find(id)) {
-            for (const std::string* name : {&p->name_en, &p->name_fr}) {
-                if (name->empty()) continue;
-                std::string folded = common::fold_for_match(*name);
-                if (std::find(out.begin(), out.end(), folded) == out.end()) out.push_back(std::move(folded));
-            }
-        }
-        return out;
-    }
+    std::vector<std::string> names(std::string_view id) const override { return m_gazetteer.names_of(id); }
 
     std::string_view kind() const noexcept override { return "gazetteer"; }
 

@@ -48,7 +48,9 @@ class PlaceDirectory {
     /// The place's name in `lang` (English for Lang::unknown); the id itself when unknown.
     virtual std::string label(std::string_view id, common::Lang lang) const = 0;
 
-    /// Folded names (and aliases) of a place in both languages, for highlighting: {"coree du nord", "north korea"}.
+    /// The names a text may call a place by, in both languages, aliases included, as folded words joined
+    /// by one space ({"coree du nord", "north korea", ...}; see Gazetteer::names_of): what a query naming
+    /// the place also matches, and what is highlighted whole.
     virtual std::vector<std::string> names(std::string_view id) const = 0;
 
     /// "gazetteer" or "codes" (ids and ISO codes only), for --explain and /stats.

@@ -405,14 +405,53 @@ Xapian::Query rewrite_words(const Xapian::Query& q, const F& f) {
     return f(q);
 }
 
+/// The words of a string of words separated by single spaces.
+std::vector<std::string_view> split_words(std::string_view s) {
+    std::vector<std::string_view> out;
+    while (!s.empty()) {
+        const std::size_t space = s.find(' ');
+        if (space != 0) out.push_back(s.substr(0, space));
+        if (space == std::string_view::npos) break;
+        s.remove_prefix(space + 1);
+    }
+    return out;
+}
+
 /// A place named by query words, with the stem terms those words give in each reading.
 struct PlaceSpan {
     std::vector<std::string> folded_words;
     PlaceRef place;
+    /// The place's names in either language, the typed one included ("north korea", "coree du nord"...), as
+    /// the text has them: each name's words as a phrase, all of them one synonym, weighed as one concept
+    /// whatever the language of the article.
+    Xapian::Query names;
 };
 
-/// In one reading, lets the words naming a place also match articles about the place, whatever their
-/// language: (north AND korea AND russia) → ((north AND korea) OR XCKP) AND (russia OR XCRU).
+/// The names (folded words joined by one space) as a synonym of their phrases. A name of one word that the
+/// analyzer protects is its name term, which the indexer writes only where the word is a name (capitalised):
+/// "Aurora" is not the aurora of a physics abstract.
+Xapian::Query name_phrases(const std::vector<std::string>& names, const common::Analyzer& analyzer) {
+    std::vector<Xapian::Query> phrases;
+    for (const auto& name : names) {
+        std::vector<Xapian::Query> words;
+        for (const auto& w : split_words(name)) words.emplace_back(std::string(schema::k_prefix_word) + std::string(w));
+        if (words.empty()) continue;
+        if (words.size() == 1) {
+            phrases.push_back(analyzer.is_protected(name) ? Xapian::Query(std::string(schema::k_prefix_stem) + name) : words.front());
+        } else {
+            phrases.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), static_cast<Xapian::termcount>(words.size()));
+        }
+    }
+    if (phrases.size() <= 1) return phrases.empty() ? Xapian::Query() : phrases.front();
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, phrases.begin(), phrases.end());
+}
+
+/// In one reading, lets the words naming a place also match the place's names (as phrases, one synonym) and
+/// the articles about the place, whatever their language. With OR: (north OR korea OR russia) → (north OR
+/// korea OR ("north korea" SYN "coree du nord"…) OR XCKP) OR (russia OR (russia SYN russie) OR XCRU). With
+/// AND, a name of several words is matched as one of the place's names: (("north korea" SYN "coree du
+/// nord"…) OR XCKP) AND (russia OR (russia SYN russie) OR XCRU). The place term weighs nothing (the place
+/// boost weighs places).
 Xapian::Query expand_places(const Xapian::Query& reading, Lang lang, const std::vector<PlaceSpan>& spans,
                             const common::Analyzer& analyzer) {
     if (spans.empty()) return reading;
@@ -421,37 +460,61 @@ Xapian::Query expand_places(const Xapian::Query& reading, Lang lang, const std::
         std::vector<Xapian::Query> children;
         if (op == Xapian::Query::OP_AND || op == Xapian::Query::OP_OR) {
             children = subqueries(q);
-        } else if (op == Xapian::Query::LEAF_TERM) {
-            children = {q};
+        } else if (op == Xapian::Query::LEAF_TERM || op == Xapian::Query::OP_PHRASE) {
+            children = {q};  // one word, or one hyphenated name
         } else {
             return q;
         }
         for (const PlaceSpan& span : spans) {
-            std::vector<std::string> terms;
+            // The name's words as this reading has them. A function word of either language may be missing:
+            // a query in the other language stops both languages' ("du" in the English reading of "Afrique du Sud").
+            std::vector<std::size_t> at;
+            bool complete = true;
             for (const auto& w : span.folded_words) {
                 if (common::is_stopword_in(w, lang)) continue;
-                std::string term = std::string(schema::k_prefix_stem) + analyzer.stem_folded(w, lang);
-                if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(std::move(term));
-            }
-            if (terms.empty()) continue;
-            std::vector<std::size_t> at;
-            for (const auto& term : terms) {
+                const std::string term = std::string(schema::k_prefix_stem) + analyzer.stem_folded(w, lang);
                 const auto it = std::find_if(children.begin(), children.end(), [&](const Xapian::Query& c) { return leaf_term(c) == term; });
-                if (it == children.end()) break;
-                at.push_back(static_cast<std::size_t>(it - children.begin()));
+                if (it == children.end()) {
+                    if (common::is_stopword(w)) continue;
+                    complete = false;
+                    break;
+                }
+                const auto k = static_cast<std::size_t>(it - children.begin());
+                if (std::find(at.begin(), at.end(), k) == at.end()) at.push_back(k);
             }
-            if (at.size() != terms.size()) continue;
+            if (!complete || at.empty()) {
+                // A hyphenated name ("États-Unis") is one phrase of its folded words.
+                std::vector<std::string> words = span.folded_words;
+                std::sort(words.begin(), words.end());
+                words.erase(std::unique(words.begin(), words.end()), words.end());
+                const auto it = std::find_if(children.begin(), children.end(), [&](const Xapian::Query& c) {
+                    return c.get_type() == Xapian::Query::OP_PHRASE &&
+                           std::equal(words.begin(), words.end(), c.get_unique_terms_begin(), c.get_unique_terms_end());
+                });
+                if (it == children.end()) continue;
+                at = {static_cast<std::size_t>(it - children.begin())};
+            }
             std::sort(at.begin(), at.end());
             std::vector<Xapian::Query> group;
             for (const std::size_t k : at) group.push_back(children[k]);
             const Xapian::Query words = group.size() == 1 ? group.front() : Xapian::Query(op == Xapian::Query::OP_OR ? Xapian::Query::OP_OR : Xapian::Query::OP_AND, group.begin(), group.end());
             const Xapian::Query place(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(span.place.filter_term()), 0.0);
-            const Xapian::Query either(Xapian::Query::OP_OR, words, place);
+            // The typed words keep their own weight: an article in the query's language that names the
+            // place as typed ranks above one that names it in the other language, as a concept it is equal.
+            std::vector<Xapian::Query> alternatives = {words};
+            if (!span.names.empty()) {
+                alternatives.push_back(span.names);
+                // Among the articles with every word, a name of several words is one of the place's names,
+                // not its words anywhere ("north" and "korea" apart), so that either language finds the same.
+                if (op == Xapian::Query::OP_AND && span.folded_words.size() > 1) alternatives.erase(alternatives.begin());
+            }
+            alternatives.push_back(place);
+            const Xapian::Query either(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
             for (auto k = at.rbegin(); k != at.rend(); ++k) children.erase(children.begin() + static_cast<std::ptrdiff_t>(*k));
             children.insert(children.begin() + static_cast<std::ptrdiff_t>(at.front()), either);
         }
         if (children.size() == 1) return children.front();
-        return Xapian::Query(op == Xapian::Query::LEAF_TERM ? Xapian::Query::OP_AND : op, children.begin(), children.end());
+        return Xapian::Query(op == Xapian::Query::OP_OR ? op : Xapian::Query::OP_AND, children.begin(), children.end());
     });
 }
 
@@ -759,8 +822,20 @@ struct QueryBuilder::Impl {
                     const auto place = index.places->named_in_query(words, run[i].capitalized);
                     if (!place) continue;
                     PlaceSpan span;
-                    for (std::size_t k = i; k < i + len; ++k) span.folded_words.push_back(run[k].folded);
+                    std::string typed;
+                    for (std::size_t k = i; k < i + len; ++k) {
+                        span.folded_words.push_back(run[k].folded);
+                        typed += (typed.empty() ? "" : " ") + run[k].folded;
+                    }
                     span.place = *place;
+                    // The name as typed is one of them, unless it is a single word matched only as typed
+                    // ("U.S." would be "us"): the words themselves stand for it.
+                    std::vector<std::string> names = index.places->names(place->id);
+                    if (len > 1 && std::find(names.begin(), names.end(), typed) == names.end()) names.push_back(typed);
+                    // A place with no other name ("Paris", "Ukraine") needs none: its words are its name.
+                    if (std::any_of(names.begin(), names.end(), [&](const std::string& n) { return n != typed; })) {
+                        span.names = scaled(name_phrases(names, *index.analyzer), options.place_name_weight);
+                    }
                     const bool seen = std::any_of(out.places.begin(), out.places.end(), [&](const QueryPlace& p) { return p.place == *place; });
                     if (!seen) out.places.push_back({std::string(words), *place, {}});
                     spans.push_back(std::move(span));

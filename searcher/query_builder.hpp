@@ -43,6 +43,9 @@ struct QueryOptions {
     /// Weight added when a place named by the query is the article's most salient place; it decreases
     /// linearly to a third of it for the 8th place slot.
     double place_boost = 2.0;
+    /// Weight multiplier of a place's names in either language, one synonym ("north korea", "coree du
+    /// nord"...), when query words name the place: the concept weighs the same in both languages.
+    double place_name_weight = 1.0;
     /// Weight multiplier of exact accented forms ("élection" typed, "élection" written).
     double exact_form_boost = 1.0;
     /// Plain words considered for boosts and place names (the rest still match normally).

@@ -9,7 +9,8 @@
 // Searcher tuning (modes dateline, known-item, trec; SearchTuning's fields): --rescore-window N,
 // --weighting "SPEC" (e.g. "bm25 1.2 0.75", "pl2 1"), --head-max-words N, --coordination X, --feedback-docs N,
 // --feedback-terms N, --feedback-weight X, --feedback-min-words N; QueryOptions: --phrase-boost X, --proximity-boost X,
-// --max-phrase-boost-words N, --exact-form-boost X, --place-boost X, --weigh-readings-separately 0|1.
+// --max-phrase-boost-words N, --exact-form-boost X, --place-boost X, --place-name-weight X,
+// --weigh-readings-separately 0|1.
 //
 // Query file (TSV): name, query, from, to, lang, place. Known-item file (TSV): expected id, query.
 // TREC query file (TSV): query id, query text. The trec mode searches without facets, snippets, spelling or
@@ -133,6 +134,7 @@ constexpr const char* k_usage =
     "                   [--depth N] [--rescore-window N] [--weighting SPEC] [--head-max-words N] [--coordination X]\n"
     "                   [--feedback-docs N] [--feedback-terms N] [--feedback-weight X] [--feedback-min-words N]\n"
     "                   [--phrase-boost X] [--proximity-boost X] [--max-phrase-boost-words N] [--exact-form-boost X]\n"
+    "                   [--place-name-weight X]\n"
     "                   [--place-boost X] [--weigh-readings-separately 0|1] [--other-reading-weight X]\n"
     "                   [--spelling-below N]\n";
 
@@ -193,6 +195,7 @@ int main(int argc, char** argv) {
         {"--feedback-weight", [&](auto& o, auto& v) { tuning.feedback_weight = parse_number<double>(o, v); }},
         {"--feedback-min-words", [&](auto& o, auto& v) { tuning.feedback_min_words = parse_number<std::size_t>(o, v); }},
         {"--phrase-boost", [&](auto& o, auto& v) { tuning.query.phrase_boost = parse_number<double>(o, v); }},
+        {"--place-name-weight", [&](auto& o, auto& v) { tuning.query.place_name_weight = parse_number<double>(o, v); }},
         {"--proximity-boost", [&](auto& o, auto& v) { tuning.query.proximity_boost = parse_number<double>(o, v); }},
         {"--max-phrase-boost-words", [&](auto& o, auto& v) { tuning.query.max_phrase_boost_words = parse_number<std::size_t>(o, v); }},
         {"--exact-form-boost", [&](auto& o, auto& v) { tuning.query.exact_form_boost = parse_number<double>(o, v); }},

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 using namespace dateline;
 using common::Lang;
 
@@ -40,13 +42,21 @@ TEST_CASE("query text → Xapian query", "[query]") {
         {"élections", "Query(Zelect@1)"},
         {"elections", "Query(Zelect@1)"},
         {"l'armée", "Query(Zarme@1)"},
-        // Words naming a place also match articles about it, whatever their language.
+        // Words naming a place also match articles about it, whatever their language (its term, weighing
+        // nothing), and the place's names in either language as one synonym; a name only as typed ("U.S.")
+        // and the words of a place with no other name ("Ukraine") stand for themselves.
         {"d’Ukraine", "Query((Zukraine@1 OR 0 * XCUA))"},
-        {"Russia's", "Query((Zrussia@1 OR 0 * XCRU))"},
-        {"U.S.", "Query((Zus@1 OR 0 * XCUS))"},
+        {"Russia's", "Query((Zrussia@1 OR ((federation PHRASE 3 de PHRASE 3 russie) SYNONYM Zrussia SYNONYM (russian PHRASE 2 "
+                     "federation) SYNONYM Zrussie) OR 0 * XCRU))"},
+        {"U.S.", "Query((Zus@1 OR ((etats PHRASE 2 unis) SYNONYM (united PHRASE 2 states) SYNONYM (united PHRASE 4 states "
+                 "PHRASE 4 of PHRASE 4 america) SYNONYM (etats PHRASE 3 unis PHRASE 3 amerique)) OR 0 * XCUS))"},
         {"\"north korea\"", "Query((north@1 PHRASE 2 korea@2))"},
         {"\"Corée du Nord\"", "Query((coree@1 PHRASE 3 du@2 PHRASE 3 nord@3))"},
-        {"north korea", "Query(((Znorth@1 AND Zkorea@2) OR 0 * XCKP))"},
+        // With every word, a name of several words is one of the place's names, not its words anywhere.
+        {"north korea", "Query((((coree PHRASE 3 du PHRASE 3 nord) SYNONYM (democratic PHRASE 5 people PHRASE 5 republic PHRASE 5 "
+                        "of PHRASE 5 korea) SYNONYM (nord PHRASE 2 coree) SYNONYM (north PHRASE 2 korea) SYNONYM (republique "
+                        "PHRASE 5 democratique PHRASE 5 populaire PHRASE 5 de PHRASE 5 coree) SYNONYM (republique PHRASE 5 "
+                        "populaire PHRASE 5 democratique PHRASE 5 de PHRASE 5 coree)) OR 0 * XCKP))"},
         {"kim OR putin", "Query((Zkim@1 OR Zputin@2))"},
         {"kim -putin", "Query((Zkim@1 AND_NOT Zputin@2))"},
         {"kim NOT putin", "Query((Zkim@1 AND_NOT Zputin@2))"},
@@ -435,4 +445,41 @@ TEST_CASE("a place name typed in lower case also finds the word's common use", "
     // Capitalised, it names the place.
     request.query = "Aurora";
     CHECK(test::hit_ids(s.search(request)) == std::vector<std::string>{"city"});
+}
+
+TEST_CASE("a place named in either language finds the same articles", "[query][places]") {
+    // North Korea and Corée du Nord, Russia and Russie, United States and États-Unis (hyphenated: one phrase),
+    // Mauritius and Maurice: the head (the articles with every word) is the same set whichever language
+    // the place is named in, and it holds articles of both languages.
+    searcher::Searcher& s = sample_searcher();
+    auto head = [&](const std::string& text) {
+        searcher::SearchRequest request;
+        request.query = text;
+        request.limit = 100;
+        const auto r = s.search(request);
+        std::set<std::string> ids;
+        std::set<common::Lang> langs;
+        for (const auto& hit : r.hits) {
+            if (hit.partial) continue;
+            ids.insert(hit.article.id);
+            langs.insert(hit.article.lang);
+        }
+        return std::pair{ids, langs};
+    };
+    const std::vector<std::pair<std::string, std::string>> pairs = {
+        {"North Korea Russia", "Corée du Nord Russie"}, {"United States", "États-Unis"}, {"Mauritius", "Maurice"}};
+    for (const auto& [en, fr] : pairs) {
+        INFO(en << " / " << fr);
+        const auto [en_ids, en_langs] = head(en);
+        const auto [fr_ids, fr_langs] = head(fr);
+        CHECK_FALSE(en_ids.empty());
+        CHECK(en_ids == fr_ids);
+        CHECK(en_langs == std::set<common::Lang>{Lang::en, Lang::fr});
+    }
+    // The query's own language first: the best English article for the English name, French for French.
+    searcher::SearchRequest request;
+    request.query = "North Korea Russia";
+    CHECK(s.search(request).hits.front().article.lang == Lang::en);
+    request.query = "Corée du Nord Russie";
+    CHECK(s.search(request).hits.front().article.lang == Lang::fr);
 }

@@ -8,14 +8,21 @@
 
 namespace dateline::common::schema {
 
-std::string id_term(std::string_view id) {
-    std::string term = std::string(k_prefix_id) + std::string(id);
+namespace {
+/// `prefix` + `value`, or `prefix` + "h" + a hash of `value` when that is too long for a Xapian term.
+std::string unique_term(std::string_view prefix, std::string_view value) {
+    std::string term = std::string(prefix) + std::string(value);
     if (term.size() <= 240) return term;
-    const std::uint64_t h = fnv1a64(id);
+    const std::uint64_t h = fnv1a64(value);
     char buf[24];
     std::snprintf(buf, sizeof buf, "h%016llx", static_cast<unsigned long long>(h));
-    return std::string(k_prefix_id) + buf;
+    return std::string(prefix) + buf;
 }
+}  // namespace
+
+std::string id_term(std::string_view id) { return unique_term(k_prefix_id, id); }
+
+std::string origin_term(std::string_view absolute_path) { return unique_term(k_prefix_origin, absolute_path); }
 
 std::string place_rank_term(std::size_t rank, std::string_view id) {
     std::string term(k_prefix_place_rank);

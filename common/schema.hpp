@@ -47,6 +47,10 @@ inline constexpr std::string_view k_prefix_dateline = "XDL";
 inline constexpr std::string_view k_prefix_place_rank = "XR";
 /// Locality-sensitive hash bands of the content fingerprint (near-duplicate candidates).
 inline constexpr std::string_view k_prefix_simhash_band = "XH";
+/// The input file an article was last read from: "XF" + the file's absolute path (see origin_term()).
+/// `dateline-index --sync` deletes the articles of a re-read file that it no longer holds by this term.
+/// Articles written by the HTTP server's CMS routes or read from standard input carry none.
+inline constexpr std::string_view k_prefix_origin = "XF";
 /// Documents without a date carry this term so they can be found and counted.
 inline constexpr std::string_view k_term_no_date = "XNODATE";
 
@@ -87,8 +91,16 @@ inline constexpr std::string_view k_meta_version = "dateline.version";
 /// Analysis settings as JSON (languages, stemmers, folding, protected-word source).
 inline constexpr std::string_view k_meta_analysis = "dateline.analysis";
 /// Prefix of keys recording indexed files for incremental runs: key + absolute path → "size:mtime" (mtime
-/// as seconds.nanoseconds), written once the file was read whole.
+/// as seconds.nanoseconds), written once the file was read whole; with --sync, once the articles it no longer
+/// holds are deleted.
 inline constexpr std::string_view k_meta_file_prefix = "dateline.file:";
+/// Appended to a file's record by a run without --sync when the file no longer held some of the articles it
+/// gave before: runs without --sync take the file as unchanged, a run with --sync reads it again.
+inline constexpr std::string_view k_meta_file_unsynced = " unsynced";
+/// "1" when every article read from a file carries its origin term (k_prefix_origin): set when the index is
+/// created, by a build that writes them. In an index without it, `--sync` warns that articles indexed by an
+/// earlier build are kept until their file is read again.
+inline constexpr std::string_view k_meta_origins = "dateline.origins";
 /// Time of the last commit by dateline-index, ISO 8601 UTC.
 inline constexpr std::string_view k_meta_last_update = "dateline.last_update";
 /// "1" when every article of the index carries its place rank terms (k_prefix_place_rank): set when the
@@ -98,6 +110,10 @@ inline constexpr std::string_view k_meta_place_ranks = "dateline.place_ranks";
 /// The unique-id term of an article: "Q" + id, or, for ids too long for a Xapian term (over 239 bytes,
 /// e.g. long URLs), "Q" + "h" + a 64-bit hash of the id. Every lookup by id goes through this.
 std::string id_term(std::string_view id);
+
+/// The origin term of an input file, from its absolute path: "XF" + path, or, for paths too long for a
+/// Xapian term, "XF" + "h" + a 64-bit hash of the path (as id_term does).
+std::string origin_term(std::string_view absolute_path);
 
 /// The place rank term of place `id` at `rank` (< k_place_slot_count) among an article's places.
 std::string place_rank_term(std::size_t rank, std::string_view id);

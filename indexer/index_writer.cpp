@@ -12,14 +12,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <deque>
+#include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <variant>
 
@@ -68,15 +72,22 @@ class BlockingQueue {
 struct FileDone {
     std::string meta_key;
     std::string meta_value;
+    /// The file's position in the run's inputs.
+    std::size_t file = 0;
+    /// Records of the file skipped as bad: --sync then keeps the articles the file no longer gives.
+    std::size_t errors = 0;
 };
 
 struct Job {
     std::uint64_t seq = 0;
+    /// The input file the payload comes from (its position in the run's inputs).
+    std::size_t file = 0;
     std::variant<common::Article, FileDone> payload;
 };
 
 struct Result {
     std::uint64_t seq = 0;
+    std::size_t file = 0;
     std::variant<BuiltDocument, FileDone> payload;
 };
 
@@ -137,11 +148,131 @@ std::size_t file_size(const InputFile& file) {
     return static_cast<std::size_t>(st.st_size);
 }
 
-std::string meta_key_for(const InputFile& file) {
+/// The absolute path of a file (symbolic links resolved): what its record and its origin term name.
+std::string absolute_path(const std::string& path) {
     char resolved[PATH_MAX];
-    const std::string abs = ::realpath(file.path.c_str(), resolved) ? std::string(resolved) : file.path;
-    std::string key = std::string(schema::k_meta_file_prefix) + abs;
-    return key;
+    return ::realpath(path.c_str(), resolved) ? std::string(resolved) : path;
+}
+
+/// The article id stored in a document, for reports.
+std::string stored_id(const Xapian::Document& doc) {
+    try {
+        return common::Article::from_stored_json(doc.get_data()).id;
+    } catch (const common::Error&) {
+        return doc.get_value(schema::k_slot_id_term).substr(schema::k_prefix_id.size());
+    }
+}
+
+/// In the writer thread: which documents each file gave in this run, which it gave before and not now (a
+/// run without --sync marks its record unsynced), and with --sync their deletion once every file was read. Deleting waits for the
+/// end of the run so that an id that moved to a file read later is not deleted: writing it from its new
+/// file replaces its origin term, and only documents still carrying the old file's term are deleted.
+class SyncPlan {
+  public:
+    /// An article of input `file` was written as document `docid`.
+    void written(std::size_t file, Xapian::docid docid) {
+        if (file != m_file) {
+            m_file = file;
+            m_docids.clear();
+        }
+        m_docids.push_back(docid);
+    }
+
+    /// Input `file` (origin term `origin`) was read whole: the documents it gave in earlier runs and not
+    /// in this one, sorted.
+    std::vector<Xapian::docid> file_read(Xapian::WritableDatabase& db, const FileDone& done, const std::string& origin) {
+        std::vector<Xapian::docid> read_now;
+        if (m_file == done.file) read_now.swap(m_docids);
+        m_file = static_cast<std::size_t>(-1);
+        std::sort(read_now.begin(), read_now.end());
+        std::vector<Xapian::docid> stale;
+        // The writer sees its own uncommitted changes: documents of this file written in this batch count.
+        for (auto it = db.postlist_begin(origin); it != db.postlist_end(origin); ++it) {
+            if (!std::binary_search(read_now.begin(), read_now.end(), *it)) stale.push_back(*it);
+        }
+        return stale;
+    }
+
+    /// The `stale` documents of a file read whole are deleted at the end of the run; its record waits.
+    void defer(const FileDone& done, const std::string& origin, const std::string& display_name, std::vector<Xapian::docid> stale) {
+        m_pending.push_back({display_name, origin, done.meta_key, done.meta_value, std::move(stale), false});
+    }
+
+    /// A file recorded under a directory input that no longer exists: all its articles go, and its record.
+    void file_vanished(const std::string& meta_key) {
+        const std::string path = meta_key.substr(schema::k_meta_file_prefix.size());
+        m_pending.push_back({path, schema::origin_term(path), meta_key, std::string(), {}, true});
+    }
+
+    /// Deletes the pending files' articles (each a write toward the batch: `deleted` commits when full),
+    /// then records each file: a crash in between leaves it to be read again. Stops between two deletions
+    /// when `stopping` says so, leaving the file unrecorded.
+    void apply(Xapian::WritableDatabase& db, std::size_t max_ids, const std::function<void()>& deleted,
+               const std::function<bool()>& stopping, IndexSummary& summary) {
+        for (const PendingFile& file : m_pending) {
+            std::vector<Xapian::docid> doomed;
+            for (auto it = db.postlist_begin(file.origin); it != db.postlist_end(file.origin); ++it) {
+                if (file.vanished || std::binary_search(file.stale.begin(), file.stale.end(), *it)) doomed.push_back(*it);
+            }
+            FileDeletions record{file.display_name, file.vanished, 0, {}};
+            bool stopped = false;
+            for (const Xapian::docid docid : doomed) {
+                if (stopping()) {
+                    stopped = true;
+                    break;
+                }
+                if (record.ids.size() < max_ids) record.ids.push_back(stored_id(db.get_document(docid)));
+                db.delete_document(docid);
+                ++record.count;
+                ++summary.articles_deleted;
+                deleted();
+            }
+            // An empty value removes a vanished file's record.
+            if (!stopped) db.set_metadata(file.meta_key, file.meta_value);
+            if (file.vanished) ++summary.files_vanished;
+            if (record.count > 0 || file.vanished) summary.deletions.push_back(std::move(record));
+            if (stopped) return;
+        }
+    }
+
+  private:
+    struct PendingFile {
+        std::string display_name;
+        std::string origin;
+        std::string meta_key;
+        /// The file's signature, recorded once its articles are deleted; empty for a vanished file.
+        std::string meta_value;
+        /// Sorted ids of the documents the file gave before and not now (unused for a vanished file).
+        std::vector<Xapian::docid> stale;
+        bool vanished;
+    };
+    std::size_t m_file = static_cast<std::size_t>(-1);
+    std::vector<Xapian::docid> m_docids;
+    std::vector<PendingFile> m_pending;
+};
+
+/// The recorded files under the directories among `inputs` that no longer exist and are not among this
+/// run's files (`run_keys`): their meta keys. A file that exists but is no longer read (renamed to .md,
+/// hidden) keeps its articles: --sync deletes only for files that are gone.
+std::vector<std::string> vanished_files(const Xapian::Database& db, const std::vector<std::string>& inputs,
+                                        const std::vector<std::string>& run_keys) {
+    const std::set<std::string> in_run(run_keys.begin(), run_keys.end());
+    std::set<std::string> vanished;
+    for (const std::string& input : inputs) {
+        std::error_code ec;
+        if (input == "-" || !std::filesystem::is_directory(input, ec)) continue;
+        std::string dir = absolute_path(input);
+        if (!dir.ends_with('/')) dir += '/';
+        const std::string prefix = std::string(schema::k_meta_file_prefix) + dir;
+        for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
+            const std::string key = *it;
+            if (in_run.count(key)) continue;
+            // An error other than "no such file" (permissions, I/O) is no proof the file is gone.
+            const bool exists = std::filesystem::exists(key.substr(schema::k_meta_file_prefix.size()), ec);
+            if (!exists && !ec) vanished.insert(key);
+        }
+    }
+    return {vanished.begin(), vanished.end()};
 }
 
 /// Progress on stderr: a redrawn line on a terminal, a line every 10 s otherwise.
@@ -204,6 +335,7 @@ Xapian::WritableDatabase open_writable_index(const std::string& path) {
         db.set_metadata(std::string(schema::k_meta_version), std::to_string(schema::k_index_version));
         db.set_metadata(std::string(schema::k_meta_analysis), make_index_analyzer()->settings().to_json());
         db.set_metadata(std::string(schema::k_meta_place_ranks), "1");
+        db.set_metadata(std::string(schema::k_meta_origins), "1");
         db.commit();
     } else {
         // Appending must analyse as the index was written: the same layout, stemmers and place names.
@@ -225,7 +357,7 @@ void stamp_last_update(Xapian::WritableDatabase& db) {
     db.set_metadata(std::string(schema::k_meta_last_update), buf);
 }
 
-void write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates, BuiltDocument& built) {
+Xapian::docid write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates, BuiltDocument& built) {
     const std::string group = duplicates.find(built.fingerprint);
     if (!group.empty()) {
         // The group's first article gets the key too when it is still alone. The writer sees its own
@@ -248,7 +380,7 @@ void write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates
         }
     }
     duplicates.add(built.fingerprint, group.empty() ? built.id_term : group);
-    db.replace_document(built.id_term, built.document);
+    return db.replace_document(built.id_term, built.document);
 }
 
 IndexSummary index_inputs(const std::string& db_path, const std::vector<std::string>& inputs,
@@ -265,11 +397,27 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     // must not be read here while that thread writes to it.
     std::vector<std::string> signatures(files.size());
     std::vector<std::string> meta_keys(files.size());
+    std::vector<std::string> origins(files.size());
     std::vector<bool> unchanged(files.size(), false);
     for (std::size_t i = 0; i < files.size(); ++i) {
         signatures[i] = file_signature(files[i]);
-        meta_keys[i] = files[i].path == "-" ? std::string() : meta_key_for(files[i]);
-        unchanged[i] = !options.force && !signatures[i].empty() && db.get_metadata(meta_keys[i]) == signatures[i];
+        if (files[i].path != "-") {
+            const std::string path = absolute_path(files[i].path);
+            meta_keys[i] = std::string(schema::k_meta_file_prefix) + path;
+            origins[i] = schema::origin_term(path);
+        }
+        // A file that lost articles in a run without --sync is read again by a run with it.
+        const std::string recorded = signatures[i].empty() ? std::string() : db.get_metadata(meta_keys[i]);
+        unchanged[i] = !options.force && !signatures[i].empty() &&
+                       (recorded == signatures[i] || (!options.sync && recorded == signatures[i] + std::string(schema::k_meta_file_unsynced)));
+    }
+    SyncPlan sync_plan;
+    if (options.sync) {
+        if (db.get_metadata(std::string(schema::k_meta_origins)).empty() && db.get_doccount() > 0) {
+            diagnostics.warning(db_path, 0, "this index was created by a build that did not record where articles come from: "
+                                            "--sync keeps the articles of a file until it is read again (--force reads all)");
+        }
+        for (const std::string& key : vanished_files(db, inputs, meta_keys)) sync_plan.file_vanished(key);
     }
     // Scraped pages: learn each source's site template from its pages before reading any of them.
     SourceOptions read_options = source_options;
@@ -293,13 +441,16 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
             while (auto job = jobs.pop()) {
                 Result r;
                 r.seq = job->seq;
+                r.file = job->file;
                 if (auto* article = std::get_if<common::Article>(&job->payload)) {
                     // Once stopped, articles still queued are not built (nor written): an empty FileDone
                     // keeps the sequence whole. Their files are not recorded, so the next run reads them.
                     if (stopping()) {
                         r.payload = FileDone{};
                     } else {
-                        r.payload = builder.build(*article);
+                        BuiltDocument built = builder.build(*article);
+                        if (!origins[job->file].empty()) built.document.add_boolean_term(origins[job->file]);
+                        r.payload = std::move(built);
                     }
                 } else {
                     r.payload = std::move(std::get<FileDone>(job->payload));
@@ -311,8 +462,12 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     }
 
     std::atomic<std::size_t> written{0};
+    // Set by the reader once every file was read (not interrupted): only then may --sync delete.
+    std::atomic<bool> reading_complete{false};
     std::exception_ptr writer_error;
     bool writer_stopped = false;
+    // The writer's part of the summary (--sync's deletions), merged once it is joined.
+    IndexSummary deletions;
     std::thread writer([&] {
         std::uint64_t seq = 0;
         try {
@@ -321,6 +476,14 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
             // destructor cannot commit part of a batch.
             db.begin_transaction();
             std::size_t in_batch = 0;
+            auto count_write = [&] {
+                if (++in_batch < options.batch_size) return;
+                stamp_last_update(db);
+                db.commit_transaction();
+                duplicates.committed(db.get_lastdocid());
+                db.begin_transaction();
+                in_batch = 0;
+            };
             for (;; ++seq) {
                 if (stopping()) {
                     // Ctrl-C: commit what is written, leave what is queued.
@@ -330,19 +493,31 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
                 std::optional<Result> r = results.take(seq);
                 if (!r) break;
                 if (auto* built = std::get_if<BuiltDocument>(&r->payload)) {
-                    write_article(db, duplicates, *built);
+                    sync_plan.written(r->file, write_article(db, duplicates, *built));
                     ++written;
-                    if (++in_batch >= options.batch_size) {
-                        stamp_last_update(db);
-                        db.commit_transaction();
-                        duplicates.committed(db.get_lastdocid());
-                        db.begin_transaction();
-                        in_batch = 0;
-                    }
+                    count_write();
                 } else {
                     const auto& done = std::get<FileDone>(r->payload);
-                    if (!done.meta_key.empty()) db.set_metadata(done.meta_key, done.meta_value);
+                    if (done.meta_key.empty()) continue;
+                    std::vector<Xapian::docid> stale = sync_plan.file_read(db, done, origins[done.file]);
+                    std::string record = done.meta_value;
+                    if (!stale.empty() && !options.sync) {
+                        record += schema::k_meta_file_unsynced;
+                    } else if (!stale.empty() && done.errors > 0) {
+                        diagnostics.warning(files[done.file].display_name, 0,
+                                            std::to_string(stale.size()) + " articles indexed from it before are not in it now; " +
+                                                "--sync keeps them, since " + std::to_string(done.errors) +
+                                                " of its records could not be read");
+                    } else if (!stale.empty()) {
+                        // Recorded after the deletions, at the end of the run.
+                        sync_plan.defer(done, origins[done.file], files[done.file].display_name, std::move(stale));
+                        continue;
+                    }
+                    db.set_metadata(done.meta_key, record);
                 }
+            }
+            if (options.sync && !writer_stopped && reading_complete && !stopping()) {
+                sync_plan.apply(db, options.max_reported_ids, count_write, stopping, deletions);
             }
             stamp_last_update(db);
             // Explicit commit: the destructor would swallow errors.
@@ -381,6 +556,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
             ++files_done;
             continue;
         }
+        const std::size_t errors_before_file = diagnostics.errors();
         try {
             read_input(file, read_options, [&](common::Article&& article) {
                 if (stopping()) throw StopReading{};
@@ -390,7 +566,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
                                                                   " bytes; truncated to " + std::to_string(options.max_body_bytes));
                     article.body.resize(common::truncate_utf8(article.body, options.max_body_bytes).size());
                 }
-                jobs.push(Job{seq++, std::move(article)});
+                jobs.push(Job{seq++, file_index, std::move(article)});
                 progress.update(files_done, files.size(), written.load(), summary.bytes_read);
             }, diagnostics);
         } catch (const StopReading&) {
@@ -404,14 +580,18 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
         ++summary.files_read;
         ++files_done;
         summary.bytes_read += file_size(file);
-        jobs.push(Job{seq++, FileDone{key, signature}});
+        jobs.push(Job{seq++, file_index, FileDone{key, signature, file_index, diagnostics.errors() - errors_before_file}});
         progress.update(files_done, files.size(), written.load(), summary.bytes_read);
     }
+    reading_complete = !summary.interrupted;
     jobs.close();
     for (auto& t : pool) t.join();
     writer.join();
     if (writer_error) std::rethrow_exception(writer_error);
     if (writer_stopped) summary.interrupted = true;
+    summary.articles_deleted = deletions.articles_deleted;
+    summary.files_vanished = deletions.files_vanished;
+    summary.deletions = std::move(deletions.deletions);
     progress.update(files_done, files.size(), written.load(), summary.bytes_read, true);
     summary.articles_indexed = written.load();
     summary.errors = diagnostics.errors() - errors_before;

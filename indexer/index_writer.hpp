@@ -26,6 +26,12 @@ struct IndexOptions {
     unsigned threads = 0;
     /// Re-read files even when their size and modification time are unchanged.
     bool force = false;
+    /// Make the index mirror the inputs: the articles last read from a file that this run reads again and
+    /// that no longer holds them are deleted, and so are the articles of files that vanished from a
+    /// directory input. Off by default: runs only add and replace (rolling feeds). See index_inputs.
+    bool sync = false;
+    /// Ids listed per file in IndexSummary::deletions (the count is always whole).
+    std::size_t max_reported_ids = 10;
     /// Bodies longer than this are truncated (with a warning) so one huge record cannot exhaust memory.
     std::size_t max_body_bytes = 4 * 1024 * 1024;
     /// Progress display: a bar on a terminal, periodic lines otherwise; none when quiet.
@@ -37,6 +43,17 @@ struct IndexOptions {
     const std::atomic<bool>* cancel = nullptr;
 };
 
+/// The articles --sync deleted for one input file.
+struct FileDeletions {
+    /// The file as named in messages (its absolute path when it vanished).
+    std::string file;
+    /// True when the file vanished from its directory: all its articles went, and its record too.
+    bool vanished = false;
+    std::size_t count = 0;
+    /// The first IndexOptions::max_reported_ids deleted ids.
+    std::vector<std::string> ids;
+};
+
 /// What an indexing run did.
 struct IndexSummary {
     std::size_t files_read = 0;
@@ -45,6 +62,10 @@ struct IndexSummary {
     std::size_t bytes_read = 0;
     std::size_t errors = 0;
     std::size_t warnings = 0;
+    /// --sync: articles deleted, files found vanished, and per file what was deleted (files with deletions only).
+    std::size_t articles_deleted = 0;
+    std::size_t files_vanished = 0;
+    std::vector<FileDeletions> deletions;
     bool interrupted = false;
     double seconds = 0.0;
 };
@@ -60,13 +81,20 @@ std::shared_ptr<const common::Analyzer> make_index_analyzer();
 /// Writes one built article (replacing an article with the same id), grouping it with its closest earlier
 /// near-duplicate: both then carry the group's collapse key (the first article's id term). Articles
 /// without a near-duplicate carry no collapse key, which keeps collapsing cheap at search time.
-/// The one write path of dateline-index and of the HTTP server's CMS routes.
-void write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates, BuiltDocument& built);
+/// The one write path of dateline-index and of the HTTP server's CMS routes. Returns the document's id.
+Xapian::docid write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates, BuiltDocument& built);
 
 /// Records the time of this write (UTC, ISO 8601) in the index metadata, for /api/stats; commit follows.
 void stamp_last_update(Xapian::WritableDatabase& db);
 
 /// Indexes `inputs` into the database at `db_path`. Bad records are reported to `diagnostics` and skipped.
+/// Each article read from a file carries the file's origin term (schema::origin_term), so the index knows
+/// which articles each file gave last. With `options.sync`, a file read whole and without bad records that
+/// no longer holds some of its earlier articles has them deleted at the end of the run, unless another
+/// file of the run gave them since (an id that moved); a file that vanished from a directory input loses
+/// all its articles and its record. Deletions are committed before the file's record, so a crash leaves the
+/// file to be read again, never an article deleted that its file still holds. An interrupted run deletes
+/// nothing more (its pending files are read again next time).
 IndexSummary index_inputs(const std::string& db_path, const std::vector<std::string>& inputs,
                           const SourceOptions& source_options, const IndexOptions& options, Diagnostics& diagnostics);
 

@@ -102,6 +102,15 @@ bool parse_command(const std::vector<std::string>& args, const po::options_descr
     return true;
 }
 
+/// The report of one file's --sync deletions: "FILE: deleted N articles it no longer holds: ID, ID (and K more)".
+std::string deletions_line(const indexer::FileDeletions& d) {
+    std::string text = d.file + (d.vanished ? ": vanished; deleted " : ": deleted ") + std::to_string(d.count) +
+                       (d.vanished ? " articles and its record" : " articles it no longer holds");
+    for (std::size_t k = 0; k < d.ids.size(); ++k) text += (k == 0 ? ": " : ", ") + d.ids[k];
+    if (d.count > d.ids.size()) text += " (and " + std::to_string(d.count - d.ids.size()) + " more)";
+    return text + '\n';
+}
+
 int cmd_add(const std::vector<std::string>& args) {
     std::string db;
     std::string lang = "auto";
@@ -109,12 +118,16 @@ int cmd_add(const std::vector<std::string>& args) {
     std::string source;
     std::vector<std::string> fields;
     std::vector<std::string> inputs;
+    bool verbose = false;
     indexer::IndexOptions options;
     options.cancel = &g_interrupted;
     po::options_description desc(
         "Usage: dateline-index [add] --db DIR [OPTIONS] INPUT...\n\n"
         "Index articles from files, directories (recursively), .gz files, or '-' (standard input).\n"
-        "Re-indexing an id replaces the article. Unchanged files are skipped (size and mtime).\n\n" +
+        "Re-indexing an id replaces the article. Unchanged files are skipped (size and mtime).\n"
+        "Runs only add and replace, unless --sync: then the index mirrors the inputs read again. The articles\n"
+        "a re-read file gave before and no longer holds are deleted (not those another input now gives), and\n"
+        "so are those of files that vanished from a directory INPUT; unchanged files keep theirs.\n\n" +
         formats_help() +
         "JSON article objects have the fields id, title, body, date, url, lang, source (see --field).\n\nOptions");
     desc.add_options()
@@ -127,12 +140,15 @@ int cmd_add(const std::vector<std::string>& args) {
         ("threads,j", po::value(&options.threads)->value_name("N"), "analysis threads (default: one per core)")
         ("batch", po::value(&options.batch_size)->value_name("N"), "articles per commit (default: 1000)")
         ("force", po::bool_switch(&options.force), "re-read files even if unchanged since the last run")
+        ("sync", po::bool_switch(&options.sync), "delete the articles that re-read files no longer hold, and those of files gone from directory inputs")
+        ("verbose,v", po::bool_switch(&verbose), "list every id --sync deletes (default: the first 10 per file)")
         ("quiet,q", po::bool_switch(&options.quiet), "no progress and no warnings (errors are still shown)");
     if (parse_command(args, desc, "input", inputs)) return k_exit_ok;
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to write");
     if (inputs.empty()) throw common::UsageError("no INPUT given: name files, directories, or '-' for standard input");
     if (options.batch_size == 0) throw common::UsageError("--batch must be at least 1");
     options.builder.default_lang = common::parse_lang_option(lang);
+    if (verbose) options.max_reported_ids = static_cast<std::size_t>(-1);
     indexer::SourceOptions source_options;
     source_options.format = indexer::parse_input_format(format);
     source_options.source_name = source;
@@ -142,13 +158,19 @@ int cmd_add(const std::vector<std::string>& args) {
     std::signal(SIGTERM, on_sigint);
     indexer::Diagnostics diagnostics(std::cerr, options.quiet);
     const indexer::IndexSummary s = indexer::index_inputs(db, inputs, source_options, options, diagnostics);
-    char line[512];
+    for (const indexer::FileDeletions& d : s.deletions) std::cerr << deletions_line(d);
+    char deleted[128] = "";
+    if (options.sync) {
+        std::snprintf(deleted, sizeof deleted, "; deleted %zu articles no longer in their files (%zu files vanished)",
+                      s.articles_deleted, s.files_vanished);
+    }
+    char line[640];
     std::snprintf(line, sizeof line,
-                  "indexed %zu articles from %zu files in %.1f s (%.0f articles/s); %zu unchanged files skipped; "
+                  "indexed %zu articles from %zu files in %.1f s (%.0f articles/s)%s; %zu unchanged files skipped; "
                   "%zu errors (records skipped), %zu warnings%s\n",
                   s.articles_indexed, s.files_read, s.seconds,
-                  s.seconds > 0 ? static_cast<double>(s.articles_indexed) / s.seconds : 0.0, s.files_unchanged, s.errors,
-                  s.warnings, s.interrupted ? "; interrupted: what was read is committed" : "");
+                  s.seconds > 0 ? static_cast<double>(s.articles_indexed) / s.seconds : 0.0, deleted, s.files_unchanged,
+                  s.errors, s.warnings, s.interrupted ? "; interrupted: what was read is committed" : "");
     std::cerr << line;
     if (s.interrupted) return k_exit_interrupted;
     if (s.errors > 0) return s.articles_indexed > 0 || s.files_read > 0 ? k_exit_partial : k_exit_failure;

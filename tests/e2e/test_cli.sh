@@ -19,7 +19,7 @@ check() {  # check NAME EXPECTED_STATUS ACTUAL_STATUS OUTPUT PATTERN...
 run() { out=$("$@" 2>&1); status=$?; }
 
 run "$INDEX" --help;                   check "index --help" 0 $status "$out" "Usage: dateline-index" "analyze" "delete"
-run "$INDEX" add --help;               check "index add --help" 0 $status "$out" "--db" "--lang" "--field"
+run "$INDEX" add --help;               check "index add --help" 0 $status "$out" "--db" "--lang" "--field" "--sync"
 run "$SEARCH" --help;                  check "search --help" 0 $status "$out" "Usage: dateline-search" "--json"
 run "$INDEX" --version;                check "index --version" 0 $status "$out" "dateline-index" "Xapian 1.4"
 run "$SEARCH" --version;               check "search --version" 0 $status "$out" "dateline-search"
@@ -79,6 +79,30 @@ check "delete" 0 $status "$out" "deleted 1 of 1 articles"
 run "$SEARCH" --db "$work/db" --json Vladivostok summit Kim Putin
 if grep -q '"id": "en-2019-kim-putin-vladivostok"' <<<"$out"; then failed=$((failed+1)); echo "FAIL deleted article still found"
 else passed=$((passed+1)); echo "ok   deleted article gone"; fi
+
+# --sync: the index mirrors the inputs read again; without it, a run only adds and replaces.
+mkdir -p "$work/cms"
+story() { printf '{"id":"%s","title":"%s","body":"%s","date":"2024-03-01","lang":"en"}\n' "$1" "$2" "$2, the port authority said."; }
+{ story s1 "Lighthouse keeper retires"; story s2 "Ferry timetable to Rodrigues changes"; story s3 "Harbour dredging begins"; } > "$work/cms/export.jsonl"
+story v1 "Customs strike ends at the quay" > "$work/cms/old.jsonl"
+run "$INDEX" --db "$work/sync-db" "$work/cms"
+check "sync: first run" 0 $status "$out" "indexed 4 articles from 2 files"
+{ story s1 "Lighthouse keeper retires"; story s3 "Harbour dredging begins"; } > "$work/cms/export.jsonl"
+run "$INDEX" --db "$work/sync-db" "$work/cms"
+check "sync: the default run keeps a removed record" 0 $status "$out" "indexed 2 articles from 1 files"
+run "$SEARCH" --db "$work/sync-db" --json timetable
+check "sync: kept article still found" 0 $status "$out" '"id": "s2"'
+rm "$work/cms/old.jsonl"
+run "$INDEX" --db "$work/sync-db" --sync "$work/cms"
+check "sync: removed record and vanished file deleted" 0 $status "$out" \
+    "$work/cms/export.jsonl: deleted 1 articles it no longer holds: s2" \
+    "$(cd "$work/cms" && pwd -P)/old.jsonl: vanished; deleted 1 articles and its record: v1" \
+    "indexed 2 articles from 1 files in" "deleted 2 articles no longer in their files (1 files vanished)"
+run "$SEARCH" --db "$work/sync-db" --json timetable
+if grep -q '"id": "s2"' <<<"$out"; then failed=$((failed+1)); echo "FAIL sync: deleted article still found"
+else passed=$((passed+1)); echo "ok   sync: deleted article gone"; fi
+run "$SEARCH" --db "$work/sync-db" --json dredging
+check "sync: the others stay" 0 $status "$out" '"id": "s3"'
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -202,3 +202,26 @@ TEST_CASE("the finder keeps memory bounded and then finds committed articles in 
     CHECK(finder.find(make(c.simhash ^ 0x100000000ULL, 3)) == "Qc");
     CHECK(finder.find(make(~a.simhash, 1)).empty());
 }
+
+TEST_CASE("sync deleting a group's first article leaves its copies grouped, as delete does", "[fingerprint][sync]") {
+    const TempDir dir;
+    dir.write("in/a.jsonl", record("first", k_story) + record("copy", edited_story()));
+    std::ostringstream messages;
+    indexer::Diagnostics diagnostics(messages);
+    indexer::IndexOptions options;
+    options.quiet = true;
+    options.sync = true;
+    indexer::index_inputs(dir / "db", {dir / "in"}, {}, options, diagnostics);
+    REQUIRE(collapse_of(Xapian::Database(dir / "db"), "copy") == "Qfirst");
+    dir.write("in/a.jsonl", record("copy", edited_story()));
+    const indexer::IndexSummary run = indexer::index_inputs(dir / "db", {dir / "in"}, {}, options, diagnostics);
+    CHECK(run.articles_deleted == 1);
+    // The key stays a plain group name: a later near-duplicate still joins the copy's group.
+    CHECK(collapse_of(Xapian::Database(dir / "db"), "copy") == "Qfirst");
+    std::string third(k_story);
+    third.replace(third.find("Tuesday"), 7, "Wednesday");
+    dir.write("in/b.jsonl", record("third", third));
+    indexer::index_inputs(dir / "db", {dir / "in"}, {}, options, diagnostics);
+    CHECK(collapse_of(Xapian::Database(dir / "db"), "third") == "Qfirst");
+    CHECK(Xapian::Database(dir / "db").get_doccount() == 2);
+}

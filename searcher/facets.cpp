@@ -1,4 +1,5 @@
-// Facet counting with ValueCountMatchSpy over the facet value slots of common/schema.
+// Facet counting over the facet value slots of common/schema: in-memory columns or built-in ValueCountMatchSpy,
+// near-duplicate groups counted once per value.
 #include "facets.hpp"
 
 #include "state_cache.hpp"
@@ -13,7 +14,9 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace dateline::searcher {
 
@@ -86,26 +89,102 @@ std::vector<FacetCount> top_of(const std::map<std::string, std::size_t>& counts,
     return out;
 }
 
-/// Every year from the first to the last with matches, ascending, 0 between; `undated` gets the matches
-/// (of `counted`) without a year.
-std::vector<FacetCount> timeline(const std::map<std::string, std::size_t>& years, std::size_t& undated, std::size_t counted) {
-    std::size_t dated = 0;
+/// Every year from the first to the last with matches, ascending, 0 between.
+std::vector<FacetCount> timeline(const std::map<std::string, std::size_t>& years) {
     int first = 0;
     int last = 0;
     for (const auto& [value, count] : years) {
-        dated += count;
         if (value.size() != 4 || !all_digits(value)) continue;
         const int y = std::stoi(value);
         if (first == 0) first = y;
         last = y;
     }
-    undated = counted - std::min(counted, dated);
     std::vector<FacetCount> out;
     for (int y = first; first != 0 && y <= last; ++y) {
         const auto it = years.find(std::to_string(y));
         out.push_back({std::to_string(y), it == years.end() ? 0 : it->second, {}});
     }
     return out;
+}
+
+// ---- Counting a group of near-duplicates once per value.
+//
+// Collapsing lists one result per collapse key among the matches, so the search filtered on a value has one
+// result per group with a matching article that has the value. Per-article counts become those results by
+// taking off, for each group with several matching articles, the value's repeats within the group: only
+// the articles of such groups are looked at again.
+
+/// `count` less `n`, never below zero (a count always includes the occurrences taken off).
+template <typename Count>
+void take_off(Count& count, std::size_t n) {
+    count -= static_cast<Count>(std::min(static_cast<std::size_t>(count), n));
+}
+
+/// What is read of an article of a group.
+struct GroupedSlots {
+    bool facets = true;       ///< every facet's slots
+    bool drill_downs = true;  ///< months and days
+};
+
+/// An article of a group of near-duplicates: its collapse key and the values it has.
+struct GroupedArticle {
+    std::string key;
+    std::vector<std::pair<Xapian::valueno, std::string>> values;  ///< only the slots that have one
+
+    GroupedArticle(std::string collapse_key, const Xapian::Document& doc, GroupedSlots slots) : key(std::move(collapse_key)) {
+        auto read = [&](Xapian::valueno slot) {
+            std::string value = doc.get_value(slot);
+            if (value.empty()) return false;
+            values.emplace_back(slot, std::move(value));
+            return true;
+        };
+        if (slots.drill_downs) {
+            read(schema::k_slot_month);
+            read(schema::k_slot_day);
+        }
+        if (!slots.facets) return;
+        // The indexer fills a facet's slots in order (places by salience): the first empty one ends them.
+        for (const FacetSpec& spec : k_facets) {
+            for (std::size_t k = 0; k < spec.slot_count && read(spec.first_slot + static_cast<Xapian::valueno>(k)); ++k) {
+            }
+        }
+    }
+    const std::string& value(Xapian::valueno slot) const {
+        static const std::string none;
+        for (const auto& [s, v] : values) {
+            if (s == slot) return v;
+        }
+        return none;
+    }
+};
+
+/// Counts each group of `grouped` (its articles next to each other) once per value of slots first_slot ..
+/// first_slot + slot_count - 1 in `counts`: a group with a value n + 1 times (in all its articles' slots)
+/// counts n too many. Values missing from `counts` are left alone ("" unless the caller counts it).
+void count_groups_once(std::map<std::string, std::size_t>& counts, const std::vector<const GroupedArticle*>& grouped,
+                       Xapian::valueno first_slot, std::size_t slot_count) {
+    const bool count_none = counts.count("") > 0;
+    std::vector<std::string_view> values;
+    for (std::size_t i = 0; i < grouped.size();) {
+        std::size_t end = i;
+        values.clear();
+        for (; end < grouped.size() && grouped[end]->key == grouped[i]->key; ++end) {
+            for (std::size_t k = 0; k < slot_count; ++k) {
+                const std::string& value = grouped[end]->value(first_slot + static_cast<Xapian::valueno>(k));
+                if (!value.empty() || count_none) values.push_back(value);
+            }
+        }
+        std::sort(values.begin(), values.end());
+        for (std::size_t v = 0; v < values.size();) {
+            std::size_t same = v + 1;
+            while (same < values.size() && values[same] == values[v]) ++same;
+            if (same - v > 1) {
+                if (const auto it = counts.find(std::string(values[v])); it != counts.end()) take_off(it->second, same - v - 1);
+            }
+            v = same;
+        }
+        i = end;
+    }
 }
 
 }  // namespace
@@ -176,6 +255,21 @@ class MatchRecorder : public Xapian::MatchSpy {
     std::vector<Xapian::docid> docids;
 };
 
+/// Records the articles that have a collapse key, with their facet values, during the match (local shards
+/// only): the values come from the match's value streams, much cheaper than reading documents afterwards.
+class GroupRecorder : public Xapian::MatchSpy {
+  public:
+    explicit GroupRecorder(bool drill_downs) : m_slots{.facets = true, .drill_downs = drill_downs} {}
+    void operator()(const Xapian::Document& doc, double) override {
+        std::string key = doc.get_value(schema::k_slot_collapse);
+        if (!key.empty()) articles.emplace_back(std::move(key), doc, m_slots);
+    }
+    std::vector<GroupedArticle> articles;
+
+  private:
+    GroupedSlots m_slots;
+};
+
 }  // namespace
 
 std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index) {
@@ -207,13 +301,16 @@ struct FacetCounter::Spies {
     /// Without columns: one per slot of each facet. Match spies cannot be copied or moved: deques build
     /// them in place and never move them.
     std::array<std::deque<Xapian::ValueCountMatchSpy>, k_facets.size()> facets;
+    /// Counting after collapsing: with a remote shard the collapse keys' counts (built-in), else the
+    /// articles with a key and their values (which also give the keys' counts).
     std::optional<Xapian::ValueCountMatchSpy> collapse;
+    std::optional<GroupRecorder> groups;
     /// Drill-downs, either way.
     std::optional<Xapian::ValueCountMatchSpy> months;
     std::optional<Xapian::ValueCountMatchSpy> days;
 };
 
-FacetCounter::FacetCounter(FacetRequest request, std::shared_ptr<const FacetColumns> columns)
+FacetCounter::FacetCounter(FacetRequest request, std::shared_ptr<const FacetColumns> columns, bool remote)
     : m_request(std::move(request)), m_columns(std::move(columns)), m_spies(std::make_unique<Spies>()) {
     if (!m_request.year.empty()) {
         parse_year(m_request.year);
@@ -224,7 +321,11 @@ FacetCounter::FacetCounter(FacetRequest request, std::shared_ptr<const FacetColu
         m_spies->days.emplace(schema::k_slot_day);
     }
     if (m_columns) return;
-    if (m_request.collapsed) m_spies->collapse.emplace(schema::k_slot_collapse);
+    if (m_request.collapsed && remote) {
+        m_spies->collapse.emplace(schema::k_slot_collapse);
+    } else if (m_request.collapsed) {
+        m_spies->groups.emplace(m_spies->months || m_spies->days);
+    }
     for (std::size_t f = 0; f < k_facets.size(); ++f) {
         for (std::size_t k = 0; k < k_facets[f].slot_count; ++k) {
             m_spies->facets[f].emplace_back(k_facets[f].first_slot + static_cast<Xapian::valueno>(k));
@@ -243,17 +344,24 @@ void FacetCounter::attach(Xapian::Enquire& enquire) {
             for (auto& spy : spies) enquire.add_matchspy(&spy);
         }
         if (m_spies->collapse) enquire.add_matchspy(&*m_spies->collapse);
+        if (m_spies->groups) enquire.add_matchspy(&*m_spies->groups);
     }
     if (m_spies->months) enquire.add_matchspy(&*m_spies->months);
     if (m_spies->days) enquire.add_matchspy(&*m_spies->days);
 }
 
-Facets FacetCounter::read(const PlaceDirectory& places) const {
+Facets FacetCounter::read(const PlaceDirectory& places, const CountingMatch& match) const {
     // The counts per value of each facet, from the columns or from the spies. An article's places are one
     // per slot, so adding the slots' counts counts each article once per place.
     std::size_t counted = 0;
     std::size_t collapsed = 0;
+    std::size_t undated = 0;
     std::array<std::map<std::string, std::size_t>, k_facets.size()> counts;
+    // The articles of the groups with several matches (read here, or recorded by the spy), for the
+    // drill-downs (and the spies).
+    std::vector<GroupedArticle> read_back;
+    std::vector<const GroupedArticle*> grouped;
+    const bool drill_down = m_spies->months || m_spies->days;
     // Only the top values of these are listed: the others need no string at all.
     auto listed = [&](std::size_t f) {
         return k_facets[f].listing == FacetSpec::Listing::top_n ? m_request.top : std::numeric_limits<std::size_t>::max();
@@ -263,22 +371,25 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
         const ColumnLayout& layout = column_layout();
         const std::vector<Xapian::docid>& docids = m_spies->recorder.docids;
         counted = docids.size();
+        // (key, docid) of the articles of groups with several matches.
+        std::vector<std::pair<std::uint32_t, Xapian::docid>> in_groups;
         if (m_request.collapsed) {
-            // Articles without a key, and one per distinct key: a scratch mark per value id, reset after.
-            thread_local std::vector<std::uint8_t> seen;
-            if (seen.size() < columns.value_count()) seen.resize(columns.value_count(), 0);
+            // Articles without a key, and one per distinct key: a scratch count per value id, reset after.
+            thread_local std::vector<std::uint32_t> group_size;
+            if (group_size.size() < columns.value_count()) group_size.resize(columns.value_count(), 0);
             std::vector<std::uint32_t> keys;
             for (const Xapian::docid did : docids) {
                 const std::uint32_t key = columns.at(layout.collapse, did);
                 if (key == 0) {
                     ++collapsed;
-                } else if (!seen[key]) {
-                    seen[key] = 1;
-                    keys.push_back(key);
+                    continue;
                 }
+                if (group_size[key]++ == 0) keys.push_back(key);
+                in_groups.emplace_back(key, did);
             }
             collapsed += keys.size();
-            for (const std::uint32_t key : keys) seen[key] = 0;
+            std::erase_if(in_groups, [&](const auto& member) { return group_size[member.first] < 2; });
+            for (const std::uint32_t key : keys) group_size[key] = 0;
         }
         // Counts per value id in one scratch array per facet; only the ids touched are read back and reset,
         // so a query costs its matches, not the size of the value dictionary.
@@ -295,6 +406,42 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
                 }
             }
         }
+        if (!in_groups.empty()) {
+            // Before the top values are chosen: counting groups once can change which they are. Id 0 ("no
+            // value") counts the undated. A value seen again in a group (same stamp) is a repeat: no sort.
+            std::sort(in_groups.begin(), in_groups.end());
+            thread_local std::vector<std::uint32_t> stamp_of;
+            thread_local std::uint32_t stamp = 0;
+            if (stamp_of.size() < columns.value_count()) stamp_of.resize(columns.value_count(), 0);
+            for (std::size_t i = 0; i < in_groups.size();) {
+                std::size_t end = i;
+                while (end < in_groups.size() && in_groups[end].first == in_groups[i].first) ++end;
+                for (std::size_t f = 0; f < k_facets.size(); ++f) {
+                    if (++stamp == 0) {
+                        std::fill(stamp_of.begin(), stamp_of.end(), 0);
+                        stamp = 1;
+                    }
+                    for (std::size_t m = i; m < end; ++m) {
+                        for (std::size_t c = layout.first[f]; c < layout.first[f + 1]; ++c) {
+                            const std::uint32_t id = columns.at(c, in_groups[m].second);
+                            if (stamp_of[id] == stamp) {
+                                take_off(by_id[f][id], 1);
+                            } else {
+                                stamp_of[id] = stamp;
+                            }
+                        }
+                    }
+                }
+                i = end;
+            }
+            if (drill_down) {
+                for (const auto& [key, did] : in_groups) {
+                    read_back.emplace_back(columns.value(key), match.database.get_document(did), GroupedSlots{.facets = false});
+                }
+                for (const GroupedArticle& article : read_back) grouped.push_back(&article);
+            }
+        }
+        undated = by_id[k_years][0];
         for (std::size_t f = 0; f < k_facets.size(); ++f) {
             std::vector<std::uint32_t>& ids = touched[f];
             std::erase(ids, 0u);  // "no value"
@@ -314,13 +461,29 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
         }
     } else {
         counted = static_cast<std::size_t>(m_spies->facets[k_years].front().get_total());
-        if (m_spies->collapse) {
+        // Keys matched more than once, in ascending order.
+        std::vector<std::string> shared_keys;
+        if (m_spies->groups) {
+            // The recorder saw every article with a key: one result per distinct key, the others one each.
+            std::vector<const GroupedArticle*> keyed;
+            for (const GroupedArticle& article : m_spies->groups->articles) keyed.push_back(&article);
+            std::sort(keyed.begin(), keyed.end(), [](const GroupedArticle* a, const GroupedArticle* b) { return a->key < b->key; });
+            for (auto group = keyed.begin(); group != keyed.end();) {
+                const auto end = std::find_if(group, keyed.end(), [&](const GroupedArticle* a) { return a->key != (*group)->key; });
+                ++collapsed;
+                // Only the groups with several matches are counted again.
+                if (end - group > 1) grouped.insert(grouped.end(), group, end);
+                group = end;
+            }
+            collapsed += counted - std::min(counted, keyed.size());
+        } else if (m_spies->collapse) {
             // The spy counts the documents with a key, per key; the others each stay a result of their own.
             std::size_t keyed = 0;
             for (auto it = m_spies->collapse->values_begin(); it != m_spies->collapse->values_end(); ++it) {
                 if ((*it).empty()) continue;
                 keyed += static_cast<std::size_t>(it.get_termfreq());
                 ++collapsed;
+                if (it.get_termfreq() > 1) shared_keys.push_back(*it);
             }
             collapsed += counted - std::min(counted, keyed);
         }
@@ -329,24 +492,64 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
                 for (const auto& [value, count] : counts_of(spy)) counts[f][value] += count;
             }
         }
+        std::size_t dated = 0;
+        for (const auto& [value, count] : counts[k_years]) dated += count;
+        undated = counted - std::min(counted, dated);
+        if (!shared_keys.empty() && match.complete) {
+            // A remote shard runs built-in spies only, and they cannot pair a key with a value: a second match
+            // finds the articles with a key in the range of the shared ones (a built-in value range), each
+            // item carrying its key (collapsing at most doccount per key keeps them all), and reads the
+            // documents of those whose key is shared. Not after a time limit cut the count short: it would
+            // find articles the spies never saw.
+            Xapian::Enquire members(match.database);
+            members.set_query(Xapian::Query(Xapian::Query::OP_FILTER, match.query,
+                                            Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::k_slot_collapse, shared_keys.front(),
+                                                          shared_keys.back())));
+            members.set_weighting_scheme(Xapian::BoolWeight());
+            const Xapian::doccount all = match.database.get_doccount();
+            members.set_collapse_key(schema::k_slot_collapse, all);
+            const Xapian::MSet found = members.get_mset(0, all);
+            auto shared = [&](const Xapian::MSetIterator& it) {
+                return std::binary_search(shared_keys.begin(), shared_keys.end(), it.get_collapse_key());
+            };
+            // Ask for every document first, then read them: one round trip to each remote shard, not one each.
+            for (auto it = found.begin(); it != found.end(); ++it) {
+                if (shared(it)) found.fetch(it);
+            }
+            for (auto it = found.begin(); it != found.end(); ++it) {
+                if (shared(it)) read_back.emplace_back(it.get_collapse_key(), it.get_document(), GroupedSlots{.drill_downs = drill_down});
+            }
+            // The items come in docid order: a group's articles together for count_groups_once.
+            for (const GroupedArticle& article : read_back) grouped.push_back(&article);
+            std::sort(grouped.begin(), grouped.end(), [](const GroupedArticle* a, const GroupedArticle* b) { return a->key < b->key; });
+        }
+        if (!grouped.empty()) {
+            // The undated count as the value "" of the years.
+            counts[k_years][""] = undated;
+            for (std::size_t f = 0; f < k_facets.size(); ++f) count_groups_once(counts[f], grouped, k_facets[f].first_slot, k_facets[f].slot_count);
+            undated = counts[k_years][""];
+            counts[k_years].erase("");
+        }
     }
 
     Facets out;
     out.counted = counted;
     out.collapsed = collapsed;
+    out.undated = undated;
     auto no_label = [](const std::string&) { return std::string(); };
     auto place_label = [&](const std::string& id) { return places.label(id, m_request.label_lang); };
     for (std::size_t f = 0; f < k_facets.size(); ++f) {
         const FacetSpec& spec = k_facets[f];
         if (spec.listing == FacetSpec::Listing::timeline) {
-            out.*spec.counts = timeline(counts[f], out.undated, counted);
+            out.*spec.counts = timeline(counts[f]);
             continue;
         }
         const std::size_t top = spec.listing == FacetSpec::Listing::top_ten ? 10 : m_request.top;
         out.*spec.counts = spec.place_labels ? top_of(counts[f], top, place_label) : top_of(counts[f], top, no_label);
     }
     if (m_spies->months) {
-        const auto months = counts_of(*m_spies->months);
+        auto months = counts_of(*m_spies->months);
+        count_groups_once(months, grouped, schema::k_slot_month, 1);
         for (int m = 1; m <= 12; ++m) {
             const std::string value = m_request.year + "-" + two_digits(m);
             const auto it = months.find(value);
@@ -354,7 +557,8 @@ Facets FacetCounter::read(const PlaceDirectory& places) const {
         }
     }
     if (m_spies->days) {
-        const auto days = counts_of(*m_spies->days);
+        auto days = counts_of(*m_spies->days);
+        count_groups_once(days, grouped, schema::k_slot_day, 1);
         const auto [year, month] = parse_month(m_request.month);
         for (int d = 1; d <= common::days_in_month(year, month); ++d) {
             const std::string value = m_request.month + "-" + two_digits(d);

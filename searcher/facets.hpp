@@ -1,6 +1,6 @@
 // Facets: exact counts over every match of a query — years (drilling down to months and days), places,
-// countries, languages and sources — with Xapian's built-in ValueCountMatchSpy only, so that counting
-// also works when shards are served by a stock xapian-tcpsrv.
+// countries, languages and sources — with Xapian's built-in classes only, so that counting also works when
+// shards are served by a stock xapian-tcpsrv; near-duplicates counted once, as the results are.
 #pragma once
 
 #include "index_reader.hpp"
@@ -18,7 +18,7 @@
 
 namespace dateline::searcher {
 
-/// A facet value and how many matching articles have it.
+/// A facet value and how many results have it (matching articles, a near-duplicate group counting once).
 struct FacetCount {
     /// "2024", "2024-06", "2024-06-15", a place id, a language code, a source name.
     std::string value;
@@ -37,11 +37,23 @@ struct FacetRequest {
     std::size_t top = 10;
     /// Language of place labels.
     common::Lang label_lang = common::Lang::en;
-    /// Also count the matches left once near-duplicates are collapsed (one per collapse key).
+    /// Count results as they are listed once near-duplicates are collapsed (one per collapse key): `collapsed`,
+    /// and every value counts a group of near-duplicates once when any of its matching articles has the
+    /// value (the results of the same search filtered on that value). Otherwise every article counts.
     bool collapsed = false;
 };
 
-/// Facet counts of one search. Counts are per article (near-duplicates each count).
+/// The counting match, as FacetCounter::read reads it again: with FacetRequest::collapsed and a remote
+/// shard, the matching articles of near-duplicate groups with several matches are read in a second,
+/// filtered match (built-in classes only, which xapian-tcpsrv runs); with columns, for the drill-downs.
+struct CountingMatch {
+    const Xapian::Database& database;
+    Xapian::Query query;
+    /// Every match was checked (no time limit cut it short); otherwise the groups are not read again.
+    bool complete = true;
+};
+
+/// Facet counts of one search. Per result with FacetRequest::collapsed (see there), else per article.
 struct Facets {
     /// Ascending; years between the first and the last with matches are listed with 0.
     std::vector<FacetCount> years;
@@ -53,7 +65,7 @@ struct Facets {
     std::vector<FacetCount> countries;
     std::vector<FacetCount> languages;
     std::vector<FacetCount> sources;
-    /// Matching articles without a date.
+    /// Results without a date (a group counts once if any of its matching articles has no date).
     std::size_t undated = 0;
     /// Matches the spies saw (every match when the count is exact).
     std::size_t counted = 0;
@@ -102,20 +114,23 @@ class FacetColumns;
 std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index);
 
 /// The counting of one search: attach to an Enquire, run get_mset, then read. The Enquire should not
-/// collapse (the counts are per article) and needs no weights (Xapian::BoolWeight). With columns, a match spy
-/// records the matching docids and the counts come from the columns; without, Xapian's built-in
-/// ValueCountMatchSpy per slot counts. Both give the same counts.
+/// collapse (the spies see every article) and needs no weights (Xapian::BoolWeight). With columns, a match
+/// spy records the matching docids and the counts come from the columns; without, Xapian's built-in
+/// ValueCountMatchSpy per slot counts, and with FacetRequest::collapsed the values of the articles that
+/// share a collapse key with another match are recorded during the match (local shards) or read by a
+/// second match (remote ones). All give the same counts.
 class FacetCounter {
   public:
-    /// Throws common::UsageError for a malformed year or month.
-    explicit FacetCounter(FacetRequest request, std::shared_ptr<const FacetColumns> columns = nullptr);
+    /// `remote`: a shard of the Enquire's database is remote (then only built-in spies are attached, and
+    /// reading groups takes a second match). Throws common::UsageError for a malformed year or month.
+    explicit FacetCounter(FacetRequest request, std::shared_ptr<const FacetColumns> columns = nullptr, bool remote = false);
     ~FacetCounter();
     FacetCounter(const FacetCounter&) = delete;
     FacetCounter& operator=(const FacetCounter&) = delete;
 
     void attach(Xapian::Enquire& enquire);
-    /// The counts after the match; labels from `places`.
-    Facets read(const PlaceDirectory& places) const;
+    /// The counts after the match; labels from `places`. `match` is the Enquire's database and query.
+    Facets read(const PlaceDirectory& places, const CountingMatch& match) const;
 
   private:
     struct Spies;

@@ -165,20 +165,22 @@ void Searcher::explain_hit(const BuiltQuery& query, SearchHit& hit, bool positio
 
 bool Searcher::count(const SearchRequest& request, const BuiltQuery& query, SearchResponse& response) {
     // Every match, without weights, boosts or collapsing (the boosts only weigh: they read positions for
-    // phrases, which the ranking does only for articles that can still reach the first page).
+    // phrases, which the ranking does only for articles that can still reach the first page). With
+    // collapsing asked, the counter counts each group of near-duplicates once per value, as `total` does.
     const Xapian::Database& db = m_index.database;
     FacetRequest wanted = facet_request(request);
     wanted.collapsed = request.collapse;
-    FacetCounter counter(std::move(wanted), m_tuning.facet_columns ? facet_columns(m_index) : nullptr);
+    FacetCounter counter(std::move(wanted), m_tuning.facet_columns ? facet_columns(m_index) : nullptr, m_index.local_shards.empty());
     Xapian::Enquire counting(db);
-    counting.set_query(query.matches());
+    const Xapian::Query matches = query.matches();
+    counting.set_query(matches);
     counting.set_weighting_scheme(Xapian::BoolWeight());
     if (m_tuning.time_limit_seconds > 0) counting.set_time_limit(m_tuning.time_limit_seconds);
     counter.attach(counting);
     const Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
     // The time limit is what can cut checking short; then the bounds differ.
     const bool counted_all = all.get_matches_lower_bound() == all.get_matches_upper_bound();
-    response.facets = counter.read(*m_index.places);
+    response.facets = counter.read(*m_index.places, CountingMatch{db, matches, counted_all});
     response.facets_exact = counted_all;
     response.total_exact = counted_all;
     response.total = counted_all ? (request.collapse ? response.facets->collapsed : response.facets->counted) : all.get_matches_estimated();

@@ -48,8 +48,6 @@ struct UiText {
     const char* timeline_months_label;
     const char* all_years;
     const char* only_year;
-    const char* articles_one;
-    const char* articles_many;
     const char* places;
     const char* languages;
     const char* sources;
@@ -92,12 +90,10 @@ constexpr UiText k_en = {
     .remove_filter = "Remove filter",
     .clear_all = "Clear all filters",
     .timeline = "Timeline",
-    .timeline_years_label = "Articles per year; choose a year to see its months",
-    .timeline_months_label = "Articles per month of %1; choose a month to filter",
+    .timeline_years_label = "Results per year; choose a year to see its months",
+    .timeline_months_label = "Results per month of %1; choose a month to filter",
     .all_years = "All years",
     .only_year = "Only %1",
-    .articles_one = "article",
-    .articles_many = "articles",
     .places = "Places",
     .languages = "Language",
     .sources = "Sources",
@@ -140,12 +136,10 @@ constexpr UiText k_fr = {
     .remove_filter = "Retirer le filtre",
     .clear_all = "Retirer tous les filtres",
     .timeline = "Chronologie",
-    .timeline_years_label = "Articles par année ; choisissez une année pour voir ses mois",
-    .timeline_months_label = "Articles par mois en %1 ; choisissez un mois pour filtrer",
+    .timeline_years_label = "Résultats par année ; choisissez une année pour voir ses mois",
+    .timeline_months_label = "Résultats par mois en %1 ; choisissez un mois pour filtrer",
     .all_years = "Toutes les années",
     .only_year = "Seulement %1",
-    .articles_one = "article",
-    .articles_many = "articles",
     .places = "Lieux",
     .languages = "Langue",
     .sources = "Sources",
@@ -328,7 +322,7 @@ void write_histogram(HtmlWriter& w, const std::vector<Bar>& bars, const std::str
         const double h = b.count == 0 ? 0.0 : std::max(2.0, chart_height * static_cast<double>(b.count) / static_cast<double>(max_count));
         const double x = slot * static_cast<double>(i) + gap / 2;
         const std::string title =
-            b.label + ": " + format_count(b.count, lang) + " " + (b.count == 1 ? t.articles_one : t.articles_many);
+            b.label + ": " + format_count(b.count, lang) + " " + (b.count == 1 ? t.results_one : t.results_many);
         const std::string cls = std::string("dl-bar") + (b.active ? " dl-bar-active" : "");
         if (b.count > 0 && !b.href.empty()) {
             w.open("a", {{"href", b.href}, {"aria-label", title}});

@@ -19,7 +19,7 @@
       timeline: 'Timeline', places: 'Places', languages: 'Language', allYears: 'All years', only: y => 'Only ' + y,
       remove: 'Remove filter', prev: 'Previous', next: 'Next', page: (p, n) => 'Page ' + p + ' of ' + n,
       loading: 'Searching…', error: 'Search failed: ', undated: 'undated', en: 'English', fr: 'French',
-      articles: n => n + (n === 1 ? ' article' : ' articles'), similar: n => n + (n === 1 ? ' similar' : ' similar'),
+      similar: n => n + (n === 1 ? ' similar' : ' similar'),
       months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
     },
     fr: {
@@ -32,7 +32,7 @@
       timeline: 'Chronologie', places: 'Lieux', languages: 'Langue', allYears: 'Toutes les années', only: y => 'Seulement ' + y,
       remove: 'Retirer le filtre', prev: 'Précédente', next: 'Suivante', page: (p, n) => 'Page ' + p + ' sur ' + n,
       loading: 'Recherche…', error: 'La recherche a échoué : ', undated: 'sans date', en: 'anglais', fr: 'français',
-      articles: n => n + ' article' + (n === 1 ? '' : 's'), similar: n => n + (n === 1 ? ' similaire' : ' similaires'),
+      similar: n => n + (n === 1 ? ' similaire' : ' similaires'),
       months: ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'],
     },
   };
@@ -436,7 +436,8 @@ mark{background:var(--dl-mark);color:inherit;border-radius:.15em;padding:0 .1em}
       const barRow = h('div', { class: 'bars', role: 'group', 'aria-label': t.timeline });
       const tickRow = h('div', { class: 'ticks', 'aria-hidden': 'true' });
       bars.forEach((b, i) => {
-        const label = b.label + ': ' + t.articles(b.count);
+        // A bar counts what choosing it lists: results, a group of near-duplicates once.
+        const label = b.label + ': ' + t.results(b.count, true);
         const bar = h('button', { type: 'button', class: 'bar' + (b.on ? ' on' : ''), title: label, 'aria-label': label, disabled: b.count === 0, onclick: b.pick });
         bar.style.height = (b.count ? Math.max(3, Math.round(100 * b.count / max)) : 2) + '%';
         barRow.append(bar);

@@ -1,4 +1,5 @@
-// Facets: counts checked against a brute-force count over every document of the index.
+// Facets: counts checked against a brute-force count over every document of the index, and against the totals
+// of the searches filtered on each value (a near-duplicate group counts once, on one database and on shards).
 #include "search_fixture.hpp"
 
 #include "common/schema.hpp"
@@ -6,7 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 
 using namespace dateline;
 using common::Lang;
@@ -16,35 +19,43 @@ namespace {
 
 using Counts = std::map<std::string, std::size_t>;
 
-/// Brute force: every document that matches `query` (no collapse, no limit), its values counted.
 struct BruteForce {
     Counts years, months, days, langs, sources, places, countries;
     std::size_t matches = 0;
     std::size_t undated = 0;
 };
 
-BruteForce brute_force(const Xapian::Database& db, const Xapian::Query& query) {
+/// Brute force: every document that matches `query` (no limit), its values counted per article, or with
+/// `collapsed` per group of near-duplicates (a collapse key, or an article without one) once for each value
+/// any of its articles has; `matches` counts the articles, or the groups.
+BruteForce brute_force(const Xapian::Database& db, const Xapian::Query& query, bool collapsed = false) {
     BruteForce out;
+    std::set<std::string> groups;
+    std::map<std::string, std::set<std::string>> counted;  // "facet:value" → the groups it counted
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const Xapian::Document doc = it.get_document();
-        ++out.matches;
-        auto count = [&](Counts& c, Xapian::valueno slot) {
+        std::string group = collapsed ? doc.get_value(schema::k_slot_collapse) : std::string();
+        if (group.empty()) group = "#" + std::to_string(*it);
+        if (groups.insert(group).second) ++out.matches;
+        auto count = [&](Counts& c, const char* facet, Xapian::valueno slot) {
             const std::string v = doc.get_value(slot);
-            if (!v.empty()) ++c[v];
+            if (!v.empty() && counted[facet + (":" + v)].insert(group).second) ++c[v];
             return !v.empty();
         };
-        if (!count(out.years, schema::k_slot_year)) ++out.undated;
-        count(out.months, schema::k_slot_month);
-        count(out.days, schema::k_slot_day);
-        count(out.langs, schema::k_slot_lang);
-        count(out.sources, schema::k_slot_source);
-        for (std::size_t k = 0; k < schema::k_place_slot_count; ++k) count(out.places, schema::k_slot_place_first + static_cast<Xapian::valueno>(k));
+        if (!count(out.years, "year", schema::k_slot_year) && counted["undated"].insert(group).second) ++out.undated;
+        count(out.months, "month", schema::k_slot_month);
+        count(out.days, "day", schema::k_slot_day);
+        count(out.langs, "lang", schema::k_slot_lang);
+        count(out.sources, "source", schema::k_slot_source);
+        for (std::size_t k = 0; k < schema::k_place_slot_count; ++k) {
+            count(out.places, "place", schema::k_slot_place_first + static_cast<Xapian::valueno>(k));
+        }
         for (std::size_t k = 0; k < schema::k_country_slot_count; ++k) {
-            count(out.countries, schema::k_slot_country_first + static_cast<Xapian::valueno>(k));
+            count(out.countries, "country", schema::k_slot_country_first + static_cast<Xapian::valueno>(k));
         }
     }
     return out;
@@ -100,6 +111,134 @@ const std::string& places_db() {
         return path;
     }();
     return db;
+}
+
+/// Two near-duplicate groups whose articles differ in language, date, source and places, articles of
+/// their own, and unrelated ones: in one database, and in two shards that each hold one of the groups
+/// (the indexer groups near-duplicates within a database). Every article with a place in a country also
+/// lists the country, so that filtering on a country (its country term) finds what its place facet counts.
+struct GroupedArchive {
+    std::string combined;
+    std::string first;
+    std::string second;
+};
+
+const GroupedArchive& grouped_archive() {
+    static test::TempDir dir("dateline-search-facet-groups");
+    static const GroupedArchive archive = [] {
+        // Two stories long enough to be fingerprinted: the indexer groups the articles that share one.
+        const std::string wire = "Officials from both countries met at the summit on Tuesday. After long talks in the capital they agreed "
+                                 "on the fees that shipping companies pay for each container landed at the port; the governments will also "
+                                 "dredge the channel, and the dock workers' unions will study the text and give their verdict next week.";
+        const std::string rail = "The summit ended with a promise to rebuild the railway line that crosses the border north of the river. "
+                                 "Engineers will survey the bridges this summer, freight trains could run again within two years, and the "
+                                 "cost will be shared between the two governments and a regional bank that approved a first loan.";
+        // The first shard: one group, spanning two languages, two years and undated, two sources and places.
+        std::vector<common::Article> first = {
+            test::make_article("wire-1", "Summit agreement signed", wire, "2023-05-02", Lang::en, "wire", {{"KP", "KP", 1}, {"RU", "RU", 0.5}}),
+            test::make_article("wire-2", "Summit agreement: the port deal", wire, "2024-05-03", Lang::fr, "agence", {{"RU", "RU", 1}}),
+            test::make_article("wire-3", "Summit agreement signed in the capital", wire, "", Lang::en, "wire",
+                               {{"gn2013348", "RU", 1}, {"RU", "RU", 0.6}}),
+            test::make_article("hanoi", "Summit in Hanoi", "The summit in Hanoi ended early.", "2024-05-03", Lang::en, "wire",
+                               {{"VN", "VN", 1}, {"KP", "KP", 0.5}}),
+            test::make_article("undated", "Summit notes", "Notes from the summit and the port.", "", Lang::en, "island"),
+            test::make_article("cricket-1", "Cricket scores", "The cricket team won its match by six wickets.", "2024-04-01", Lang::en),
+        };
+        // The second: the other group (two months, two sources), an article of its own in French.
+        std::vector<common::Article> second = {
+            test::make_article("rail-1", "Railway deal at the summit", rail, "2024-05-03", Lang::en, "island", {{"KP", "KP", 1}}),
+            test::make_article("rail-2", "Summit: railway to be rebuilt", rail, "2024-06-01", Lang::en, "wire", {{"KP", "KP", 1}, {"CN", "CN", 0.5}}),
+            test::make_article("moscou", "Sommet à Moscou", "Le sommet (summit) s'est tenu à Moscou, près du port.", "2023-05-02", Lang::fr, "agence",
+                               {{"RU", "RU", 1}, {"gn524901", "RU", 0.9}}),
+            test::make_article("cricket-2", "Cricket scores", "The cricket team lost its match by two runs.", "2024-04-02", Lang::en),
+        };
+        GroupedArchive out{dir / "combined", dir / "first", dir / "second"};
+        std::vector<common::Article> all = first;
+        all.insert(all.end(), second.begin(), second.end());
+        test::index_articles(out.combined, std::move(all));
+        test::index_articles(out.first, std::move(first));
+        test::index_articles(out.second, std::move(second));
+        return out;
+    }();
+    return archive;
+}
+
+/// The total of `request` filtered on `value` of the facet `facet` (years, months, days: a date range).
+std::size_t filtered_total(searcher::Searcher& s, searcher::SearchRequest request, std::string_view facet, const std::string& value) {
+    if (facet == "years" || facet == "months" || facet == "days") {
+        request.from = value;
+        request.to = value;
+    } else if (facet == "languages") {
+        request.lang = value;
+    } else if (facet == "sources") {
+        request.source = value;
+    } else {
+        request.places = {value};
+    }
+    request.facet_year.clear();
+    request.facet_month.clear();
+    const auto r = s.search(request);
+    CHECK(r.total_exact);
+    return r.total;
+}
+
+/// With collapsing, every facet value of every query counts what the brute force counts (a group once per
+/// value any of its matching articles has), never more than the total, and exactly what the search
+/// filtered on that value finds.
+void check_groups_count_once(searcher::Searcher& s) {
+    // Both groups really are groups: their articles share a collapse key (of 10 articles, 3 + 2 in groups).
+    searcher::SearchRequest probe;
+    probe.limit = 0;
+    const auto everything = s.search(probe);
+    REQUIRE(everything.facets);
+    REQUIRE(everything.facets->counted == 10);
+    REQUIRE(everything.facets->collapsed == 7);
+    for (const std::string query : {"", "summit", "agreement", "port", "railway OR agreement"}) {
+        INFO("query '" << query << "'");
+        searcher::SearchRequest request;
+        request.query = query;
+        request.limit = 0;
+        request.facet_top = 20;
+        request.facet_year = "2024";
+        request.facet_month = "2024-05";
+        const auto r = s.search(request);
+        REQUIRE(r.facets);
+        CHECK(r.total_exact);
+        auto built = s.build_query(request);
+        if (s.has_head(built) && r.match == searcher::MatchMode::all_words) built.text = built.all_words;
+        const BruteForce brute = brute_force(s.index().database, built.full(), true);
+        CHECK(r.total == brute.matches);
+        CHECK(r.facets->collapsed == brute.matches);
+        CHECK(as_map(r.facets->years) == brute.years);
+        CHECK(r.facets->undated == brute.undated);
+        Counts months_2024;
+        Counts days_2024_05;
+        for (const auto& [m, c] : brute.months) {
+            if (m.starts_with("2024-")) months_2024[m] = c;
+        }
+        for (const auto& [d, c] : brute.days) {
+            if (d.starts_with("2024-05-")) days_2024_05[d] = c;
+        }
+        CHECK(as_map(r.facets->months) == months_2024);
+        CHECK(as_map(r.facets->days) == days_2024_05);
+        CHECK(as_map(r.facets->languages) == brute.langs);
+        CHECK(as_map(r.facets->sources) == brute.sources);
+        CHECK(as_map(r.facets->places) == brute.places);
+        CHECK(as_map(r.facets->countries) == brute.countries);
+        CHECK(r.facets->undated <= r.total);
+        const std::vector<std::tuple<std::string_view, const std::vector<searcher::FacetCount>*>> listed = {
+            {"years", &r.facets->years},       {"months", &r.facets->months},       {"days", &r.facets->days},
+            {"languages", &r.facets->languages}, {"sources", &r.facets->sources}, {"places", &r.facets->places},
+            {"countries", &r.facets->countries}};
+        for (const auto& [facet, counts] : listed) {
+            for (const auto& c : *counts) {
+                if (c.count == 0) continue;
+                INFO(facet << " " << c.value << ": " << c.count << " of " << r.total);
+                CHECK(c.count <= r.total);
+                CHECK(filtered_total(s, request, facet, c.value) == c.count);
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -242,4 +381,65 @@ TEST_CASE("without facets the total is an estimate that says so", "[facets]") {
     request.facets = true;
     const auto exact = s.search(request);
     CHECK(exact.total_exact);
+}
+
+TEST_CASE("a near-duplicate group counts once per value, as the search filtered on it", "[facets][collapse]") {
+    const GroupedArchive& archive = grouped_archive();
+    for (const bool columns : {true, false}) {
+        INFO("one database, columns " << columns);
+        searcher::SearchTuning tuning;
+        tuning.facet_columns = columns;
+        searcher::Searcher s(searcher::open_index({archive.combined}), tuning);
+        if (columns) {
+            // Columns serve from the second request of a process on.
+            searcher::facet_columns(s.index());
+            REQUIRE(searcher::facet_columns(s.index()));
+        }
+        check_groups_count_once(s);
+    }
+    // Two shards, each with one group: local, remote (xapian-tcpsrv, built-in spies only), and one of each.
+    std::vector<std::vector<std::string>> shard_sets = {{archive.first, archive.second}};
+    std::optional<test::TcpServer> first;
+    std::optional<test::TcpServer> second;
+    if (test::have_tcpsrv()) {
+        first.emplace(archive.first);
+        second.emplace(archive.second);
+        shard_sets.push_back({first->spec(), second->spec()});
+        shard_sets.push_back({archive.first, second->spec()});
+    } else {
+        WARN("xapian-tcpsrv not installed (apt-get install xapian-tools): remote shards not tested");
+    }
+    for (const auto& shards : shard_sets) {
+        INFO("shards " << shards[0] << " and " << shards[1]);
+        searcher::Searcher s(searcher::open_index(shards));
+        check_groups_count_once(s);
+    }
+}
+
+TEST_CASE("a group counts once with collapsing, each of its articles without", "[facets][collapse]") {
+    // "agreement": the three articles of one group (en 2023, fr 2024, en undated).
+    struct Row {
+        bool collapse;
+        std::size_t total;
+        Counts languages, countries, years;
+        std::size_t undated;
+    };
+    const std::vector<Row> rows = {
+        {false, 3, {{"en", 2}, {"fr", 1}}, {{"KP", 1}, {"RU", 3}}, {{"2023", 1}, {"2024", 1}}, 1},
+        {true, 1, {{"en", 1}, {"fr", 1}}, {{"KP", 1}, {"RU", 1}}, {{"2023", 1}, {"2024", 1}}, 1},
+    };
+    searcher::Searcher s(searcher::open_index({grouped_archive().combined}));
+    for (const Row& row : rows) {
+        INFO("collapse " << row.collapse);
+        searcher::SearchRequest request;
+        request.query = "agreement";
+        request.collapse = row.collapse;
+        const auto r = s.search(request);
+        REQUIRE(r.facets);
+        CHECK(r.total == row.total);
+        CHECK(as_map(r.facets->languages) == row.languages);
+        CHECK(as_map(r.facets->countries) == row.countries);
+        CHECK(as_map(r.facets->years) == row.years);
+        CHECK(r.facets->undated == row.undated);
+    }
 }

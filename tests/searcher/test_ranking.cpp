@@ -178,15 +178,18 @@ TEST_CASE("near-duplicates collapse into one result with a count", "[ranking][co
     REQUIRE(collapsed.hits.size() == 2);
     const auto& group = collapsed.hits[0].article.id.starts_with("wire") ? collapsed.hits[0] : collapsed.hits[1];
     CHECK(group.similar == 2);
-    // Facets count every article, near-duplicates included.
+    // Facets count results: the group once, as the total does.
     REQUIRE(collapsed.facets);
     REQUIRE(collapsed.facets->languages.size() == 1);
-    CHECK(collapsed.facets->languages[0].count == 4);
+    CHECK(collapsed.facets->languages[0].count == 2);
 
     request.collapse = false;
     const auto all = s.search(request);
     CHECK(all.total == 4);
     CHECK(all.hits.size() == 4);
+    REQUIRE(all.facets);
+    REQUIRE(all.facets->languages.size() == 1);
+    CHECK(all.facets->languages[0].count == 4);
 
     // The count after collapsing is exact both ways facets are counted: by the built-in spies (the first
     // search of a process) and from the in-memory columns (later ones).

@@ -131,6 +131,8 @@ struct GroupedArticle {
     std::string key;
     std::vector<std::pair<Xapian::valueno, std::string>> values;  ///< only the slots that have one
 
+    GroupedArticle(std::string collapse_key, std::vector<std::pair<Xapian::valueno, std::string>> slot_values)
+        : key(std::move(collapse_key)), values(std::move(slot_values)) {}
     GroupedArticle(std::string collapse_key, const Xapian::Document& doc, GroupedSlots slots) : key(std::move(collapse_key)) {
         auto read = [&](Xapian::valueno slot) {
             std::string value = doc.get_value(slot);
@@ -205,7 +207,14 @@ struct ColumnLayout {
         first[k_facets.size()] = slots.size();
         collapse = slots.size();
         slots.push_back(schema::k_slot_collapse);
+        // The drill-downs' values, for counting a group once per month or day without reading its documents.
+        month = slots.size();
+        slots.push_back(schema::k_slot_month);
+        day = slots.size();
+        slots.push_back(schema::k_slot_day);
     }
+    std::size_t month = 0;
+    std::size_t day = 0;
 };
 
 const ColumnLayout& column_layout() {
@@ -436,7 +445,11 @@ Facets FacetCounter::read(const PlaceDirectory& places, const CountingMatch& mat
             }
             if (drill_down) {
                 for (const auto& [key, did] : in_groups) {
-                    read_back.emplace_back(columns.value(key), match.database.get_document(did), GroupedSlots{.facets = false});
+                    std::vector<std::pair<Xapian::valueno, std::string>> values;
+                    for (const auto& [column, slot] : {std::pair{layout.month, schema::k_slot_month}, std::pair{layout.day, schema::k_slot_day}}) {
+                        if (const std::uint32_t id = columns.at(column, did); id != 0) values.emplace_back(slot, columns.value(id));
+                    }
+                    read_back.emplace_back(columns.value(key), std::move(values));
                 }
                 for (const GroupedArticle& article : read_back) grouped.push_back(&article);
             }

@@ -1,6 +1,8 @@
 // Scraped pages: line shapes, the per-source chrome model, and extraction of title, date and body.
 #include "scraped_source.hpp"
 
+#include "diagnostics.hpp"
+
 #include "common/hash.hpp"
 #include "common/dates.hpp"
 #include "common/text.hpp"
@@ -11,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 namespace dateline::indexer {
 
@@ -144,6 +147,92 @@ bool is_name_line(std::string_view s) {
         }
     }
     return true;
+}
+
+/// The segments of a header line between separators: '|', '·', '•', '—' anywhere; '–', '/', '-' only between
+/// spaces, since dates ("04/02/2020") and names ("Rose-Hill") hold them too. One segment when none.
+std::vector<std::string_view> chrome_segments(std::string_view line) {
+    std::vector<std::string_view> segments;
+    std::size_t start = 0;
+    std::size_t i = 0;
+    auto cut = [&](std::size_t at, std::size_t width) {
+        segments.push_back(trim(line.substr(start, at - start)));
+        start = at + width;
+        i = start;
+    };
+    while (i < line.size()) {
+        const std::string_view rest = line.substr(i);
+        const bool spaced = i > 0 && line[i - 1] == ' ';
+        if (rest.starts_with('|')) {
+            cut(i, 1);
+        } else if (rest.starts_with("\xC2\xB7")) {  // ·
+            cut(i, 2);
+        } else if (rest.starts_with("\xE2\x80\xA2") || rest.starts_with("\xE2\x80\x94")) {  // • —
+            cut(i, 3);
+        } else if (spaced && rest.starts_with("\xE2\x80\x93 ")) {  // –
+            cut(i, 3);
+        } else if (spaced && (rest.starts_with("/ ") || rest.starts_with("- "))) {
+            cut(i, 1);
+        } else {
+            ++i;
+        }
+    }
+    segments.push_back(trim(line.substr(start)));
+    std::erase_if(segments, [](std::string_view s) { return s.empty(); });
+    return segments;
+}
+
+/// The three numbers of a numeric date segment ("04/02/2020", "4.2.2020"), year last; nothing otherwise.
+std::optional<std::array<int, 3>> numeric_date(std::string_view s) {
+    std::array<int, 3> parts{};
+    std::size_t at = 0;
+    char separator = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+        const std::size_t begin = at;
+        int v = 0;
+        while (at < s.size() && s[at] >= '0' && s[at] <= '9') v = v * 10 + (s[at++] - '0');
+        const std::size_t digits = at - begin;
+        if (digits == 0 || digits > (k == 2 ? 4U : 2U) || (k == 2 && digits != 4)) return std::nullopt;
+        parts[k] = v;
+        if (k < 2) {
+            if (at >= s.size() || !(s[at] == '/' || s[at] == '.' || s[at] == '-') || (separator && s[at] != separator)) return std::nullopt;
+            separator = s[at++];
+        }
+    }
+    if (at != s.size()) return std::nullopt;
+    return parts;
+}
+
+/// The date a segment states: a date alone ("mardi 4 février 2020", "4 Feb 2020") or after a label
+/// ("Updated: February 5, 2020"). Numeric dates are read in `order`.
+std::optional<common::NewsDate> segment_date(std::string_view segment, NumericDateOrder order) {
+    segment = trim(segment);
+    if (const auto colon = segment.find(": "); colon != std::string_view::npos) {
+        if (auto labelled = segment_date(segment.substr(colon + 2), order)) return labelled;
+    }
+    if (const auto numbers = numeric_date(segment)) {
+        switch (order) {
+            case NumericDateOrder::day_first: break;  // parse_news_date's reading
+            case NumericDateOrder::month_first: {
+                common::NewsDate date;
+                date.year = (*numbers)[2];
+                date.month = (*numbers)[0];
+                date.day = (*numbers)[1];
+                return date.valid() ? std::optional(date) : std::nullopt;
+            }
+            case NumericDateOrder::mixed: return std::nullopt;
+        }
+    }
+    return common::parse_news_date(segment);
+}
+
+/// A line holding a date among other chrome: separators, one segment a date, not a sentence.
+bool is_dated_chrome_line(std::string_view line) {
+    if (line.size() > k_max_template_line_bytes || count_words(line) > 20 || ends_sentence(line)) return false;
+    const auto segments = chrome_segments(line);
+    return segments.size() >= 2 && std::any_of(segments.begin(), segments.end(), [](std::string_view s) {
+               return segment_date(s, NumericDateOrder::day_first).has_value();
+           });
 }
 
 /// One non-empty line of a page (lines a scraper hard-wrapped are joined again).
@@ -290,6 +379,7 @@ LineShape line_shape(std::string_view raw) {
     if (is_temperature(line)) return LineShape::temperature;
     if (is_number_line(line)) return LineShape::number;
     if (line.size() <= 100 && count_words(line) <= 8 && common::looks_like_date(line)) return LineShape::date;
+    if (is_dated_chrome_line(line)) return LineShape::date;
     if (is_name_line(line)) return LineShape::name;
     return LineShape::text;
 }
@@ -297,6 +387,14 @@ LineShape line_shape(std::string_view raw) {
 void ChromeModel::add_page(std::string_view text) {
     std::vector<LineSignature> page;
     for (const Line& line : split_lines(text)) {
+        if (line.shape == LineShape::date) {
+            for (std::string_view segment : chrome_segments(line.text)) {
+                if (const auto numbers = numeric_date(segment)) {
+                    m_day_first_dates += (*numbers)[0] > 12 ? 1 : 0;
+                    m_month_first_dates += (*numbers)[1] > 12 ? 1 : 0;
+                }
+            }
+        }
         if (line.hash == 0 && line.shape == LineShape::text) {
             page.push_back({0, LineShape::text});  // a long paragraph: only its place matters
         } else {
@@ -379,6 +477,11 @@ bool ChromeModel::template_shape(LineShape shape) const {
 
 bool ChromeModel::template_slot(ChromeRole before, ChromeRole after) const {
     return m_template_slots.count(slot_key(before, after)) > 0;
+}
+
+NumericDateOrder ChromeModel::numeric_date_order() const noexcept {
+    if (m_month_first_dates == 0) return NumericDateOrder::day_first;
+    return m_day_first_dates == 0 ? NumericDateOrder::month_first : NumericDateOrder::mixed;
 }
 
 const ChromeModel* ChromeModels::find(const std::string& name) const {
@@ -491,15 +594,57 @@ ScrapedPage extract_scraped_page(std::string_view text, const ChromeModel* model
     for (std::size_t i = 0; i < n; ++i) {
         if (chrome[i] || (i < body_start && i != title_index)) page.chrome_lines.emplace_back(lines[i].text);
     }
-    // The page date: the first date-shaped line of the template (else of the page).
-    for (int pass = 0; pass < 2 && page.date_text.empty(); ++pass) {
+    // The page date. A date-shaped line is read whole, else by its segments (the date beside the weather).
+    const NumericDateOrder order = model && model->learned() ? model->numeric_date_order() : NumericDateOrder::day_first;
+    struct Stated {
+        std::string text;
+        common::NewsDate date;
+    };
+    auto dates_of = [&](const std::string& line) {
+        std::vector<Stated> found;
+        if (const auto whole = segment_date(line, order)) {
+            found.push_back({line, *whole});
+        } else {
+            for (std::string_view segment : chrome_segments(line)) {
+                if (const auto date = segment_date(segment, order)) found.push_back({std::string(segment), *date});
+            }
+        }
+        return found;
+    };
+    auto same_day = [](const common::NewsDate& a, const common::NewsDate& b) {
+        return a.year == b.year && a.month == b.month && a.day == b.day;
+    };
+    // Pass 0: the template of the page head, all of its dates; 1: the first template date line; 2: any date line.
+    for (int pass = 0; pass < 3 && page.date_text.empty(); ++pass) {
+        std::vector<std::pair<Stated, std::size_t>> stated;  // with the line number
+        std::size_t unreadable = n;
         for (std::size_t i = 0; i < n; ++i) {
             const bool removed = chrome[i] || (i < body_start && i != title_index);
-            if (lines[i].shape == LineShape::date && (pass == 1 || removed)) {
-                page.date_text = std::string(lines[i].text);
-                page.date_line = lines[i].number;
-                break;
+            if (lines[i].shape != LineShape::date || (pass == 0 && !(removed && i < body_start)) || (pass == 1 && !removed)) {
+                continue;
             }
+            auto found = dates_of(lines[i].text);
+            if (found.empty() && unreadable == n) unreadable = i;
+            for (auto& f : found) stated.emplace_back(std::move(f), lines[i].number);
+            if (pass > 0 && (!found.empty() || unreadable == i)) break;
+        }
+        if (stated.empty()) {
+            if (unreadable < n) {
+                // Reported as an unreadable date, as before.
+                page.date_text = lines[unreadable].text;
+                page.date_line = lines[unreadable].number;
+            }
+            continue;
+        }
+        page.date_text = stated.front().first.text;
+        page.date_line = stated.front().second;
+        const auto other = std::find_if(stated.begin(), stated.end(),
+                                        [&](const auto& s) { return !same_day(s.first.date, stated.front().first.date); });
+        if (other == stated.end()) {
+            page.date = stated.front().first.date;
+        } else {
+            page.date_refusal = "two different dates in the page template, " + quote_value(stated.front().first.text) +
+                                " and " + quote_value(other->first.text);
         }
     }
     return page;
@@ -518,7 +663,13 @@ void ScrapedSource::read(std::istream& in, const InputFile& file, const ArticleS
     article.id = file.relative_path;
     article.title = std::move(page.title);
     article.body = std::move(page.body);
-    set_stated_date(article, page.date_text, file, page.date_line, diagnostics);
+    if (page.date) {
+        article.date = page.date;
+    } else if (!page.date_refusal.empty()) {
+        diagnostics.warning(file.display_name, page.date_line, page.date_refusal + "; article indexed without a date");
+    } else {
+        set_stated_date(article, page.date_text, file, page.date_line, diagnostics);
+    }
     article.origin = file.display_name;
     sink(std::move(article));
 }

@@ -4,9 +4,12 @@
 
 #include "source.hpp"
 
+#include "common/dates.hpp"
+
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +40,14 @@ enum class ChromeRole : std::uint8_t {
     number,
 };
 
+/// How a site prints numeric dates ("04/02/2020"), as its pages show it: day first unless a page proves
+/// otherwise (a first number over 12 proves day first, a second one over 12 month first).
+enum class NumericDateOrder : std::uint8_t {
+    day_first,    ///< proven, or nothing proves otherwise (the convention of French and Mauritian papers)
+    month_first,  ///< proven by a page, and never contradicted
+    mixed,        ///< both proven: numeric dates of the site are not read
+};
+
 /// The template of one source's scraped pages, learned from a sample of its pages:
 /// - lines that recur verbatim in at least 20% of the pages (and 3 of them): "Must Read", "Latest Articles";
 /// - shapes (temperature, date, number) present in at least 30% of the pages: the weather box, the page date;
@@ -63,6 +74,8 @@ class ChromeModel {
     bool template_shape(LineShape shape) const;
     /// True when a name-like line whose neighbours have these roles is template.
     bool template_slot(ChromeRole before, ChromeRole after) const;
+    /// The order of the numeric dates in the site's date-shaped lines.
+    NumericDateOrder numeric_date_order() const noexcept;
 
   private:
     struct LineSignature {
@@ -73,6 +86,8 @@ class ChromeModel {
     std::unordered_map<std::uint64_t, std::uint32_t> m_line_pages;
     std::unordered_map<std::uint8_t, std::uint32_t> m_shape_pages;
     std::unordered_set<std::uint16_t> m_template_slots;
+    std::size_t m_day_first_dates = 0;    // numeric dates in date-shaped lines whose first number is over 12
+    std::size_t m_month_first_dates = 0;  // ... whose second number is over 12
     bool m_finished = false;
 };
 
@@ -94,14 +109,22 @@ struct ScrapedPage {
     std::string title;
     /// Paragraphs separated by blank lines.
     std::string body;
-    /// The page's date line, as printed ("" when none), and its 1-based line number.
+    /// The page date as printed ("" when none): a date-shaped line, or the date segment of a template line
+    /// that holds other chrome ("Curepipe 19.5 °C | mardi 4 février 2020"); its 1-based line number.
     std::string date_text;
     std::size_t date_line = 0;
+    /// The page date read from date_text (none when unreadable or refused).
+    std::optional<common::NewsDate> date;
+    /// Why the page date was refused although the template holds dates ("" when it was not): two different
+    /// dates in the page head's template, where which is the page's would be a guess.
+    std::string date_refusal;
     /// The lines left out as chrome, in page order (for tests and diagnostics).
     std::vector<std::string> chrome_lines;
 };
 
-/// Splits a page (valid UTF-8) into title, date line and body. With a learned `model` the site's template
+/// Splits a page (valid UTF-8) into title, date and body. The page date is read from the template lines of the
+/// page head (before the headline), a whole line or a segment between separators; different dates there are
+/// refused; else the first template date line of the page, else its first date-shaped line. With a learned `model` the site's template
 /// is removed; without one (or too few pages) shape rules decide: before the first paragraph, lines that are
 /// temperatures, dates, numbers, names next to those, or end with ':' are chrome, and the headline is the
 /// longest remaining line (words of `file_name` in it count extra); after the last paragraph, the trailing

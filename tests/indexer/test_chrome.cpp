@@ -399,3 +399,29 @@ TEST_CASE("indexed pages whose date shares a header line with chrome: date, titl
         CHECK(db.get_termfreq(std::string("S") + word) == 0);
     }
 }
+
+TEST_CASE("a page date between separators in learned chrome: headline, date and body of each page", "[chrome]") {
+    for (const auto& site : k_dated_chrome_sites) {
+        std::vector<std::string> pages;
+        for (int k = 0; k < 5; ++k) pages.push_back(dated_chrome_page(site, k));
+        const ChromeModel model = learn(pages);
+        REQUIRE(model.learned());
+        const PageWords& words = std::string_view(site.lang) == "fr" ? k_fr_words : k_en_words;
+        for (int k = 0; k < 5; ++k) {
+            INFO(site.name << " page " << k);
+            const auto page = indexer::extract_scraped_page(pages[static_cast<std::size_t>(k)], &model);
+            CHECK(page.title == words.headlines[k]);
+            CHECK(page.body.starts_with(words.budget[0]));
+            CHECK(page.date_line == 1);
+            if (site.dated) {
+                REQUIRE(page.date.has_value());
+                CHECK(*page.date == k_page_dates[k]);
+                CHECK(page.date_refusal.empty());
+            } else {
+                CHECK_FALSE(page.date.has_value());
+                CHECK(page.date_refusal.find("two different dates") != std::string::npos);
+            }
+            for (const char* chrome : {k_weather_cities[k], "°C", "Sports", "Weekly", "Updated"}) CHECK(page.body.find(chrome) == std::string::npos);
+        }
+    }
+}

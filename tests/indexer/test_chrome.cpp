@@ -337,7 +337,7 @@ TEST_CASE("a single page alone is cleaned by shape rules, a page with no templat
     CHECK(wrapped.date_text == "Monday, June 9, 2025");
 }
 
-TEST_CASE("indexed pages whose date shares a header line with chrome: date, title, language; the line unsearchable",
+TEST_CASE("indexed pages whose date shares a header line with chrome: date, title, language, the line unsearchable",
           "[chrome]") {
     const TempDir dir;
     std::size_t fr_pages = 0;

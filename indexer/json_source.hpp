@@ -4,11 +4,24 @@
 
 #include "source.hpp"
 
+#include "common/errors.hpp"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <string_view>
 
 namespace dateline::indexer {
+
+/// Parses JSON text, refusing nesting deeper than k_max_nesting_depth before a value that deep exists (its
+/// serialisation would recurse that deep). Throws JsonTooDeep for such input, nlohmann::json::exception for
+/// malformed JSON.
+nlohmann::json parse_json(std::string_view text, bool ignore_comments = false);
+
+/// JSON nested deeper than k_max_nesting_depth: "JSON nested deeper than 256 levels (the limit)".
+class JsonTooDeep : public common::BadInputError {
+  public:
+    JsonTooDeep();
+};
 
 /// Fills `article` from one JSON object through the field mapping; reports problems at file:line (line 0:
 /// the file as a whole). Returns false (after reporting an error) when the record cannot be indexed.

@@ -104,8 +104,9 @@ inline constexpr std::size_t k_max_document_bytes = 64 * 1024 * 1024;
 inline constexpr std::size_t k_max_nesting_depth = 256;
 
 /// Longest JSON Lines line (one record), in bytes after decompression: a line is held whole to be parsed,
-/// and a gzipped 1 GB line took 4.2 GB. Four times IndexOptions' default article body cap.
-inline constexpr std::size_t k_max_line_bytes = 16 * 1024 * 1024;
+/// and a gzipped 1 GB line took 4.2 GB. As large as a one-document file may be: a record holding a huge
+/// article is still indexed, its body truncated to IndexOptions::max_body_bytes.
+inline constexpr std::size_t k_max_line_bytes = k_max_document_bytes;
 
 /// Most text the fields of one feed item may expand to through XML entity references: a 110 KB feed with a
 /// 50 KB entity used 20,000 times expanded to 1 GB.

@@ -507,7 +507,7 @@ HtmlPage extract_html_page(std::string_view utf8) {
                 // Malformed or too deeply nested JSON-LD is ignored, as the page has other metadata.
                 try {
                     ld_documents.push_back(parse_json(plain_text_of(node), /*ignore_comments=*/true));
-                } catch (const JsonTooDeep&) {
+                } catch (const JsonOverLimit&) {
                 } catch (const nlohmann::json::exception&) {
                 }
             }

@@ -58,20 +58,23 @@ bool read_line(std::istream& in, std::string& line, std::size_t limit, bool& cut
 
 }  // namespace
 
-JsonTooDeep::JsonTooDeep()
-    : common::BadInputError("JSON nested deeper than " + std::to_string(k_max_nesting_depth) + " levels (the limit)") {}
-
 nlohmann::json parse_json(std::string_view text, bool ignore_comments) {
-    // The callback sees each array and object as it opens, with its depth: the parse stops there, and what
-    // was built so far is no deeper than the limit.
-    const nlohmann::json::parser_callback_t refuse_deep = [](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
-        if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
-            static_cast<std::size_t>(depth) >= k_max_nesting_depth) {
-            throw JsonTooDeep();
+    // The callback sees each value as it is read, and each array and object as it opens with its depth: the
+    // parse stops there, and what was built so far is within the limits.
+    std::size_t values = 0;
+    const nlohmann::json::parser_callback_t within_limits = [&values](int depth, nlohmann::json::parse_event_t event,
+                                                                      nlohmann::json&) {
+        using Event = nlohmann::json::parse_event_t;
+        if (event != Event::object_start && event != Event::array_start && event != Event::value) return true;
+        if (++values > k_max_json_values) {
+            throw JsonOverLimit("JSON of more than " + std::to_string(k_max_json_values) + " values (the limit)");
+        }
+        if (event != Event::value && static_cast<std::size_t>(depth) >= k_max_nesting_depth) {
+            throw JsonOverLimit("JSON nested deeper than " + std::to_string(k_max_nesting_depth) + " levels (the limit)");
         }
         return true;
     };
-    return nlohmann::json::parse(text, refuse_deep, /*allow_exceptions=*/true, ignore_comments);
+    return nlohmann::json::parse(text, within_limits, /*allow_exceptions=*/true, ignore_comments);
 }
 
 bool article_from_json(const nlohmann::json& object, const FieldMapping& fields, const InputFile& file,
@@ -120,7 +123,7 @@ void JsonLinesSource::read(std::istream& in, const InputFile& file, const Articl
         nlohmann::json object;
         try {
             object = parse_json(line);
-        } catch (const JsonTooDeep& e) {
+        } catch (const JsonOverLimit& e) {
             diagnostics.error(file.display_name, line_no, std::string(e.what()) + "; skipped: " + quote_value(line));
             continue;
         } catch (const nlohmann::json::exception& e) {
@@ -144,7 +147,7 @@ void JsonDocumentSource::read(std::istream& in, const InputFile& file, const Art
     nlohmann::json value;
     try {
         value = parse_json(*content);
-    } catch (const JsonTooDeep& e) {
+    } catch (const JsonOverLimit& e) {
         diagnostics.error(file.display_name, 0, std::string(e.what()) + "; skipped");
         return;
     } catch (const nlohmann::json::parse_error& e) {

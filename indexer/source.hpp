@@ -103,6 +103,11 @@ inline constexpr std::size_t k_max_document_bytes = 64 * 1024 * 1024;
 /// levels. libxml2's own limit (xmlParserMaxDepth) is set to this.
 inline constexpr std::size_t k_max_nesting_depth = 256;
 
+/// Most values (numbers, strings, arrays, objects) in one JSON record or document: each takes 16 bytes to
+/// over 100 (an object member's map node) in memory for as little as 2 bytes of input; 62 MB of `[1,1,...]`
+/// took 1.14 GB. A document of 10,000 ten-field articles has about 100,000.
+inline constexpr std::size_t k_max_json_values = 4 * 1024 * 1024;
+
 /// Longest JSON Lines line (one record), in bytes after decompression: a line is held whole to be parsed,
 /// and a gzipped 1 GB line took 4.2 GB. As large as a one-document file may be: a record holding a huge
 /// article is still indexed, its body truncated to IndexOptions::max_body_bytes.

@@ -73,7 +73,7 @@ WriteOutcome ArticleWriter::put(const std::string& id, std::string_view json_obj
     nlohmann::json object;
     try {
         object = indexer::parse_json(json_object);
-    } catch (const indexer::JsonTooDeep& e) {
+    } catch (const indexer::JsonOverLimit& e) {
         throw common::BadInputError(std::string("request body refused: ") + e.what());
     } catch (const nlohmann::json::exception& e) {
         throw common::BadInputError(std::string("request body is not valid JSON: ") + e.what());

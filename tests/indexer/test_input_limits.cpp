@@ -56,10 +56,17 @@ TEST_CASE("JSON nested up to the limit parses, one level more is refused before 
     const std::size_t limit = indexer::k_max_nesting_depth;
     CHECK(indexer::parse_json(nested_arrays(limit)).is_array());
     CHECK(indexer::parse_json(nested_objects(limit)).is_object());
-    CHECK_THROWS_AS(indexer::parse_json(nested_arrays(limit + 1)), indexer::JsonTooDeep);
-    CHECK_THROWS_AS(indexer::parse_json(nested_objects(limit + 1)), indexer::JsonTooDeep);
+    CHECK_THROWS_AS(indexer::parse_json(nested_arrays(limit + 1)), indexer::JsonOverLimit);
+    CHECK_THROWS_AS(indexer::parse_json(nested_objects(limit + 1)), indexer::JsonOverLimit);
     CHECK_THROWS_WITH(indexer::parse_json(nested_arrays(100000)), "JSON nested deeper than 256 levels (the limit)");
     CHECK_THROWS_AS(indexer::parse_json("[1,"), nlohmann::json::parse_error);
+}
+
+TEST_CASE("JSON of more values than the limit is refused, with the limit named", "[limits][json]") {
+    // Two bytes of input per value, 16 or more in memory: 62 MB of these took 1.14 GB.
+    const std::string ones = "[" + repeat("1,", indexer::k_max_json_values) + "1]";
+    CHECK_THROWS_WITH(indexer::parse_json(ones), "JSON of more than 4194304 values (the limit)");
+    CHECK(indexer::parse_json("[" + repeat("1,", 1000) + "1]").size() == 1001);
 }
 
 TEST_CASE("JSON Lines: lines nested 100,000 deep are skipped with file, line and limit, the others are read", "[limits][json]") {

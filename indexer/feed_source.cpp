@@ -6,9 +6,12 @@
 #include "common/dates.hpp"
 #include "common/text.hpp"
 
+#include <libxml/entities.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
+#include <algorithm>
 #include <memory>
 #include <string_view>
 
@@ -52,7 +55,48 @@ std::string property(const xmlNode* node, const char* name) {
     return take_string(xmlGetProp(node, reinterpret_cast<const xmlChar*>(name)));
 }
 
-std::string content_of(const xmlNode* node) { return take_string(xmlNodeGetContent(node)); }
+/// Appends the text of `node`'s children to `out` as xmlNodeGetContent() gives it, entity references expanded,
+/// but stops at `budget` bytes in all: returns false when the text is longer (`out` then holds its start).
+bool append_content(const xmlNode* node, std::string& out, std::size_t budget, std::size_t depth = 0) {
+    // The parser bounds element nesting; entities that reference entities add levels, bounded here too.
+    if (depth > 2 * k_max_nesting_depth) return false;
+    for (const xmlNode* c = node->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+            const std::string_view text = c->content ? reinterpret_cast<const char*>(c->content) : "";
+            if (out.size() + text.size() > budget) {
+                out.append(text.substr(0, budget - out.size()));
+                return false;
+            }
+            out.append(text);
+        } else if (c->type == XML_ELEMENT_NODE) {
+            if (!append_content(c, out, budget, depth + 1)) return false;
+        } else if (c->type == XML_ENTITY_REF_NODE) {
+            // Each reference expands the entity's whole text again: what a "billion laughs" feed multiplies.
+            const xmlEntity* entity = xmlGetDocEntity(c->doc, c->name);
+            if (entity && !append_content(reinterpret_cast<const xmlNode*>(entity), out, budget, depth + 1)) return false;
+        }
+    }
+    return true;
+}
+
+/// What is left of the text one feed item may expand to; `cut` once a field needed more.
+struct TextBudget {
+    std::size_t left = 0;
+    bool cut = false;
+};
+
+/// The text of a node, entity references expanded, charged to `budget`; empty (and `budget.cut` set) when
+/// it expands to more than is left.
+std::string content_of(const xmlNode* node, TextBudget& budget) {
+    std::string out;
+    if (!append_content(node, out, budget.left)) {
+        budget.cut = true;
+        budget.left = 0;
+        return {};
+    }
+    budget.left -= out.size();
+    return out;
+}
 
 std::string trimmed(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
@@ -92,7 +136,7 @@ std::string one_line(std::string text) {
 }
 
 /// Atom text constructs: type="text" (default), "html", or "xhtml" (inline markup in a <div>).
-std::string atom_text(const xmlNode* node) {
+std::string atom_text(const xmlNode* node, TextBudget& budget) {
     const std::string type = property(node, "type");
     if (type == "xhtml") {
         const std::unique_ptr<xmlBuffer, BufferDeleter> buffer(xmlBufferCreate());
@@ -102,7 +146,7 @@ std::string atom_text(const xmlNode* node) {
         return html_to_text(std::string_view(reinterpret_cast<const char*>(xmlBufferContent(buffer.get())),
                                              static_cast<std::size_t>(xmlBufferLength(buffer.get()))));
     }
-    const std::string raw = content_of(node);
+    const std::string raw = content_of(node, budget);
     if (type == "html" || type == "text/html") return html_to_text(raw);
     return plain_text_paragraphs(raw);
 }
@@ -117,30 +161,52 @@ struct FeedItem {
     std::string text;  // content:encoded / content
     std::string lang;
     long line = 0;
+    /// What its fields may still expand to; cut: a field expanded (through entity references) to more.
+    TextBudget budget;
+    /// What the budget started with: less than k_max_entity_expansion_bytes once the feed's total ran short.
+    std::size_t allowance = 0;
+    /// Elements in it nest to libxml2's limit: with its error, the item the parse stopped in.
+    bool reaches_depth_limit = false;
 };
 
-FeedItem read_rss_item(const xmlNode* item) {
+/// Whether elements below `node`, at nesting `depth`, reach k_max_nesting_depth (the parser built none deeper).
+bool reaches_depth_limit(const xmlNode* node, std::size_t depth) {
+    if (depth >= k_max_nesting_depth) return true;
+    for (const xmlNode* c = node->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && reaches_depth_limit(c, depth + 1)) return true;
+    }
+    return false;
+}
+
+std::size_t depth_of(const xmlNode* node) {
+    std::size_t depth = 0;
+    for (const xmlNode* p = node; p && p->type == XML_ELEMENT_NODE; p = p->parent) ++depth;
+    return depth;
+}
+
+FeedItem read_rss_item(const xmlNode* item, std::size_t allowance) {
     FeedItem out;
+    out.budget.left = allowance;
     out.line = xmlGetLineNo(item);
     for (const xmlNode* c = item->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
         const bool plain = ns_of(c).empty() || ns_of(c) == "http://purl.org/rss/1.0/";
         if (plain && name_of(c) == "title") {
-            out.title = one_line(field_text(content_of(c)));
+            out.title = one_line(field_text(content_of(c, out.budget)));
         } else if (plain && name_of(c) == "link") {
-            out.link = trimmed(content_of(c));
+            out.link = trimmed(content_of(c, out.budget));
         } else if (plain && name_of(c) == "guid") {
-            out.id = trimmed(content_of(c));
+            out.id = trimmed(content_of(c, out.budget));
         } else if (plain && name_of(c) == "pubDate") {
-            out.date = trimmed(content_of(c));
+            out.date = trimmed(content_of(c, out.budget));
         } else if (plain && name_of(c) == "description") {
-            out.lead = field_text(content_of(c));
+            out.lead = field_text(content_of(c, out.budget));
         } else if (is(c, "encoded", k_ns_content)) {
-            out.text = html_to_text(content_of(c));
+            out.text = html_to_text(content_of(c, out.budget));
         } else if (is(c, "date", k_ns_dc) && out.date.empty()) {
-            out.date = trimmed(content_of(c));
+            out.date = trimmed(content_of(c, out.budget));
         } else if (is(c, "language", k_ns_dc)) {
-            out.lang = trimmed(content_of(c));
+            out.lang = trimmed(content_of(c, out.budget));
         } else if (is(c, "link", k_ns_atom) && out.link.empty()) {
             out.link = trimmed(property(c, "href"));
         }
@@ -148,8 +214,9 @@ FeedItem read_rss_item(const xmlNode* item) {
     return out;
 }
 
-FeedItem read_atom_entry(const xmlNode* entry) {
+FeedItem read_atom_entry(const xmlNode* entry, std::size_t allowance) {
     FeedItem out;
+    out.budget.left = allowance;
     out.line = xmlGetLineNo(entry);
     std::string published;
     std::string updated;
@@ -158,20 +225,20 @@ FeedItem read_atom_entry(const xmlNode* entry) {
         if (c->type != XML_ELEMENT_NODE || ns_of(c) != k_ns_atom) continue;
         const std::string_view name = name_of(c);
         if (name == "title") {
-            out.title = one_line(atom_text(c));
+            out.title = one_line(atom_text(c, out.budget));
         } else if (name == "id") {
-            out.id = trimmed(content_of(c));
+            out.id = trimmed(content_of(c, out.budget));
         } else if (name == "link") {
             const std::string rel = property(c, "rel");
             if ((rel.empty() || rel == "alternate") && out.link.empty()) out.link = trimmed(property(c, "href"));
         } else if (name == "published") {
-            published = trimmed(content_of(c));
+            published = trimmed(content_of(c, out.budget));
         } else if (name == "updated") {
-            updated = trimmed(content_of(c));
+            updated = trimmed(content_of(c, out.budget));
         } else if (name == "summary") {
-            out.lead = atom_text(c);
+            out.lead = atom_text(c, out.budget);
         } else if (name == "content") {
-            if (property(c, "src").empty()) out.text = atom_text(c);
+            if (property(c, "src").empty()) out.text = atom_text(c, out.budget);
         }
     }
     out.date = published.empty() ? updated : published;
@@ -198,6 +265,8 @@ FeedSource::FeedSource() {
     // Once per process, before any parsing (libxml2's documented requirement for threaded programs).
     static const bool initialised = [] {
         xmlInitParser();
+        // libxml2's own nesting limit (unless XML_PARSE_HUGE, which we never pass), made the house one.
+        xmlParserMaxDepth = static_cast<unsigned>(k_max_nesting_depth);
         return true;
     }();
     (void)initialised;
@@ -230,7 +299,14 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
                           "not a readable XML feed" + (error && error->message ? ": " + trimmed(error->message) : std::string()));
         return;
     }
-    if (!ctxt->wellFormed) {
+    // libxml2 stops at its nesting limit: the item open there is cut short, and what follows it is never read.
+    const bool too_deep = error && error->code == XML_ERR_INTERNAL_ERROR && error->message &&
+                          std::string_view(error->message).starts_with("Excessive depth");
+    if (too_deep) {
+        diagnostics.error(file.display_name, static_cast<std::size_t>(error->line),
+                          "XML elements nested deeper than " + std::to_string(k_max_nesting_depth) +
+                              " levels (the limit); the item there is skipped and the rest of the feed is not read");
+    } else if (!ctxt->wellFormed) {
         diagnostics.warning(file.display_name, error ? static_cast<std::size_t>(error->line) : 0,
                             "malformed XML" + (error && error->message ? " (" + trimmed(error->message) + ")" : std::string()) +
                                 "; the items before the damage are read");
@@ -238,22 +314,32 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
 
     std::vector<FeedItem> items;
     std::string feed_lang;
+    TextBudget lang_budget{.left = 1024};
+    // Each item's fields may expand to k_max_entity_expansion_bytes, the whole feed's to k_max_feed_text_bytes.
+    std::size_t feed_left = k_max_feed_text_bytes;
+    auto add_item = [&](auto reader, const xmlNode* node) {
+        const std::size_t allowance = std::min(k_max_entity_expansion_bytes, feed_left);
+        items.push_back(reader(node, allowance));
+        items.back().allowance = allowance;
+        items.back().reaches_depth_limit = reaches_depth_limit(node, depth_of(node));
+        feed_left -= allowance - items.back().budget.left;
+    };
     const std::string_view root_name = name_of(root);
     if (root_name == "rss" || root_name == "RDF") {
         // RSS 2.0: rss/channel/item; RSS 1.0: rdf:RDF/item, with the channel as a sibling.
         for (const xmlNode* c = root->children; c; c = c->next) {
             if (is(c, "channel")) {
                 for (const xmlNode* i = c->children; i; i = i->next) {
-                    if (is(i, "item")) items.push_back(read_rss_item(i));
-                    if ((is(i, "language") || is(i, "language", k_ns_dc)) && feed_lang.empty()) feed_lang = trimmed(content_of(i));
+                    if (is(i, "item")) add_item(read_rss_item, i);
+                    if ((is(i, "language") || is(i, "language", k_ns_dc)) && feed_lang.empty()) feed_lang = trimmed(content_of(i, lang_budget));
                 }
             } else if (is(c, "item")) {
-                items.push_back(read_rss_item(c));
+                add_item(read_rss_item, c);
             }
         }
     } else if (root_name == "feed" && ns_of(root) == k_ns_atom) {
         for (const xmlNode* c = root->children; c; c = c->next) {
-            if (is(c, "entry", k_ns_atom)) items.push_back(read_atom_entry(c));
+            if (is(c, "entry", k_ns_atom)) add_item(read_atom_entry, c);
         }
     } else {
         diagnostics.error(file.display_name, static_cast<std::size_t>(xmlGetLineNo(root)),
@@ -262,8 +348,20 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
     }
     if (items.empty()) diagnostics.warning(file.display_name, 0, "feed has no items");
 
+    if (too_deep && !items.empty() && items.back().reaches_depth_limit) {
+        items.pop_back();  // the item being read where the parse stopped, reported above
+    }
     for (FeedItem& item : items) {
         const std::size_t line = item.line > 0 ? static_cast<std::size_t>(item.line) : 0;
+        if (item.budget.cut) {
+            diagnostics.error(file.display_name, line,
+                              item.allowance < k_max_entity_expansion_bytes ? "the feed's text expands to more than " + std::to_string(k_max_feed_text_bytes >> 20) +
+                                                   " MiB (the limit, reached at this item); item skipped"
+                                             : "feed item's text expands to more than " +
+                                                   std::to_string(k_max_entity_expansion_bytes >> 20) +
+                                                   " MiB through XML entity references (the limit); skipped");
+            continue;
+        }
         common::Article article;
         article.title = std::move(item.title);
         // The full text when the feed gives it; the description is then only its lead.

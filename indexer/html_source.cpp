@@ -1,6 +1,8 @@
 // HTML article pages through gumbo (an HTML5 parser): metadata, main text, boilerplate removal; markup sniffing.
 #include "html_source.hpp"
 
+#include "json_source.hpp"
+
 #include "common/dates.hpp"
 #include "common/text.hpp"
 
@@ -9,31 +11,75 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
+#include <cstdlib>
 #include <memory>
 
 namespace dateline::indexer {
 
 namespace {
 
+/// Gumbo's memory, each block linked into a list so that the whole tree is freed in one loop:
+/// gumbo_destroy_output() recurses once per level of nesting, and a deep enough page overflows the stack.
+class GumboArena {
+  public:
+    GumboArena() = default;
+    GumboArena(const GumboArena&) = delete;
+    GumboArena& operator=(const GumboArena&) = delete;
+    ~GumboArena() {
+        while (m_head.next != &m_head) release(m_head.next);
+    }
+
+    static void* allocate(void* arena, std::size_t size) {
+        auto* self = static_cast<GumboArena*>(arena);
+        auto* block = static_cast<Block*>(std::malloc(sizeof(Block) + size));
+        if (block == nullptr) return nullptr;
+        block->prev = &self->m_head;
+        block->next = self->m_head.next;
+        self->m_head.next->prev = block;
+        self->m_head.next = block;
+        return block + 1;
+    }
+    static void deallocate(void*, void* pointer) {
+        if (pointer != nullptr) release(static_cast<Block*>(pointer) - 1);
+    }
+
+  private:
+    /// Header of each block; its alignment keeps the memory after it aligned as malloc's.
+    struct alignas(std::max_align_t) Block {
+        Block* prev;
+        Block* next;
+    };
+    static void release(Block* block) {
+        block->prev->next = block->next;
+        block->next->prev = block->prev;
+        std::free(block);
+    }
+    Block m_head{&m_head, &m_head};
+};
+
 /// Owns a gumbo parse tree.
 class GumboTree {
   public:
-    explicit GumboTree(std::string_view utf8)
-        : m_output(gumbo_parse_with_options(&kGumboDefaultOptions, utf8.data(), utf8.size())) {}
-    ~GumboTree() {
-        if (m_output) gumbo_destroy_output(&kGumboDefaultOptions, m_output);
+    explicit GumboTree(std::string_view utf8) {
+        GumboOptions options = kGumboDefaultOptions;
+        options.allocator = &GumboArena::allocate;
+        options.deallocator = &GumboArena::deallocate;
+        options.userdata = &m_arena;
+        options.max_errors = k_max_html_parse_errors;
+        m_output = gumbo_parse_with_options(&options, utf8.data(), utf8.size());
     }
-    GumboTree(const GumboTree&) = delete;
-    GumboTree& operator=(const GumboTree&) = delete;
+    // No gumbo_destroy_output(): the arena frees the tree.
     const GumboNode* root() const { return m_output ? m_output->root : nullptr; }
     const GumboNode* document() const { return m_output ? m_output->document : nullptr; }
 
   private:
-    GumboOutput* m_output;
+    GumboArena m_arena;
+    GumboOutput* m_output = nullptr;
 };
 
 /// Nesting deeper than this is not walked (pathological pages must not exhaust the stack).
-constexpr int k_max_depth = 256;
+constexpr int k_max_depth = static_cast<int>(k_max_nesting_depth);
 
 bool is_element(const GumboNode* node) {
     return node != nullptr && (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE);
@@ -41,6 +87,20 @@ bool is_element(const GumboNode* node) {
 
 const GumboVector& children_of(const GumboNode* node) {
     return node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
+}
+
+/// Whether elements nest deeper than `limit` below `node`; without recursion, whatever the depth.
+bool nested_deeper_than(const GumboNode* node, std::size_t limit) {
+    std::vector<std::pair<const GumboNode*, std::size_t>> pending{{node, 0}};
+    while (!pending.empty()) {
+        const auto [at, depth] = pending.back();
+        pending.pop_back();
+        if (depth > limit) return true;
+        if (at->type != GUMBO_NODE_DOCUMENT && !is_element(at)) continue;
+        const GumboVector& children = children_of(at);
+        for (unsigned k = 0; k < children.length; ++k) pending.emplace_back(static_cast<const GumboNode*>(children.data[k]), depth + 1);
+    }
+    return false;
 }
 
 std::string_view attribute(const GumboNode* node, const char* name) {
@@ -392,6 +452,10 @@ HtmlPage extract_html_page(std::string_view utf8) {
     const GumboTree tree(utf8);
     const GumboNode* root = tree.root();
     if (!root) return page;
+    if (nested_deeper_than(tree.document(), k_max_nesting_depth)) {
+        page.too_deep = true;
+        return page;
+    }
 
     std::string og_title;
     std::string og_url;
@@ -440,9 +504,12 @@ HtmlPage extract_html_page(std::string_view utf8) {
             if (doc_title.empty()) doc_title = collapse_spaces(plain_text_of(node));
         } else if (tag == GUMBO_TAG_SCRIPT) {
             if (common::ascii_lower(attribute(node, "type")) == "application/ld+json" && ld_documents.size() < 8) {
-                auto parsed = nlohmann::json::parse(plain_text_of(node), nullptr, /*allow_exceptions=*/false,
-                                                    /*ignore_comments=*/true);
-                if (!parsed.is_discarded()) ld_documents.push_back(std::move(parsed));
+                // Malformed or too deeply nested JSON-LD is ignored, as the page has other metadata.
+                try {
+                    ld_documents.push_back(parse_json(plain_text_of(node), /*ignore_comments=*/true));
+                } catch (const JsonOverLimit&) {
+                } catch (const nlohmann::json::exception&) {
+                }
             }
         } else if (tag == GUMBO_TAG_TIME) {
             const std::string_view datetime = attribute(node, "datetime");
@@ -538,6 +605,11 @@ void HtmlSource::read(std::istream& in, const InputFile& file, const ArticleSink
     const auto content = read_document(in, file, diagnostics);
     if (!content) return;
     HtmlPage page = extract_html_page(*content);
+    if (page.too_deep) {
+        diagnostics.error(file.display_name, 0,
+                          "HTML elements nested deeper than " + std::to_string(k_max_nesting_depth) + " levels (the limit); skipped");
+        return;
+    }
     if (page.title.empty() && page.body.empty()) {
         diagnostics.error(file.display_name, 0, "no article text found in the HTML page; skipped");
         return;

@@ -17,6 +17,8 @@ std::string html_to_text(std::string_view utf8);
 
 /// What one HTML page says about its article, before it becomes an Article.
 struct HtmlPage {
+    /// Elements nest deeper than k_max_nesting_depth: nothing else is read from the page.
+    bool too_deep = false;
     std::string title;
     std::string body;
     /// Canonical URL (link rel=canonical, og:url, JSON-LD url); empty when the page gives none.

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <array>
 #include <istream>
 
 namespace dateline::indexer {
@@ -29,7 +31,51 @@ std::string field_string(const nlohmann::json& value) {
     return {};
 }
 
+/// Reads one line (without its '\n') into `line`, keeping its first `limit` bytes; `cut` tells whether
+/// there were more (they are read and dropped, never held). False at the end of the input.
+bool read_line(std::istream& in, std::string& line, std::size_t limit, bool& cut) {
+    line.clear();
+    cut = false;
+    bool any = false;
+    std::array<char, 64 * 1024> chunk;
+    while (true) {
+        in.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        if (in.bad()) return false;  // a read error: the caller reports it, as after std::getline
+        auto got = static_cast<std::size_t>(in.gcount());
+        if (got > 0) any = true;
+        const bool full = in.fail() && !in.eof() && !in.bad() && got + 1 == chunk.size();
+        const bool newline = !in.fail() && !in.eof();
+        if (newline) --got;  // getline counts the '\n' it took
+        if (!cut) {
+            const std::size_t room = limit - line.size();
+            line.append(chunk.data(), std::min(got, room));
+            cut = got > room;
+        }
+        if (!full) return any;
+        in.clear(in.rdstate() & ~std::ios::failbit);
+    }
+}
+
 }  // namespace
+
+nlohmann::json parse_json(std::string_view text, bool ignore_comments) {
+    // The callback sees each value as it is read, and each array and object as it opens with its depth: the
+    // parse stops there, and what was built so far is within the limits.
+    std::size_t values = 0;
+    const nlohmann::json::parser_callback_t within_limits = [&values](int depth, nlohmann::json::parse_event_t event,
+                                                                      nlohmann::json&) {
+        using Event = nlohmann::json::parse_event_t;
+        if (event != Event::object_start && event != Event::array_start && event != Event::value) return true;
+        if (++values > k_max_json_values) {
+            throw JsonOverLimit("JSON of more than " + std::to_string(k_max_json_values) + " values (the limit)");
+        }
+        if (event != Event::value && static_cast<std::size_t>(depth) >= k_max_nesting_depth) {
+            throw JsonOverLimit("JSON nested deeper than " + std::to_string(k_max_nesting_depth) + " levels (the limit)");
+        }
+        return true;
+    };
+    return nlohmann::json::parse(text, within_limits, /*allow_exceptions=*/true, ignore_comments);
+}
 
 bool article_from_json(const nlohmann::json& object, const FieldMapping& fields, const InputFile& file,
                        std::size_t line, common::Article& article, Diagnostics& diagnostics) {
@@ -58,8 +104,15 @@ bool article_from_json(const nlohmann::json& object, const FieldMapping& fields,
 void JsonLinesSource::read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) {
     std::string line;
     std::size_t line_no = 0;
-    while (std::getline(in, line)) {
+    bool cut = false;
+    while (read_line(in, line, k_max_line_bytes, cut)) {
         ++line_no;
+        if (cut) {
+            diagnostics.error(file.display_name, line_no,
+                              "line longer than " + std::to_string(k_max_line_bytes >> 20) + " MiB (the limit for one record); skipped: " +
+                                  quote_value(line));
+            continue;
+        }
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         if (!common::is_valid_utf8(line)) {
@@ -69,7 +122,10 @@ void JsonLinesSource::read(std::istream& in, const InputFile& file, const Articl
         }
         nlohmann::json object;
         try {
-            object = nlohmann::json::parse(line);
+            object = parse_json(line);
+        } catch (const JsonOverLimit& e) {
+            diagnostics.error(file.display_name, line_no, std::string(e.what()) + "; skipped: " + quote_value(line));
+            continue;
         } catch (const nlohmann::json::exception& e) {
             diagnostics.error(file.display_name, line_no, "malformed JSON: " + parse_error_text(e) + " in " + quote_value(line));
             continue;
@@ -90,7 +146,10 @@ void JsonDocumentSource::read(std::istream& in, const InputFile& file, const Art
     if (!content) return;
     nlohmann::json value;
     try {
-        value = nlohmann::json::parse(*content);
+        value = parse_json(*content);
+    } catch (const JsonOverLimit& e) {
+        diagnostics.error(file.display_name, 0, std::string(e.what()) + "; skipped");
+        return;
     } catch (const nlohmann::json::parse_error& e) {
         diagnostics.error(file.display_name, line_of(*content, e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + parse_error_text(e));
         return;

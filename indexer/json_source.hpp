@@ -4,11 +4,25 @@
 
 #include "source.hpp"
 
+#include "common/errors.hpp"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <string_view>
 
 namespace dateline::indexer {
+
+/// Parses JSON text, refusing nesting deeper than k_max_nesting_depth before a value that deep exists (its
+/// serialisation would recurse that deep), and more than k_max_json_values values. Throws JsonOverLimit
+/// for such input, nlohmann::json::exception for malformed JSON.
+nlohmann::json parse_json(std::string_view text, bool ignore_comments = false);
+
+/// JSON over a limit of parse_json(): "JSON nested deeper than 256 levels (the limit)", "JSON of more than
+/// 4194304 values (the limit)".
+class JsonOverLimit : public common::BadInputError {
+  public:
+    using common::BadInputError::BadInputError;
+};
 
 /// Fills `article` from one JSON object through the field mapping; reports problems at file:line (line 0:
 /// the file as a whole). Returns false (after reporting an error) when the record cannot be indexed.

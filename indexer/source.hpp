@@ -90,9 +90,40 @@ std::vector<InputFile> resolve_inputs(const std::vector<std::string>& inputs, co
 /// Opens an input for reading, transparently decompressing gzip. Throws common::BadInputError if unreadable.
 std::unique_ptr<std::istream> open_input(const InputFile& file);
 
+// Input limits, all here: what one input may cost the readers, whatever its format. Each bounds a blow-up
+// that a small hostile input could cause (stack overflow, quadratic or exponential memory); a record over
+// a limit is reported with the limit named, and skipped; the rest of the file is read.
+
 /// A one-document file (HTML page, feed, scraped page, JSON object) larger than this is read only up to
 /// here, with a warning: what one article can hold is capped later by IndexOptions::max_body_bytes.
 inline constexpr std::size_t k_max_document_bytes = 64 * 1024 * 1024;
+
+/// Deepest nesting of JSON arrays and objects, HTML elements and XML elements. Parsers, serialisers and tree
+/// walks recurse: a 100,000-deep `[[[...]]]` overflowed the stack. Real news markup nests a few dozen
+/// levels. libxml2's own limit (xmlParserMaxDepth) is set to this.
+inline constexpr std::size_t k_max_nesting_depth = 256;
+
+/// Most values (numbers, strings, arrays, objects) in one JSON record or document: each takes 16 bytes to
+/// over 100 (an object member's map node) in memory for as little as 2 bytes of input; 62 MB of `[1,1,...]`
+/// took 1.14 GB. A document of 10,000 ten-field articles has about 100,000.
+inline constexpr std::size_t k_max_json_values = 4 * 1024 * 1024;
+
+/// Longest JSON Lines line (one record), in bytes after decompression: a line is held whole to be parsed,
+/// and a gzipped 1 GB line took 4.2 GB. As large as a one-document file may be: a record holding a huge
+/// article is still indexed, its body truncated to IndexOptions::max_body_bytes.
+inline constexpr std::size_t k_max_line_bytes = k_max_document_bytes;
+
+/// Most text the fields of one feed item may expand to through XML entity references: a 110 KB feed with a
+/// 50 KB entity used 20,000 times expanded to 1 GB.
+inline constexpr std::size_t k_max_entity_expansion_bytes = 16 * 1024 * 1024;
+
+/// Most text all the items of one feed may expand to together (entity references included): the items are
+/// held until the feed is read, and many items each under the limit above could still add up to gigabytes.
+inline constexpr std::size_t k_max_feed_text_bytes = 128 * 1024 * 1024;
+
+/// Most parse errors gumbo records per HTML page (we read none of them): each copies the stack of open
+/// elements, so N unclosed elements cost N² (100 KB of unclosed <div>s took 3.15 GB).
+inline constexpr int k_max_html_parse_errors = 0;
 
 /// At most `limit` bytes of `in`. Read errors propagate (common::BadInputError from a corrupt gzip stream).
 std::string read_up_to(std::istream& in, std::size_t limit);

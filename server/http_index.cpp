@@ -72,7 +72,9 @@ void ReaderPool::reopen_local() {
 WriteOutcome ArticleWriter::put(const std::string& id, std::string_view json_object) {
     nlohmann::json object;
     try {
-        object = nlohmann::json::parse(json_object);
+        object = indexer::parse_json(json_object);
+    } catch (const indexer::JsonOverLimit& e) {
+        throw common::BadInputError(std::string("request body refused: ") + e.what());
     } catch (const nlohmann::json::exception& e) {
         throw common::BadInputError(std::string("request body is not valid JSON: ") + e.what());
     }

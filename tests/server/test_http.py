@@ -428,6 +428,13 @@ def write_tests(args, srv, ctx):
                      "differs from the id in the URL 't2'")
         expect_error(srv.request("PUT", "/api/articles/t2", body=json.dumps({"date": "2024-01-01"}), headers=auth), 400,
                      "neither 'title' nor 'body'")
+        # 100,000 nested arrays (issue 19.1): refused with the limit named; the server lives on.
+        deep = '{"title": "t", "extra": ' + "[" * 100000 + "]" * 100000 + "}"
+        expect_error(srv.request("PUT", "/api/articles/t2", body=deep, headers=auth), 400,
+                     "JSON nested deeper than 256 levels (the limit)")
+        r = srv.request("POST", "/api/articles", body=deep + "\n", headers=auth)
+        expect_error(r, 400, "body:1: error: JSON nested deeper than 256 levels (the limit)")
+        check(srv.get("/api/search?" + qs(q="Mahebourg")).status == 200, "server answers after deep bodies")
 
     def body_too_large():
         big = json.dumps(dict(article, body="x" * (300 * 1024)))

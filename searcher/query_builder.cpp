@@ -1002,10 +1002,9 @@ struct QueryBuilder::Impl {
         auto add_place = [&](const PlaceRef& p) {
             if (std::find(boost_ids.begin(), boost_ids.end(), p.id) == boost_ids.end()) boost_ids.push_back(p.id);
             for (const auto& name : index.places->names(p.id)) {
+                // Names come as their folded words joined by one space: no need to analyse them again.
                 std::vector<std::string> words;
-                for (const auto& t : index.analyzer->tokenize(name)) {
-                    if (t.kind != common::TokenKind::compound) words.push_back(t.folded);
-                }
+                for (const auto w : split_words(name)) words.emplace_back(w);
                 auto& names = out.highlight.phrases;
                 if (!words.empty() && std::find(names.begin(), names.end(), words) == names.end()) names.push_back(std::move(words));
             }

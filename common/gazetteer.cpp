@@ -2,6 +2,7 @@
 // and the words the analyzer must not stem.
 #include "places.hpp"
 
+#include "data_dir.hpp"
 #include "errors.hpp"
 #include "gazetteer_data.hpp"
 #include "stopwords.hpp"
@@ -430,17 +431,7 @@ Gazetteer Gazetteer::load(const std::filesystem::path& dir) {
     return Gazetteer(std::move(data));
 }
 
-std::vector<std::filesystem::path> Gazetteer::default_search_path() {
-    std::vector<std::filesystem::path> dirs;
-    if (const char* env = std::getenv("DATELINE_DATA_DIR"); env != nullptr && *env != '\0') dirs.emplace_back(env);
-#ifdef DATELINE_SOURCE_DATA_DIR
-    dirs.emplace_back(DATELINE_SOURCE_DATA_DIR);
-#endif
-#ifdef DATELINE_INSTALL_DATA_DIR
-    dirs.emplace_back(DATELINE_INSTALL_DATA_DIR);
-#endif
-    return dirs;
-}
+std::vector<std::filesystem::path> Gazetteer::default_search_path() { return data_search_path(); }
 
 Gazetteer Gazetteer::load_default() {
     const std::vector<std::filesystem::path> dirs = default_search_path();

@@ -56,7 +56,8 @@ class Gazetteer {
     /// EnvironmentError listing the directories tried.
     static Gazetteer load_default();
 
-    /// $DATELINE_DATA_DIR, then the source tree's data/ and the installed data directory (build settings).
+    /// $DATELINE_DATA_DIR, then the source tree's data/ (programs run from the build tree), then share/dateline
+    /// beside the running executable's bin/ (common::data_search_path()).
     static std::vector<std::filesystem::path> default_search_path();
 
     /// Number of places.

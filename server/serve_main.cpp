@@ -4,6 +4,7 @@
 #include "http_static.hpp"
 
 #include "common/cli.hpp"
+#include "common/data_dir.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
 
@@ -85,7 +86,11 @@ int main(int argc, char** argv) {
             config.search_slots = search_slots;
         }
         if (!web_root.empty()) config.web_root = web_root;
-        if (config.web_root.empty()) config.web_root = server::default_web_root(DATELINE_SOURCE_WEB_ROOT, DATELINE_INSTALL_WEB_ROOT);
+        if (config.web_root.empty()) {
+            // An installed copy serves its own share/dateline/web, never the source tree it was built from.
+            config.web_root = server::default_web_root(common::runs_from_build_tree() ? DATELINE_SOURCE_WEB_ROOT : "",
+                                                       (common::installed_data_dir() / "web").string());
+        }
         if (!token_file.empty()) config.write_token = server::read_token_file(token_file);
         if (!write_db.empty()) config.write_database = write_db;
         if (!origins.empty()) config.allowed_origins = origins;

@@ -35,12 +35,15 @@ std::shared_ptr<const Analyzer> make_current_analyzer() {
 void check_layout_version(std::string_view index, std::string_view version, IndexAccess access) {
     if (version.empty() || version == std::to_string(schema::k_index_version)) return;
     const std::string ours = std::to_string(schema::k_index_version);
+    // An upgrade that changes the layout: the old index can keep serving while the new one is built beside it.
+    const std::string how = "re-index into a new directory with this version (dateline-index --db NEW_DIR INPUT..., or "
+                            "dateline-reindex where the Debian package is installed), then switch to it (docs/DEPLOY.md, Upgrades)";
     if (access == IndexAccess::read) {
         throw EnvironmentError("index '" + std::string(index) + "' has layout version " + std::string(version) +
-                               " but this dateline reads version " + ours + "; re-index it with this version's dateline-index");
+                               " but this dateline reads version " + ours + "; " + how);
     }
     throw EnvironmentError("index '" + std::string(index) + "' has layout version " + std::string(version) +
-                           "; this dateline-index writes version " + ours + ": re-index into a new directory");
+                           "; this dateline-index writes version " + ours + ": " + how);
 }
 
 void check_index_compatible(std::string_view index, std::string_view version, const AnalyzerSettings& stored,

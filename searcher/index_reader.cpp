@@ -2,12 +2,14 @@
 #include "index_reader.hpp"
 
 #include "common/analysis_setup.hpp"
+#include "common/data_dir.hpp"
 #include "common/errors.hpp"
 #include "common/places.hpp"
 #include "common/schema.hpp"
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 
@@ -76,6 +78,30 @@ LoadedGazetteer load_gazetteer(const std::optional<std::filesystem::path>& dir) 
     return loaded;
 }
 
+/// The word table, read once per process for each file and analysis (the server opens one index per thread).
+std::shared_ptr<const Translator> load_translator(const IndexOpenOptions& options, const std::shared_ptr<const common::Analyzer>& analyzer) {
+    if (!options.use_translations) return nullptr;
+    std::optional<std::filesystem::path> path = options.translations;
+    // DATELINE_TRANSLATIONS names another table, or "none".
+    if (const char* env = std::getenv("DATELINE_TRANSLATIONS"); !path && env != nullptr && *env != '\0') {
+        if (std::string_view(env) == "none") return nullptr;
+        path = env;
+    }
+    if (!path) {
+        path = Translator::find(options.data_dir ? std::vector<std::filesystem::path>{*options.data_dir}
+                                                 : common::data_search_path());
+    }
+    if (!path) return nullptr;
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<const Translator>> cache;
+    const std::string key = path->string() + '\n' + options.translator.description() + '\n' + analyzer->settings().to_json();
+    const std::lock_guard lock(mutex);
+    if (const auto it = cache.find(key); it != cache.end()) return it->second;
+    auto loaded = Translator::load(*path, *analyzer, options.translator);
+    cache.emplace(key, loaded);
+    return loaded;
+}
+
 }  // namespace
 
 OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptions& options) {
@@ -135,6 +161,7 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
     common::check_index_compatible(index.shards.front(), "", settings, here, common::IndexAccess::read);
     if (!index.places) index.places = make_code_directory();
     index.analyzer = std::make_shared<const common::Analyzer>(settings, protected_words);
+    index.translator = load_translator(options, index.analyzer);
     return index;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "place_directory.hpp"
+#include "translator.hpp"
 
 #include "common/analysis.hpp"
 
@@ -28,6 +29,8 @@ struct OpenIndex {
     std::vector<Xapian::Database> local_shards;
     /// Every shard's articles carry place rank terms (schema::k_meta_place_ranks).
     bool place_rank_terms = false;
+    /// The English<->French word table for translating queries; null when none is installed.
+    std::shared_ptr<const Translator> translator;
 };
 
 /// How open_index finds what it needs besides the shards.
@@ -37,6 +40,12 @@ struct IndexOpenOptions {
     /// Use the gazetteer for place names when one is found (an index whose analysis needs the
     /// gazetteer's protected words loads it regardless).
     bool use_gazetteer = true;
+    /// The word table for query translation; unset: $DATELINE_TRANSLATIONS (a file, or "none"), else
+    /// translations.tsv beside the gazetteer (data_dir, or common::data_search_path()) when there is one.
+    std::optional<std::filesystem::path> translations;
+    /// Load a word table (queries are translated only when there is one).
+    bool use_translations = true;
+    TranslatorOptions translator;
 };
 
 /// Opens shards given as local directories or "tcp:HOST:PORT" (a xapian-tcpsrv); a spec may also

@@ -3,6 +3,8 @@
 
 #include "common/text.hpp"
 
+#include <algorithm>
+
 namespace dateline::searcher {
 
 namespace {
@@ -81,6 +83,16 @@ nlohmann::json to_json(const SearchRequest& request, const SearchResponse& respo
     j["warnings"] = valid_utf8(response.warnings);
     auto& named = j["query_places"] = nlohmann::json::array();
     for (const auto& p : response.places) named.push_back({{"id", p.place.id}, {"label", p.label}, {"words", valid_utf8(p.words)}});
+    // {"unemployment": ["chômage"]}, and the languages translated into (["fr"]).
+    auto& translations = j["translations"] = nlohmann::json::object();
+    auto& into = j["translated_into"] = nlohmann::json::array();
+    for (const auto& t : response.translations) {
+        auto& targets = translations[valid_utf8(t.words)];
+        if (targets.is_null()) targets = nlohmann::json::array();
+        for (const auto& target : t.targets) targets.push_back(valid_utf8(target));
+        const std::string lang(common::lang_code(t.from == common::Lang::en ? common::Lang::fr : common::Lang::en));
+        if (std::find(into.begin(), into.end(), lang) == into.end()) into.push_back(lang);
+    }
     j["took_ms"] = response.elapsed_ms;
     j["results"] = results_json(response.hits, request.explain);
     if (response.facets) {

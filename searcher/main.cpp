@@ -78,6 +78,14 @@ void print_text(const searcher::SearchRequest& req, const searcher::SearchRespon
     const Style s(tty);
     for (const auto& w : r.warnings) std::cerr << "dateline-search: warning: " << w << '\n';
     if (r.did_you_mean) std::cout << "Did you mean: " << s.bold << *r.did_you_mean << s.reset << "?\n";
+    for (const common::Lang into : {common::Lang::fr, common::Lang::en}) {
+        std::string line;
+        for (const auto& t : r.translations) {
+            if (t.from == into) continue;
+            for (const auto& target : t.targets) line += (line.empty() ? "" : ", ") + target;
+        }
+        if (!line.empty()) std::cout << "Also searched in " << (into == common::Lang::fr ? "French" : "English") << ": " << line << '\n';
+    }
     std::cout << (r.total_exact ? "" : "about ") << r.total << " result" << (r.total == 1 ? "" : "s");
     if (r.relaxed) std::cout << " (no article has every word; showing those that match best)";
     if (r.total_all && *r.total_all > 0) {
@@ -196,6 +204,8 @@ int main(int argc, char** argv) {
     bool no_facets = false;
     bool no_collapse = false;
     bool no_snippets = false;
+    bool no_translate = false;
+    std::string translations;
     bool bench_raw = false;
     bool bench_suggest = false;
     std::size_t bench_passes = 1;
@@ -243,6 +253,9 @@ int main(int argc, char** argv) {
         ("facet-top", po::value(&request.facet_top)->value_name("N"), "places, countries and sources listed (default 10)")
         ("ui-lang", po::value(&ui_lang)->value_name("en|fr"), "language of place names (default en)")
         ("no-snippets", po::bool_switch(&no_snippets), "show the start of each article instead of passages around matches")
+        ("no-translate", po::bool_switch(&no_translate), "do not also search the words' translations into the other language")
+        ("translations", po::value(&translations)->value_name("FILE"),
+         "English<->French word table for translating queries (default: translations.tsv in the data directory)")
         ("explain", po::bool_switch(&request.explain), "show the parsed query and what each result's score is made of")
         ("related", po::value(&related)->value_name("ID"), "list the articles most like article ID")
         ("suggest", po::value(&suggest)->value_name("PREFIX"), "list completions of PREFIX (places, title words)")
@@ -286,8 +299,11 @@ int main(int argc, char** argv) {
         request.facets = !no_facets;
         request.collapse = !no_collapse;
         request.snippets = !no_snippets;
+        request.translate = !no_translate;
         searcher::IndexOpenOptions open_options;
         if (!data_dir.empty()) open_options.data_dir = data_dir;
+        if (!translations.empty()) open_options.translations = translations;
+        open_options.use_translations = !no_translate;
         searcher::Searcher searcher(searcher::open_index(dbs, open_options));
         const bool tty = isatty(STDOUT_FILENO) != 0;
         const auto dump = [](const nlohmann::json& j) { return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace); };

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <optional>
 #include <span>
+#include <unordered_map>
 
 namespace dateline::searcher {
 
@@ -571,6 +572,26 @@ Xapian::Query add_common_uses(const Xapian::Query& reading, Lang lang, const std
     });
 }
 
+/// In one reading, lets each translated word (its stem term, a key of `translations`) also match its
+/// translations: the term OR their weighted synonym. With AND, an article that has a word or its
+/// translation has that word: the head holds the articles with every word in either language.
+Xapian::Query add_translations(const Xapian::Query& reading, const std::unordered_map<std::string, Xapian::Query>& translations) {
+    if (translations.empty()) return reading;
+    auto widen = [&](const Xapian::Query& leaf) -> Xapian::Query {
+        const auto it = translations.find(leaf_term(leaf));
+        if (it == translations.end()) return leaf;
+        return Xapian::Query(Xapian::Query::OP_OR, leaf, it->second);
+    };
+    return rewrite_words(reading, [&](const Xapian::Query& q) {
+        const auto op = q.get_type();
+        if (op == Xapian::Query::LEAF_TERM) return widen(q);
+        if (op != Xapian::Query::OP_AND && op != Xapian::Query::OP_OR) return q;
+        std::vector<Xapian::Query> children;
+        for (const auto& child : subqueries(q)) children.push_back(child.get_type() == Xapian::Query::LEAF_TERM ? widen(child) : child);
+        return Xapian::Query(op, children.begin(), children.end());
+    });
+}
+
 void collect_highlight(const Xapian::Query& q, const common::Analyzer& analyzer, HighlightTerms& out) {
     const std::string stem_prefix(schema::k_prefix_stem);
     const std::string title_stem_prefix(schema::k_prefix_title_stem);
@@ -848,16 +869,137 @@ struct QueryBuilder::Impl {
         return spans;
     }
 
+    /// The languages a query's words are translated from: the query's language when its function words
+    /// say it; else the language whose word table knows more of its words, a word with diacritics counting
+    /// for French; both when it is a draw. Names and places, alike in both languages, say nothing. Only
+    /// into a language the index has articles in.
+    std::vector<Lang> translation_sources(const std::vector<std::vector<LexWord>>& runs, const std::unordered_set<std::string>& place_words,
+                                          Lang query_lang) const {
+        // Into a language the index has articles in (an English-only archive needs no French).
+        std::vector<Lang> sources;
+        for (const Lang from : {Lang::en, Lang::fr}) {
+            const Lang into = from == Lang::en ? Lang::fr : Lang::en;
+            if (index.database.get_termfreq(schema::lang_term(common::lang_code(into))) > 0) sources.push_back(from);
+        }
+        if (query_lang != Lang::unknown) {
+            if (std::find(sources.begin(), sources.end(), query_lang) == sources.end()) return {};
+            return {query_lang};
+        }
+        std::size_t known_en = 0;
+        std::size_t known_fr = 0;
+        for (const auto& run : runs) {
+            for (const auto& w : run) {
+                if (w.stop || place_words.count(w.folded) > 0 || index.analyzer->is_protected(w.folded)) continue;
+                const std::vector<std::string> word = {w.folded};
+                known_en += !w.accented && index.translator->lookup(Lang::en, Translator::key_of(*index.analyzer, word, Lang::en)) != nullptr;
+                known_fr += w.accented || index.translator->lookup(Lang::fr, Translator::key_of(*index.analyzer, word, Lang::fr)) != nullptr;
+            }
+        }
+        if (known_en != known_fr) std::erase(sources, known_en > known_fr ? Lang::fr : Lang::en);
+        return sources;
+    }
+
+    /// The translations of the plain words (out.translations): for each translated word's stem term in
+    /// its language's reading, the weighted synonym of its translations. An expression of the table
+    /// ("prime minister") translates as a whole; names, places, numbers and function words are not
+    /// translated, nor a capitalised word inside the query (a name the table may know as a word: "Trump").
+    std::unordered_map<std::string, Xapian::Query> find_translations(const std::vector<std::vector<LexWord>>& runs,
+                                                                     const std::vector<PlaceSpan>& spans, Lang query_lang,
+                                                                     BuiltQuery& out) const {
+        std::unordered_map<std::string, Xapian::Query> by_term;
+        if (!index.translator) return by_term;
+        const common::Analyzer& analyzer = *index.analyzer;
+        std::unordered_set<std::string> place_words;
+        for (const auto& span : spans) place_words.insert(span.folded_words.begin(), span.folded_words.end());
+        const std::string prefix(schema::k_prefix_stem);
+        auto exists = [&](const std::string& term) { return index.database.get_termfreq(term) > 0; };
+        // The stems the query's readings search already: a translation spelt as one of them adds nothing
+        // ("journaliste" → "journalist", the French reading's stem).
+        std::unordered_set<std::string> own_stems;
+        for (const auto& run : runs) {
+            for (const auto& w : run) {
+                for (const Lang lang : {Lang::en, Lang::fr}) own_stems.insert(analyzer.stem_folded(w.folded, lang));
+            }
+        }
+        for (const Lang from : translation_sources(runs, place_words, query_lang)) {
+            for (std::size_t r = 0; r < runs.size(); ++r) {
+                const auto& run = runs[r];
+                // The words that may be translated, as indexes into the run (function words between them are
+                // skipped by the table's keys, as by its expressions: "taux de chômage").
+                std::vector<std::size_t> words;
+                for (std::size_t k = 0; k < run.size(); ++k) {
+                    const LexWord& w = run[k];
+                    if (w.stop) continue;
+                    const bool numeric = std::any_of(w.folded.begin(), w.folded.end(), [](char c) { return c >= '0' && c <= '9'; });
+                    const bool inner_capital = w.capitalized && (r > 0 || k > 0);
+                    if (numeric || inner_capital || analyzer.is_protected(w.folded) || place_words.count(w.folded) > 0) {
+                        words.push_back(std::string::npos);  // breaks expressions
+                    } else {
+                        words.push_back(k);
+                    }
+                }
+                std::size_t i = 0;
+                while (i < words.size()) {
+                    if (words[i] == std::string::npos) {
+                        ++i;
+                        continue;
+                    }
+                    std::size_t len = std::min(index.translator->max_key_words(), words.size() - i);
+                    const std::vector<TranslationTarget>* targets = nullptr;
+                    for (; len >= 1; --len) {
+                        if (std::any_of(words.begin() + static_cast<std::ptrdiff_t>(i), words.begin() + static_cast<std::ptrdiff_t>(i + len),
+                                        [](std::size_t k) { return k == std::string::npos; })) {
+                            continue;
+                        }
+                        std::vector<std::string> folded;
+                        for (std::size_t k = i; k < i + len; ++k) folded.push_back(run[words[k]].folded);
+                        targets = index.translator->lookup(from, Translator::key_of(analyzer, folded, from));
+                        if (targets != nullptr) break;
+                    }
+                    if (targets == nullptr) {
+                        ++i;
+                        continue;
+                    }
+                    std::vector<Xapian::Query> queries;
+                    QueryTranslation shown{std::string(out.sanitized.substr(run[words[i]].begin, run[words[i + len - 1]].end - run[words[i]].begin)), from, {}};
+                    std::vector<std::string> typed;
+                    for (std::size_t k = i; k < i + len; ++k) {
+                        if (!common::is_stopword_in(run[words[k]].folded, from)) typed.push_back(run[words[k]].folded);
+                    }
+                    for (const auto& t : *targets) {
+                        // Written alike in both languages ("national", "séisme" typed): the query has it already.
+                        if (t.same_word || t.words == typed) continue;
+                        if (!t.stem.empty()) {
+                            if (own_stems.count(t.stem) > 0 || !exists(prefix + t.stem)) continue;
+                            queries.emplace_back(prefix + t.stem);
+                        } else {
+                            if (!std::all_of(t.words.begin(), t.words.end(), exists)) continue;
+                            queries.emplace_back(Xapian::Query::OP_PHRASE, t.words.begin(), t.words.end(), t.window);
+                        }
+                        shown.targets.push_back(t.label);
+                    }
+                    if (!queries.empty()) {
+                        const Xapian::Query group = scaled(queries.size() == 1 ? queries.front()
+                                                                                : Xapian::Query(Xapian::Query::OP_SYNONYM, queries.begin(), queries.end()),
+                                                           options.translation_weight);
+                        for (std::size_t k = i; k < i + len; ++k) by_term.emplace(prefix + analyzer.stem_folded(run[words[k]].folded, from), group);
+                        out.translations.push_back(std::move(shown));
+                    }
+                    i += len;
+                }
+            }
+        }
+        return by_term;
+    }
+
     /// The readings, each parsed twice: plain words OR-ed (what the list holds: out.text), and AND-ed (its
     /// head: out.all_words). Operators, phrases, +required and -excluded words and filters mean the same in
     /// both. Throws the first error of a field processor.
-    void parse_readings(const Lexed& lexed, const std::vector<PlaceSpan>& spans, BuiltQuery& out) {
+    void parse_readings(const Lexed& lexed, const std::vector<PlaceSpan>& spans, Lang query_lang,
+                        const std::unordered_map<std::string, Xapian::Query>& translations, BuiltQuery& out) {
         const common::Analyzer& analyzer = *index.analyzer;
         state.clear();
         std::string syntax_error;
-        // The query's language, when its function words (or CLD2) say so; not from the mere absence of accents.
-        const common::LanguageGuess guess = common::detect_language(out.sanitized);
-        const Lang query_lang = guess.method == "cld2" || guess.method == "stopwords" ? guess.lang : Lang::unknown;
         std::unordered_set<std::string> capitalized;
         for (const auto& run : lexed.runs) {
             for (const auto& w : run) {
@@ -865,7 +1007,8 @@ struct QueryBuilder::Impl {
             }
         }
         auto widen = [&](const Xapian::Query& q, Lang lang) {
-            return add_common_uses(expand_places(q, lang, spans, analyzer), lang, capitalized, analyzer, index.database);
+            return add_translations(add_common_uses(expand_places(q, lang, spans, analyzer), lang, capitalized, analyzer, index.database),
+                                    translations);
         };
         std::vector<Xapian::Query> any_readings;
         std::vector<Xapian::Query> all_readings;
@@ -1022,7 +1165,7 @@ QueryBuilder::~QueryBuilder() = default;
 
 Xapian::Query QueryBuilder::place_boost(const std::vector<std::string>& place_ids) const { return m_impl->place_boost(place_ids); }
 
-BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filters) {
+BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filters, bool translate) {
     const common::Analyzer& analyzer = *m_impl->index.analyzer;
     BuiltQuery out;
     out.sanitized = sanitize_query(text, m_options.max_query_bytes, out.warnings);
@@ -1035,7 +1178,13 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
 
     const std::vector<std::vector<LexWord>> runs = m_impl->collect_words(lexed, out);
     const std::vector<PlaceSpan> spans = m_impl->find_places(runs, out);
-    m_impl->parse_readings(lexed, spans, out);
+    // The query's language, when its function words (or CLD2) say so; not from the mere absence of accents.
+    const common::LanguageGuess guess = common::detect_language(out.sanitized);
+    const Lang query_lang = guess.method == "cld2" || guess.method == "stopwords" ? guess.lang : Lang::unknown;
+    const auto translations = translate && m_options.translation_weight > 0
+                                  ? m_impl->find_translations(runs, spans, query_lang, out)
+                                  : std::unordered_map<std::string, Xapian::Query>();
+    m_impl->parse_readings(lexed, spans, query_lang, translations, out);
     m_impl->add_word_boosts(runs, tokens, out);
     std::vector<PlaceRef> places = m_impl->state.places;  // of place:/lieu: in the text
     for (auto& p : m_impl->apply_filters(filters, out)) places.push_back(std::move(p));

@@ -60,6 +60,9 @@ struct QueryOptions {
     /// When the query's language is known (its function words), the forms only the other language's
     /// reading gives weigh this share of their weight.
     double other_reading_weight = 0.2;
+    /// Weight multiplier of a word's translations into the other language (one synonym of them, beside
+    /// the word): below 1, so that an article in the query's language comes first when it matches as well.
+    double translation_weight = 0.8;
 };
 
 /// Filters given beside the query text (command-line options, API parameters); all optional.
@@ -100,6 +103,16 @@ struct QueryPlace {
     PlaceRef place;
     /// The place's name (filled by the Searcher in the request's language).
     std::string label;
+};
+
+/// Query words also searched in the other language.
+struct QueryTranslation {
+    /// The words as typed ("unemployment", "prime minister").
+    std::string words;
+    /// Their language (the translations are in the other one).
+    common::Lang from = common::Lang::unknown;
+    /// The translations searched, best first, as the word table writes them ("chômage").
+    std::vector<std::string> targets;
 };
 
 /// A word of the query as typed, for spelling suggestions.
@@ -156,6 +169,7 @@ struct BuiltQuery {
     bool has_text = false;
     HighlightTerms highlight;
     std::vector<QueryPlace> places;
+    std::vector<QueryTranslation> translations;
     std::vector<QueryWord> words;
     /// Things the user should know: truncation, repaired UTF-8, an unknown place, a syntax error worked around.
     std::vector<std::string> warnings;
@@ -185,9 +199,10 @@ class QueryBuilder {
 
     const QueryOptions& options() const noexcept { return m_options; }
 
-    /// Builds the query for `text` (any bytes: repaired, capped, never throws for syntax) and `filters`.
+    /// Builds the query for `text` (any bytes: repaired, capped, never throws for syntax) and `filters`;
+    /// with `translate`, its plain words also match their translations (when the index has a word table).
     /// Throws common::UsageError naming the part for a bad date, language or filter value.
-    BuiltQuery build(std::string_view text, const QueryFilters& filters);
+    BuiltQuery build(std::string_view text, const QueryFilters& filters, bool translate = true);
 
     /// A weight-only query favouring articles whose most salient places are `place_ids`: from the place
     /// rank terms when the index has them, else from the place slots (the same weights).

@@ -89,7 +89,7 @@ BuiltQuery Searcher::build_query(const SearchRequest& request) {
     filters.places = request.places;
     filters.lang = request.lang;
     filters.source = request.source;
-    return m_builder.build(request.query, filters);
+    return m_builder.build(request.query, filters, request.translate);
 }
 
 bool Searcher::has_head(const BuiltQuery& query) const noexcept {
@@ -478,6 +478,7 @@ SearchResponse Searcher::search(const SearchRequest& request) {
         if (changed) response.did_you_mean = std::move(corrected);
     }
     response.places = query.places;
+    response.translations = query.translations;
     for (auto& p : response.places) p.label = m_index.places->label(p.place.id, label_lang(request.ui_lang));
     response.warnings = query.warnings;
     response.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

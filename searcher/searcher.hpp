@@ -68,6 +68,8 @@ struct SearchRequest {
     bool spelling = true;
     /// Explain the scores of the results.
     bool explain = false;
+    /// Also search the plain words' translations into the other language (when the index has a word table).
+    bool translate = true;
 };
 
 /// One part of a result's score.
@@ -150,6 +152,8 @@ struct SearchResponse {
     std::optional<std::string> did_you_mean;
     /// Places named by the query's words (they match in either language and boost articles about them).
     std::vector<QueryPlace> places;
+    /// The query's words also searched in the other language, with the translations used.
+    std::vector<QueryTranslation> translations;
     /// Things the user should know about the query (truncated, repaired, unknown place...).
     std::vector<std::string> warnings;
     /// Xapian's description of the query that ran (for --explain).

@@ -10,7 +10,7 @@
 // --weighting "SPEC" (e.g. "bm25 1.2 0.75", "pl2 1"), --head-max-words N, --coordination X, --feedback-docs N,
 // --feedback-terms N, --feedback-weight X, --feedback-min-words N; QueryOptions: --phrase-boost X, --proximity-boost X,
 // --max-phrase-boost-words N, --exact-form-boost X, --place-boost X, --place-name-weight X,
-// --weigh-readings-separately 0|1.
+// --translation-weight X, --weigh-readings-separately 0|1; --translations FILE|none (the word table).
 //
 // Query file (TSV): name, query, from, to, lang, place. Known-item file (TSV): expected id, query.
 // TREC query file (TSV): query id, query text. The trec mode searches without facets, snippets, spelling or
@@ -134,7 +134,7 @@ constexpr const char* k_usage =
     "                   [--depth N] [--rescore-window N] [--weighting SPEC] [--head-max-words N] [--coordination X]\n"
     "                   [--feedback-docs N] [--feedback-terms N] [--feedback-weight X] [--feedback-min-words N]\n"
     "                   [--phrase-boost X] [--proximity-boost X] [--max-phrase-boost-words N] [--exact-form-boost X]\n"
-    "                   [--place-name-weight X]\n"
+    "                   [--place-name-weight X] [--translations FILE|none] [--translation-weight X]\n"
     "                   [--place-boost X] [--weigh-readings-separately 0|1] [--other-reading-weight X]\n"
     "                   [--spelling-below N]\n";
 
@@ -182,6 +182,7 @@ int main(int argc, char** argv) {
     std::size_t depth = 1000;
     bool collapse = true;
     searcher::SearchTuning tuning;
+    searcher::IndexOpenOptions open_options;
     std::vector<std::string> tuning_given;
     using Setter = std::function<void(const std::string& option, const std::string& value)>;
     // The SearchTuning fields that can be set, one row each.
@@ -201,6 +202,7 @@ int main(int argc, char** argv) {
         {"--exact-form-boost", [&](auto& o, auto& v) { tuning.query.exact_form_boost = parse_number<double>(o, v); }},
         {"--place-boost", [&](auto& o, auto& v) { tuning.query.place_boost = parse_number<double>(o, v); }},
         {"--other-reading-weight", [&](auto& o, auto& v) { tuning.query.other_reading_weight = parse_number<double>(o, v); }},
+        {"--translation-weight", [&](auto& o, auto& v) { tuning.query.translation_weight = parse_number<double>(o, v); }},
         {"--spelling-below", [&](auto& o, auto& v) { tuning.spelling_below = parse_number<std::size_t>(o, v); }},
         {"--weigh-readings-separately", [&](auto& o, auto& v) { tuning.query.weigh_each_word_once = parse_number<int>(o, v) == 0; }},
     };
@@ -222,6 +224,15 @@ int main(int argc, char** argv) {
             else if (a == "--queries") queries_path = v;
             else if (a == "--passes") passes = static_cast<int>(parse_number<unsigned>(a, v));
             else if (a == "--depth") depth = parse_number<std::size_t>(a, v);
+            else if (a == "--translation-targets") open_options.translator.max_targets = parse_number<std::size_t>(a, v);
+            else if (a == "--translation-share") open_options.translator.min_share = parse_number<double>(a, v);
+            else if (a == "--translation-freedict") open_options.translator.freedict_weight = parse_number<double>(a, v);
+            else if (a == "--translation-reverse") open_options.translator.reverse_weight = parse_number<double>(a, v);
+            else if (a == "--translations") {
+                // A word table, or "none": queries are not translated.
+                if (v == "none") open_options.use_translations = false;
+                else open_options.translations = v;
+            }
             else throw common::UsageError("unknown option '" + a + "'");
         }
         if (db.empty() || queries_path.empty()) throw common::UsageError("--db and --queries are required");
@@ -239,13 +250,13 @@ int main(int argc, char** argv) {
         if (!in) throw common::EnvironmentError("cannot read '" + queries_path + "'");
         std::string line;
         if (mode == "trec") {
-            searcher::Searcher s(searcher::open_index({db}), tuning);
+            searcher::Searcher s(searcher::open_index({db}, open_options), tuning);
             const std::size_t failed = write_trec_run(s, in, depth);
             if (failed) std::cerr << "bench-query: " << failed << " queries failed\n";
             return failed ? 1 : 0;
         }
         if (mode == "known-item") {
-            searcher::Searcher s(searcher::open_index({db}), tuning);
+            searcher::Searcher s(searcher::open_index({db}, open_options), tuning);
             while (std::getline(in, line)) {
                 if (!line.empty() && line.back() == '\r') line.pop_back();
                 const auto f = split_tabs(line);
@@ -279,8 +290,8 @@ int main(int argc, char** argv) {
         std::vector<std::size_t> totals(queries.size());
         std::optional<searcher::Searcher> full;
         std::optional<FloorSearcher> floor;
-        if (mode == "dateline") full.emplace(searcher::open_index({db}), tuning);
-        else floor.emplace(searcher::open_index({db}));
+        if (mode == "dateline") full.emplace(searcher::open_index({db}, open_options), tuning);
+        else floor.emplace(searcher::open_index({db}, open_options));
         // Pass 0 warms the caches and is not recorded.
         for (int pass = 0; pass <= passes; ++pass) {
             for (std::size_t i = 0; i < queries.size(); ++i) {

@@ -42,7 +42,7 @@ void compare_with_combined(const std::vector<std::string>& shards) {
     searcher::Searcher one(searcher::open_index({combined_db()}));
     searcher::Searcher many(searcher::open_index(shards));
     REQUIRE(many.index().database.get_doccount() == one.index().database.get_doccount());
-    for (const std::string query : {"North Korea", "Kim Putin summit", "Kim Jong Un met Putin at the summit in Vladivostok on Russky island", "Corée du Nord", "élections", "\"Corée du Nord\"",
+    for (const std::string query : {"North Korea", "Kim Putin summit", "Kim Jong Un met Putin at the summit in Vladivostok on Russky island", "Corée du Nord", "élections", "\"Corée du Nord\"", "school closures", "traité de défense mutuelle",
                                     "title:kim", "kim -putin", "vladivostok date:2015..2020", "lang:fr", "", "Pyongyng"}) {
         for (const auto sort : {searcher::SortOrder::relevance, searcher::SortOrder::date, searcher::SortOrder::recent}) {
             INFO("query '" << query << "' sort " << searcher::sort_order_name(sort));

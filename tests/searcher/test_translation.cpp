@@ -1,0 +1,170 @@
+// Cross-language search: the word table read by stem, queries that also search their words' translations,
+// the original language first, and the switch that turns it off. The tests' table is tests/data/translations.tsv
+// (DATELINE_TRANSLATIONS, set by CTest).
+#include "search_fixture.hpp"
+
+#include "searcher/json_output.hpp"
+#include "searcher/translator.hpp"
+
+#include "common/errors.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace dateline;
+using common::Lang;
+
+namespace {
+
+std::vector<std::string> labels(const std::vector<searcher::TranslationTarget>* targets) {
+    std::vector<std::string> out;
+    if (targets != nullptr) {
+        for (const auto& t : *targets) out.push_back(t.label);
+    }
+    return out;
+}
+
+std::vector<std::string> lookup(const searcher::Translator& t, const common::Analyzer& analyzer, Lang from,
+                                std::vector<std::string> words) {
+    return labels(t.lookup(from, searcher::Translator::key_of(analyzer, words, from)));
+}
+
+std::size_t rank_of(const searcher::SearchResponse& r, const std::string& id) {
+    const auto ids = test::hit_ids(r);
+    const auto it = std::find(ids.begin(), ids.end(), id);
+    return it == ids.end() ? 0 : static_cast<std::size_t>(it - ids.begin()) + 1;
+}
+
+searcher::SearchResponse search(const std::string& query, bool translate = true) {
+    searcher::SearchRequest request;
+    request.query = query;
+    request.translate = translate;
+    request.limit = 50;
+    return test::sample_searcher().search(request);
+}
+
+}  // namespace
+
+TEST_CASE("word table: looked up by stem, inflected forms, both directions, the best few", "[translation]") {
+    test::TempDir dir("dateline-translation");
+    const std::string table = dir.write("words.tsv",
+                                        "# a test table\n"
+                                        "en-fr\telection\t-\tchoix\tfreedict\n"
+                                        "en-fr\telection\tn\télection\tapertium\n"
+                                        "fr-en\télection\tn\telection\tapertium\n"
+                                        "en-fr\tearthquake\t-\tséisme | tremblement de terre\tfreedict\n"
+                                        "en-fr\tchild\tn\tenfant\tapertium\n"
+                                        "en-fr\tnational\tadj\tnational\tapertium\n"
+                                        "en-fr\tnational\t-\tnationalisme\tfreedict\n"
+                                        "form-en\tchildren\tn\tchild\tapertium\n"
+                                        "en-fr\t... ago\t-\til y a ...\tfreedict\n");
+    const common::Analyzer analyzer;
+    const auto t = searcher::Translator::load(table, analyzer);
+    CHECK(t->description() == "a test table");
+    // By stem: "elections" finds "election"; the agreeing sources outweigh freedict's first sense.
+    CHECK(lookup(*t, analyzer, Lang::en, {"elections"}) == std::vector<std::string>{"élection"});
+    // A row read backwards: "élection" → "election" from the en-fr rows and its own.
+    CHECK(lookup(*t, analyzer, Lang::fr, {"elections"}) == std::vector<std::string>{"election"});
+    // Expressions by their words' stems; the targets keep their order of evidence.
+    CHECK(lookup(*t, analyzer, Lang::en, {"earthquakes"}) == std::vector<std::string>{"séisme", "tremblement de terre"});
+    const auto* quake = t->lookup(Lang::en, searcher::Translator::key_of(analyzer, {"earthquake"}, Lang::en));
+    REQUIRE(quake != nullptr);
+    CHECK(quake->at(1).words == std::vector<std::string>{"tremblement", "terre"});
+    CHECK(quake->at(1).window == 3);
+    CHECK(quake->at(0).stem == analyzer.stem_folded("seisme", Lang::fr));
+    // An irregular form finds its lemma's translations.
+    CHECK(lookup(*t, analyzer, Lang::en, {"children"}) == std::vector<std::string>{"enfant"});
+    // A word written alike in both languages keeps its place (it outranks a rarer translation), flagged.
+    const auto* national = t->lookup(Lang::en, "nation");
+    REQUIRE(national != nullptr);
+    CHECK(national->front().label == "national");
+    CHECK(national->front().same_word);
+    CHECK(national->size() == 1);  // "nationalisme" has less than half its evidence
+    // Rows that are not expressions of words are skipped.
+    CHECK(lookup(*t, analyzer, Lang::en, {"ago"}).empty());
+}
+
+TEST_CASE("word table: a malformed line names the file and the line", "[translation]") {
+    test::TempDir dir("dateline-translation-bad");
+    const std::string table = dir.write("words.tsv", "# header\nen-fr\tfire\tn\tincendie\tapertium\nen-fr fire incendie\n");
+    const common::Analyzer analyzer;
+    CHECK_THROWS_WITH(searcher::Translator::load(table, analyzer),
+                      Catch::Contains("translation table '" + table + "', line 3"));
+    CHECK_THROWS_AS(searcher::Translator::load(dir / "missing.tsv", analyzer), common::EnvironmentError);
+}
+
+TEST_CASE("an English query finds the French article through its words' translations", "[translation]") {
+    const auto on = search("school closures");
+    const auto off = search("school closures", false);
+    CHECK(rank_of(on, "fr-2020-macron-fermeture-ecoles") == 1);
+    CHECK(rank_of(off, "fr-2020-macron-fermeture-ecoles") == 0);
+    REQUIRE(on.translations.size() == 2);
+    CHECK(on.translations[0].words == "school");
+    CHECK(on.translations[0].from == Lang::en);
+    CHECK(on.translations[0].targets == std::vector<std::string>{"école"});
+    CHECK(on.translations[1].words == "closures");
+    CHECK(on.translations[1].targets == std::vector<std::string>{"fermeture"});
+    CHECK(off.translations.empty());
+    // The article has both words in French: it is in the head, and the translated words are marked.
+    REQUIRE(on.total_all);
+    CHECK(*on.total_all >= 1);
+    const auto& hit = on.hits.front();
+    CHECK(searcher::title_html(hit).find("<mark>fermeture</mark>") != std::string::npos);
+    // The JSON lists them.
+    searcher::SearchRequest request;
+    request.query = "school closures";
+    const auto json = searcher::to_json(request, on);
+    CHECK(json["translations"]["school"] == nlohmann::json::array({"école"}));
+    CHECK(json["translated_into"] == nlohmann::json::array({"fr"}));
+}
+
+TEST_CASE("a French query finds the English article, and expressions translate whole", "[translation]") {
+    const auto r = search("traité de défense mutuelle");
+    CHECK(rank_of(r, "en-2024-wire-putin-kim-treaty") >= 1);
+    CHECK(rank_of(r, "en-2024-wire-putin-kim-treaty") <= 3);
+    CHECK(rank_of(search("traité de défense mutuelle", false), "en-2024-wire-putin-kim-treaty") == 0);
+    // "national holiday" is one entry of the table: its words are not translated one by one.
+    const auto q = test::sample_query("national holiday");
+    REQUIRE(q.translations.size() == 1);
+    CHECK(q.translations[0].words == "national holiday");
+    CHECK(q.translations[0].targets == std::vector<std::string>{"fête nationale"});
+    CHECK(q.text.get_description().find("(fete PHRASE 2 nationale)") != std::string::npos);
+}
+
+TEST_CASE("the query language ranks first, and names, places and numbers are not translated", "[translation]") {
+    // Two articles alike but for their language: the one in the query's language comes first, and the other
+    // is found too.
+    test::TempDir dir("dateline-translation-order");
+    const std::string db = dir / "db";
+    test::index_articles(db, {test::make_article("en-crowd", "A crowd gathers at the harbour", "A large crowd gathered at the harbour on Sunday.",
+                                                 "2024-05-01", Lang::en),
+                              test::make_article("fr-foule", "Une foule se rassemble sur le port", "Une foule nombreuse s'est rassemblée sur le port dimanche.",
+                                                 "2024-05-01", Lang::fr)});
+    searcher::Searcher s(searcher::open_index({db}));
+    searcher::SearchRequest request;
+    request.query = "crowd";
+    auto r = s.search(request);
+    CHECK(test::hit_ids(r) == std::vector<std::string>{"en-crowd", "fr-foule"});
+    REQUIRE(r.hits.size() == 2);
+    CHECK(r.hits[0].weight > r.hits[1].weight);
+    request.query = "foule";
+    r = s.search(request);
+    CHECK(test::hit_ids(r) == std::vector<std::string>{"fr-foule", "en-crowd"});
+    // A word naming a place, a number, a capitalised name inside the query: as typed only.
+    CHECK(test::sample_query("fire in Paris 2019").translations.size() == 1);
+    CHECK(test::sample_query("Notre-Dame Fire").translations.empty());
+}
+
+TEST_CASE("no translation into a language the index has no article in", "[translation]") {
+    test::TempDir dir("dateline-translation-english");
+    const std::string db = dir / "db";
+    test::index_articles(db, {test::make_article("en-1", "School closures extended", "Schools stay closed.", "2024-05-01", Lang::en)});
+    searcher::Searcher s(searcher::open_index({db}));
+    CHECK(s.build_query(searcher::SearchRequest{.query = "school closures"}).translations.empty());
+    // French words are still translated into English.
+    const auto french = s.build_query(searcher::SearchRequest{.query = "fermeture des écoles"});
+    REQUIRE(french.translations.size() == 2);
+    CHECK(french.translations[0].from == Lang::fr);
+    CHECK(french.translations[0].targets == std::vector<std::string>{"closure"});
+}

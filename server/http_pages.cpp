@@ -34,6 +34,8 @@ struct UiText {
     const char* partial;
     const char* with_every_word;
     const char* did_you_mean;
+    const char* also_searched;
+    const char* only_as_typed;
     const char* similar_one;
     const char* similar_many;
     const char* previous;
@@ -80,6 +82,8 @@ constexpr UiText k_en = {
     .partial = "Articles missing a word",
     .with_every_word = "with every word",
     .did_you_mean = "Did you mean",
+    .also_searched = "Also searched in %1:",
+    .only_as_typed = "search only as typed",
     .similar_one = "similar article",
     .similar_many = "similar articles",
     .previous = "Previous",
@@ -126,6 +130,8 @@ constexpr UiText k_fr = {
     .partial = "Articles où il manque un mot",
     .with_every_word = "avec tous les mots",
     .did_you_mean = "Essayez avec",
+    .also_searched = "Aussi recherché en %1 :",
+    .only_as_typed = "chercher seulement les mots tapés",
     .similar_one = "article similaire",
     .similar_many = "articles similaires",
     .previous = "Précédente",
@@ -653,6 +659,27 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
             w.close("a");
             // French puts a (narrow no-break) space before a question mark; English does not.
             w.text(ctx.ui == Lang::fr ? "\u202f?" : "?");
+            w.close("p");
+        }
+        // The translations searched besides the words ("Also searched in French: chômage, séisme"), one line
+        // per language translated into, and a link to search the words alone.
+        for (const Lang into : {Lang::fr, Lang::en}) {
+            std::string words;
+            for (const auto& tr : r->translations) {
+                if (tr.from == into) continue;
+                for (const auto& target : tr.targets) words += (words.empty() ? "" : ", ") + target;
+            }
+            if (words.empty()) continue;
+            SearchParams typed = p;
+            typed.translate = false;
+            typed.page = 1;
+            w.open("p", {{"class", "dl-translations"}, {"lang", ctx.ui == Lang::fr ? "fr" : "en"}});
+            w.text(format(t.also_searched, into == Lang::fr ? t.lang_fr : t.lang_en) + " ");
+            w.element("span", {{"lang", into == Lang::fr ? "fr" : "en"}}, words);
+            w.text(" · ");
+            w.open("a", {{"href", search_href(typed)}});
+            w.text(t.only_as_typed);
+            w.close("a");
             w.close("p");
         }
         if (r->relaxed) w.element("p", {{"class", "dl-relaxed"}}, t.relaxed);

@@ -21,7 +21,7 @@ using common::UsageError;
 
 const std::set<std::string>& api_names() {
     static const std::set<std::string> names = {"q",    "from", "to",     "place",    "lang",  "source", "sort",
-                                                 "page", "size", "facets", "collapse", "drill", "ui"};
+                                                 "page", "size", "facets", "collapse", "drill", "ui", "translate"};
     return names;
 }
 
@@ -119,6 +119,14 @@ SearchParams parse_search_params(const QueryParams& params, const RequestLimits&
             } else {
                 throw UsageError("bad collapse '" + shown(value) + "'; expected true or false");
             }
+        } else if (name == "translate") {
+            if (value == "true" || value == "1" || value.empty()) {
+                p.translate = true;
+            } else if (value == "false" || value == "0") {
+                p.translate = false;
+            } else {
+                throw UsageError("bad translate '" + shown(value) + "'; expected true or false (1 or 0)");
+            }
         } else if (name == "drill") {
             const auto digits = [&](std::size_t from, std::size_t n) {
                 return std::all_of(value.begin() + static_cast<std::ptrdiff_t>(from), value.begin() + static_cast<std::ptrdiff_t>(from + n),
@@ -155,6 +163,7 @@ searcher::SearchRequest to_search_request(const SearchParams& params, common::La
     request.limit = params.size;
     request.facets = params.facets;
     request.collapse = params.collapse;
+    request.translate = params.translate;
     if (params.drill.size() == 4) request.facet_year = params.drill;
     if (params.drill.size() == 7) {
         request.facet_year = params.drill.substr(0, 4);
@@ -184,6 +193,7 @@ std::string to_query_string(const SearchParams& p) {
     if (p.size != 10) add("size", std::to_string(p.size));
     if (!p.facets) add("facets", "false");
     if (!p.collapse) add("collapse", "false");
+    if (!p.translate) add("translate", "0");
     add("drill", p.drill);
     add("ui", p.ui);
     return out;

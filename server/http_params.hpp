@@ -1,5 +1,5 @@
 // The parameters of a search as the API and the pages take them (q, from, to, place, lang, source, sort,
-// page, size, facets, collapse, drill), their checks against the server's limits, and the links that carry them.
+// page, size, facets, collapse, drill, ui, translate), their checks against the server's limits, and the links that carry them.
 #pragma once
 
 #include "http_config.hpp"
@@ -34,6 +34,8 @@ struct SearchParams {
     bool facets = true;
     /// Fold near-duplicates into one result with a count ("3 similar").
     bool collapse = true;
+    /// Also search the words' translations into the other language (translate=0 turns it off).
+    bool translate = true;
     /// Date facet drill-down: "YYYY" counts the months of that year, "YYYY-MM" the days of that month.
     std::string drill;
     /// Interface language asked for ("en", "fr"; also the language of place labels), empty to follow

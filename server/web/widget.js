@@ -15,6 +15,7 @@
       label: 'Search the archive', placeholder: 'Search news…', search: 'Search', close: 'Close results',
       suggestions: n => n === 0 ? 'No suggestions' : n + (n === 1 ? ' suggestion' : ' suggestions') + '; use up and down arrows',
       results: (n, exact) => (exact ? '' : 'about ') + n.toLocaleString('en') + (n === 1 ? ' result' : ' results'),
+      alsoSearched: langs => 'Also searched in ' + langs + ': ',
       none: 'No article matches this search.', didYouMean: 'Did you mean', relaxed: 'No article has every word; showing those that match best.', partial: 'Articles missing a word', everyWord: 'with every word',
       timeline: 'Timeline', places: 'Places', languages: 'Language', allYears: 'All years', only: y => 'Only ' + y,
       remove: 'Remove filter', prev: 'Previous', next: 'Next', page: (p, n) => 'Page ' + p + ' of ' + n,
@@ -26,6 +27,7 @@
       label: 'Rechercher dans les archives', placeholder: 'Rechercher…', search: 'Rechercher', close: 'Fermer les résultats',
       suggestions: n => n === 0 ? 'Aucune suggestion' : n + (n === 1 ? ' suggestion' : ' suggestions') + ' ; flèches haut et bas pour choisir',
       results: (n, exact) => (exact ? '' : 'environ ') + n.toLocaleString('fr') + (n === 1 ? ' résultat' : ' résultats'),
+      alsoSearched: langs => 'Aussi recherché en ' + langs + ' : ',
       none: 'Aucun article ne correspond à cette recherche.', didYouMean: 'Essayez avec',
       relaxed: 'Aucun article ne contient tous les mots ; voici ceux qui s’en approchent le plus.',
       partial: 'Articles où il manque un mot', everyWord: 'avec tous les mots',
@@ -363,6 +365,14 @@ mark{background:var(--dl-mark);color:inherit;border-radius:.15em;padding:0 .1em}
       if (correction && correction !== s.q) {
         parts.push(h('p', { class: 'note' }, t.didYouMean + ' ',
           h('button', { class: 'link', type: 'button', onclick: () => { this.input.value = correction; this.submit(); } }, correction), ' ?'));
+      }
+      // The translations searched besides the words: "Also searched in French: chômage, séisme".
+      // (JSON objects have no order: the words in the order of the query.)
+      const at = w => (s.q || '').toLowerCase().indexOf(w.toLowerCase());
+      const translated = Object.entries(r.translations || {}).sort((a, b) => at(a[0]) - at(b[0])).flatMap(e => e[1]);
+      if (translated.length) {
+        const langs = (r.translated_into || []).map(l => t[l] || l).join(', ');
+        parts.push(h('p', { class: 'note dim translations' }, t.alsoSearched(langs), translated.join(', ')));
       }
       if (r.relaxed) parts.push(h('p', { class: 'note dim' }, t.relaxed));
       const side = h('div', { class: 'side' });

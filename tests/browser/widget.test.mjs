@@ -131,6 +131,19 @@ await test('widget: the articles missing a word follow the head under their own 
   await shot(page, 'widget-partial');
 });
 
+await test('widget: an English search also finds French articles and says which words it searched', async page => {
+  await page.goto(base + '/example.html');
+  const widget = page.locator('#site-search');
+  const input = widget.locator('input[role=combobox]');
+  await input.fill('school closures');
+  await input.press('Enter');
+  await widget.locator('.hit').first().waitFor({ timeout: 5000 });
+  const line = (await widget.locator('p.translations').textContent()).trim();
+  check(line === 'Also searched in French: école, fermeture', 'translations line: ' + line);
+  check((await widget.locator('.hit').first().textContent()).includes('fermeture'), 'the French article is not first');
+  await shot(page, 'widget-translations');
+});
+
 await test('widget: timeline year → months → month filter; place filter; chips', async page => {
   await page.goto(base + '/example.html');
   const widget = page.locator('#site-search');

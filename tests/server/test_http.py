@@ -746,12 +746,32 @@ def page_tests(args, srv, ctx):
         html = srv.get("/?" + qs(q="Kim Putin Vladivostok xyzzyq")).text
         check('class="dl-relaxed"' in html and 'class="dl-partial"' not in html, "no article has every word: note, no heading")
 
+    def translations_line():
+        # An English query also searches its words in French: the page says which, in the reader's language,
+        # with a link that searches the words alone (translate=0), which then finds no French article.
+        html = srv.get("/?" + qs(q="school closures")).text
+        m = re.search(r'<p class="dl-translations" lang="en">Also searched in French: <span lang="fr">école, fermeture</span>'
+                      r' · <a href="([^"]+)">search only as typed</a></p>', html)
+        check(m, "no 'Also searched in French' line for 'school closures'")
+        check("fr-2020-macron-fermeture-ecoles" in html, "the French article is not in the results")
+        typed = srv.get(m.group(1).replace("&amp;", "&")).text
+        check("translate=0" in m.group(1) and 'class="dl-translations"' not in typed, "translate=0 still translates")
+        check("fr-2020-macron-fermeture-ecoles" not in typed, "translate=0 still finds the French article")
+        html = srv.get("/?" + qs(q="school closures", ui="fr")).text
+        check('Aussi recherché en français : <span lang="fr">école, fermeture</span>' in html, "no French UI line")
+        j = srv.get("/api/search?" + qs(q="school closures")).json()
+        check(j["translations"] == {"school": ["école"], "closures": ["fermeture"]} and j["translated_into"] == ["fr"],
+              "API translations %r %r" % (j.get("translations"), j.get("translated_into")))
+        j = srv.get("/api/search?" + qs(q="school closures", translate="0")).json()
+        check(j["translations"] == {} and j["translated_into"] == [], "translate=0 in the API: %r" % j.get("translations"))
+        expect_error(srv.get("/api/search?" + qs(q="x", translate="maybe")), 400, "bad translate 'maybe'")
+
     def bad_page_params():
         r = srv.get("/?" + qs(q="Kim", page="x"))
         check(r.status == 400 and "dl-error" in r.text and "bad page" in r.text, "bad page param %d" % r.status)
 
     return [home, results_and_paging, highlight, year_drill_and_filter, place_filter, french_ui, sample_xss_article,
-            did_you_mean_and_similar, article_page, articles_missing_a_word, bad_page_params]
+            did_you_mean_and_similar, article_page, articles_missing_a_word, translations_line, bad_page_params]
 
 
 def cli_tests(args, work, ctx):

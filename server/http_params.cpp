@@ -56,6 +56,13 @@ bool parse_facets(std::string_view value) {
     return true;
 }
 
+/// true, 1 or nothing; false or 0.
+bool parse_switch(std::string_view name, std::string_view value) {
+    if (value == "true" || value == "1" || value.empty()) return true;
+    if (value == "false" || value == "0") return false;
+    throw UsageError("bad " + std::string(name) + " '" + shown(value) + "'; expected true or false (1 or 0)");
+}
+
 }  // namespace
 
 std::string shown(std::string_view value) {
@@ -112,21 +119,9 @@ SearchParams parse_search_params(const QueryParams& params, const RequestLimits&
         } else if (name == "facets") {
             p.facets = parse_facets(value);
         } else if (name == "collapse") {
-            if (value == "true" || value == "1" || value.empty()) {
-                p.collapse = true;
-            } else if (value == "false" || value == "0") {
-                p.collapse = false;
-            } else {
-                throw UsageError("bad collapse '" + shown(value) + "'; expected true or false");
-            }
+            p.collapse = parse_switch(name, value);
         } else if (name == "translate") {
-            if (value == "true" || value == "1" || value.empty()) {
-                p.translate = true;
-            } else if (value == "false" || value == "0") {
-                p.translate = false;
-            } else {
-                throw UsageError("bad translate '" + shown(value) + "'; expected true or false (1 or 0)");
-            }
+            p.translate = parse_switch(name, value);
         } else if (name == "drill") {
             const auto digits = [&](std::size_t from, std::size_t n) {
                 return std::all_of(value.begin() + static_cast<std::ptrdiff_t>(from), value.begin() + static_cast<std::ptrdiff_t>(from + n),

@@ -102,11 +102,8 @@ LanguageGuess vote_diacritics(std::string_view text) {
     return {};
 }
 
-}  // namespace
-
-LanguageGuess detect_language(std::string_view utf8_text) {
-    const std::string_view text = truncate_utf8(utf8_text, 64 * 1024);
-    if (text.empty()) return {};
+/// CLD2's guess when it says it is reliable and gives English or French at least 30%.
+LanguageGuess reliable_cld2(std::string_view text, int& en, int& fr) {
     CLD2::Language top3[3];
     int percent3[3] = {0, 0, 0};
     int normalized_score3[3];
@@ -115,19 +112,29 @@ LanguageGuess detect_language(std::string_view utf8_text) {
     CLD2::DetectLanguageSummary(text.data(), static_cast<int>(text.size()), true, top3, percent3, &text_bytes,
                                 &reliable);
     (void)normalized_score3;
-    int en = 0;
-    int fr = 0;
+    en = 0;
+    fr = 0;
     for (int i = 0; i < 3; ++i) {
         if (top3[i] == CLD2::ENGLISH) en += percent3[i];
         if (top3[i] == CLD2::FRENCH) fr += percent3[i];
     }
+    LanguageGuess guess;
     if (reliable && en != fr && std::max(en, fr) >= 30) {
-        LanguageGuess guess;
         guess.lang = en > fr ? Lang::en : Lang::fr;
         guess.confidence = static_cast<double>(std::max(en, fr)) / 100.0;
         guess.method = "cld2";
-        return guess;
     }
+    return guess;
+}
+
+}  // namespace
+
+LanguageGuess detect_language(std::string_view utf8_text) {
+    const std::string_view text = truncate_utf8(utf8_text, 64 * 1024);
+    if (text.empty()) return {};
+    int en = 0;
+    int fr = 0;
+    if (LanguageGuess cld2 = reliable_cld2(text, en, fr); cld2.lang != Lang::unknown) return cld2;
     LanguageGuess vote = vote_function_words(text);
     if (vote.lang != Lang::unknown) return vote;
     if (en != fr && std::max(en, fr) > 0) {
@@ -138,6 +145,15 @@ LanguageGuess detect_language(std::string_view utf8_text) {
         return guess;
     }
     return vote_diacritics(text);
+}
+
+LanguageGuess detect_query_language(std::string_view utf8_query) {
+    const std::string_view text = truncate_utf8(utf8_query, 64 * 1024);
+    if (text.empty()) return {};
+    if (LanguageGuess vote = vote_function_words(text); vote.lang != Lang::unknown) return vote;
+    int en = 0;
+    int fr = 0;
+    return reliable_cld2(text, en, fr);
 }
 
 }  // namespace dateline::common

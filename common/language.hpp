@@ -35,4 +35,9 @@ struct LanguageGuess {
 /// French diacritics (their absence in a headline of three words or more means English).
 LanguageGuess detect_language(std::string_view utf8_text);
 
+/// The language of a search query: its function words first (a query is too short for CLD2 to be
+/// right often: "chômage district de columbia baisse mars" reads as English to it), then CLD2 when it is
+/// reliable; unknown otherwise (no guess from the mere presence or absence of accents).
+LanguageGuess detect_query_language(std::string_view utf8_query);
+
 }  // namespace dateline::common

@@ -1178,9 +1178,8 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
 
     const std::vector<std::vector<LexWord>> runs = m_impl->collect_words(lexed, out);
     const std::vector<PlaceSpan> spans = m_impl->find_places(runs, out);
-    // The query's language, when its function words (or CLD2) say so; not from the mere absence of accents.
-    const common::LanguageGuess guess = common::detect_language(out.sanitized);
-    const Lang query_lang = guess.method == "cld2" || guess.method == "stopwords" ? guess.lang : Lang::unknown;
+    // The query's language, when its function words (or CLD2, reliably) say so.
+    const Lang query_lang = common::detect_query_language(out.sanitized).lang;
     const auto translations = translate && m_options.translation_weight > 0
                                   ? m_impl->find_translations(runs, spans, query_lang, out)
                                   : std::unordered_map<std::string, Xapian::Query>();

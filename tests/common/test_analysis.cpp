@@ -349,6 +349,14 @@ TEST_CASE("language detection on articles, titles and queries", "[analysis][lang
     CHECK_FALSE(dateline::common::parse_lang("de").has_value());
     CHECK_THROWS_WITH(dateline::common::parse_lang_option("fre"),
                       "unknown language 'fre'; expected one of: en, fr, auto");
+    // Queries: their function words first (CLD2 takes this French query for English), no guess from accents.
+    using dateline::common::detect_query_language;
+    CHECK(detect_language("chômage district de columbia baisse mars").lang == Lang::en);
+    CHECK(detect_query_language("chômage district de columbia baisse mars").lang == Lang::fr);
+    CHECK(detect_query_language("the unemployment rate in november").lang == Lang::en);
+    CHECK(detect_query_language("Pénurie record").lang == Lang::unknown);
+    CHECK(detect_query_language("Brexit").lang == Lang::unknown);
+    CHECK(detect_query_language("").lang == Lang::unknown);
 }
 
 TEST_CASE("article id terms: plain ids as they are, long ids hashed within Xapian's term limit", "[schema]") {

@@ -979,8 +979,13 @@ struct QueryBuilder::Impl {
                         shown.targets.push_back(t.label);
                     }
                     if (!queries.empty()) {
-                        const Xapian::Query group = scaled(queries.size() == 1 ? queries.front()
-                                                                                : Xapian::Query(Xapian::Query::OP_SYNONYM, queries.begin(), queries.end()),
+                        // Only in articles of the other language: a translation spelt like a word of the query's
+                        // language ("sort", of "what sort of", is a French stem too) must not match there.
+                        const Lang into = from == Lang::en ? Lang::fr : Lang::en;
+                        const Xapian::Query synonym = queries.size() == 1 ? queries.front()
+                                                                           : Xapian::Query(Xapian::Query::OP_SYNONYM, queries.begin(), queries.end());
+                        const Xapian::Query group = scaled(Xapian::Query(Xapian::Query::OP_FILTER, synonym,
+                                                                         Xapian::Query(schema::lang_term(common::lang_code(into)))),
                                                            options.translation_weight);
                         for (std::size_t k = i; k < i + len; ++k) by_term.emplace(prefix + analyzer.stem_folded(run[words[k]].folded, from), group);
                         out.translations.push_back(std::move(shown));

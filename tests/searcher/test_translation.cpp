@@ -151,6 +151,16 @@ TEST_CASE("the query language ranks first, and names, places and numbers are not
     request.query = "foule";
     r = s.search(request);
     CHECK(test::hit_ids(r) == std::vector<std::string>{"fr-foule", "en-crowd"});
+    // Translations match articles of the other language only: a French article that uses the English word
+    // ("Flood", a band's name, the same stem in French) is not found through the translation of "inondation".
+    test::TempDir other("dateline-translation-filter");
+    const std::string db2 = other / "db";
+    test::index_articles(db2, {test::make_article("fr-inondation", "Inondation au port", "Une inondation a touché le port.", "2024-05-01", Lang::fr),
+                               test::make_article("en-flood", "Flood hits the harbour", "A flood hit the harbour.", "2024-05-01", Lang::en),
+                               test::make_article("fr-groupe", "Le groupe Flood en concert", "Le groupe de rock Flood joue au port samedi.", "2024-05-01", Lang::fr)});
+    searcher::Searcher s2(searcher::open_index({db2}));
+    request.query = "inondation";
+    CHECK(test::hit_ids(s2.search(request)) == std::vector<std::string>{"fr-inondation", "en-flood"});
     // A word naming a place, a number, a capitalised name inside the query: as typed only.
     CHECK(test::sample_query("fire in Paris 2019").translations.size() == 1);
     CHECK(test::sample_query("Notre-Dame Fire").translations.empty());

@@ -409,6 +409,19 @@ std::string json_string(const nlohmann::json& object, const char* key) {
     return {};
 }
 
+/// The name of a JSON-LD Organization: a string, or an object's "name" (the first of an array's that has one).
+std::string organization_name(const nlohmann::json& value) {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_array()) {
+        for (const auto& item : value) {
+            if (std::string name = organization_name(item); !name.empty()) return name;
+        }
+        return {};
+    }
+    if (value.is_object()) return json_string(value, "name");
+    return {};
+}
+
 }  // namespace
 
 std::string html_to_text(std::string_view utf8) {
@@ -586,6 +599,13 @@ HtmlPage extract_html_page(std::string_view utf8) {
         }
     }
 
+    page.publisher = collapse_spaces(site_name);
+    if (page.publisher.empty() && ld_article) {
+        if (const auto publisher = ld_article->find("publisher"); publisher != ld_article->end()) {
+            page.publisher = collapse_spaces(organization_name(*publisher));
+        }
+    }
+
     if (page.lang.empty() && ld_article) page.lang = json_string(*ld_article, "inLanguage");
     if (page.lang.empty()) page.lang = content_language;
     if (page.lang.empty()) page.lang = og_locale;
@@ -619,6 +639,7 @@ void HtmlSource::read(std::istream& in, const InputFile& file, const ArticleSink
     article.body = std::move(page.body);
     article.url = page.canonical_url;
     article.id = page.canonical_url.empty() ? file.relative_path : page.canonical_url;
+    article.source = std::move(page.publisher);
     set_stated_language(article, page.lang, file, 0, diagnostics);
     for (const auto& candidate : page.dates) {
         if (auto date = common::parse_news_date(candidate.value)) {

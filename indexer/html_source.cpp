@@ -2,6 +2,7 @@
 #include "html_source.hpp"
 
 #include "json_source.hpp"
+#include "publisher_names.hpp"
 
 #include "common/dates.hpp"
 #include "common/text.hpp"
@@ -409,19 +410,6 @@ std::string json_string(const nlohmann::json& object, const char* key) {
     return {};
 }
 
-/// The name of a JSON-LD Organization: a string, or an object's "name" (the first of an array's that has one).
-std::string organization_name(const nlohmann::json& value) {
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_array()) {
-        for (const auto& item : value) {
-            if (std::string name = organization_name(item); !name.empty()) return name;
-        }
-        return {};
-    }
-    if (value.is_object()) return json_string(value, "name");
-    return {};
-}
-
 }  // namespace
 
 std::string html_to_text(std::string_view utf8) {
@@ -600,11 +588,7 @@ HtmlPage extract_html_page(std::string_view utf8) {
     }
 
     page.publisher = collapse_spaces(site_name);
-    if (page.publisher.empty() && ld_article) {
-        if (const auto publisher = ld_article->find("publisher"); publisher != ld_article->end()) {
-            page.publisher = collapse_spaces(organization_name(*publisher));
-        }
-    }
+    if (page.publisher.empty() && ld_article) page.publisher = collapse_spaces(publisher_of_json(*ld_article));
 
     if (page.lang.empty() && ld_article) page.lang = json_string(*ld_article, "inLanguage");
     if (page.lang.empty()) page.lang = content_language;

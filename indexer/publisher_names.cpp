@@ -4,6 +4,8 @@
 #include "common/schema.hpp"
 #include "common/text.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <vector>
@@ -54,7 +56,26 @@ bool names_host(std::string_view name, std::string_view host) {
     });
 }
 
+std::string organization_name(const nlohmann::json& value, int depth = 0) {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_array() && depth < 2) {
+        for (const auto& item : value) {
+            if (std::string name = organization_name(item, depth + 1); !name.empty()) return name;
+        }
+    }
+    if (value.is_object()) {
+        if (const auto name = value.find("name"); name != value.end() && name->is_string()) return name->get<std::string>();
+    }
+    return {};
+}
+
 }  // namespace
+
+std::string publisher_of_json(const nlohmann::json& object) {
+    if (!object.is_object()) return {};
+    const auto publisher = object.find("publisher");
+    return publisher == object.end() ? std::string() : organization_name(*publisher);
+}
 
 std::string url_host(std::string_view url) {
     const std::string lower = common::ascii_lower(url.substr(0, std::min<std::size_t>(url.size(), 8)));

@@ -2,6 +2,8 @@
 // a scraped site's brand line, the article's URL), before the folder it was found in.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -10,6 +12,10 @@ namespace dateline::indexer {
 /// The host name of an absolute http(s) URL, lower case, without a leading "www." ("news.example.mu");
 /// empty for anything else.
 std::string url_host(std::string_view url);
+
+/// The name of an object's "publisher" as JSON-LD gives it (a NewsArticle's, or a JSON record's): a string, or an
+/// Organization's "name" (the first of an array's that has one); empty when there is none.
+std::string publisher_of_json(const nlohmann::json& object);
 
 /// The publisher's name in a feed's title, without the section or edition it names beside it:
 /// "The Island Post - English edition" → "The Island Post", "World news | The Guardian" → "The Guardian".

@@ -190,16 +190,17 @@ TEST_CASE("a source is --source, else the publisher's name, else the URL's host,
     dir.write("in/export/a.jsonl",
               R"({"id":"1","title":"Named","body":"Text one.","source":"Island Post","url":"https://news.example.mu/1"})" "\n"
               R"({"id":"2","title":"Hosted","body":"Text two.","url":"https://www.lexpress.example/2"})" "\n"
-              R"({"id":"3","title":"Bare","body":"Text three."})" "\n");
+              R"({"id":"3","title":"Bare","body":"Text three."})" "\n"
+              R"({"id":"4","title":"Published","body":"Text four.","publisher":{"@type":"Organization","name":"Défi Media"},"url":"https://defimedia.example/4"})" "\n");
     dir.write("in/site/page.html", html_page(R"(<link rel="canonical" href="https://www.page.example/x">)"));
     auto sources = sources_of({dir / "in"});
-    CHECK(sources.at("export/a.jsonl") == std::vector<std::string>{"Island Post", "lexpress.example", "export"});
+    CHECK(sources.at("export/a.jsonl") == std::vector<std::string>{"Island Post", "lexpress.example", "export", "Défi Media"});
     CHECK(sources.at("site/page.html") == std::vector<std::string>{"page.example"});
 
     indexer::SourceOptions options;
     options.source_name = "Archive Desk";
     sources = sources_of({dir / "in"}, options);
-    CHECK(sources.at("export/a.jsonl") == std::vector<std::string>{"Archive Desk", "Archive Desk", "Archive Desk"});
+    CHECK(sources.at("export/a.jsonl") == std::vector<std::string>(4, "Archive Desk"));
     CHECK(sources.at("site/page.html") == std::vector<std::string>{"Archive Desk"});
 }
 

@@ -47,7 +47,77 @@ std::string month_term(std::string_view yyyymm) { return prefixed(k_prefix_month
 
 std::string year_term(std::string_view yyyy) { return prefixed(k_prefix_year, yyyy.substr(0, 4)); }
 
-std::string source_term(std::string_view name) { return prefixed(k_prefix_source, truncate_utf8(fold_for_match(name), 200)); }
+namespace {
+constexpr std::size_t k_max_source_id_bytes = 200;
+constexpr char k_source_value_separator = '\x1f';
+
+/// The folded words of a source name: runs of ASCII letters and digits and of non-ASCII characters (letters
+/// of other scripts; accents are folded away before), split at everything else ("l'océan" → "l", "ocean").
+std::vector<std::string> source_words(std::string_view name) {
+    std::vector<std::string> words;
+    std::string word;
+    for (const char c : fold_for_match(name)) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80) {
+            word += c;
+        } else if (!word.empty()) {
+            words.push_back(std::move(word));
+            word.clear();
+        }
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    return words;
+}
+
+bool is_leading_article(std::string_view word) { return word == "the" || word == "le" || word == "la" || word == "les" || word == "l"; }
+
+std::string joined(const std::vector<std::string>& words, std::size_t from) {
+    std::string out;
+    for (std::size_t k = from; k < words.size(); ++k) out += words[k];
+    return std::string(truncate_utf8(out, k_max_source_id_bytes));
+}
+
+/// The legacy source term: "XSRC" + the folded name, as indexes written before source ids hold it.
+std::string legacy_source_term(std::string_view name) {
+    return prefixed(k_prefix_source, truncate_utf8(fold_for_match(name), k_max_source_id_bytes));
+}
+}  // namespace
+
+std::string source_id(std::string_view name) {
+    const std::vector<std::string> words = source_words(name);
+    const std::size_t from = words.size() > 1 && is_leading_article(words.front()) ? 1 : 0;
+    return joined(words, from);
+}
+
+std::vector<std::string> source_terms(std::string_view name) {
+    std::vector<std::string> terms;
+    const std::string id = source_id(name);
+    if (id.empty()) return terms;
+    terms.push_back(prefixed(k_prefix_source, id));
+    const std::string whole = joined(source_words(name), 0);
+    if (whole != id) terms.push_back(prefixed(k_prefix_source, whole));
+    return terms;
+}
+
+Xapian::Query source_filter(std::string_view name) {
+    const std::string id = source_id(name);
+    const std::string legacy = legacy_source_term(name);
+    if (id.empty() || prefixed(k_prefix_source, id) == legacy) return Xapian::Query(legacy);
+    return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(prefixed(k_prefix_source, id)), Xapian::Query(legacy));
+}
+
+std::string source_value(std::string_view id, std::string_view label) {
+    std::string value(id);
+    value += k_source_value_separator;
+    value += label;
+    return value;
+}
+
+SourceValue parse_source_value(std::string_view value) {
+    const auto separator = value.find(k_source_value_separator);
+    if (separator == std::string_view::npos) return {std::string(value), std::string(value)};
+    return {std::string(value.substr(0, separator)), std::string(value.substr(separator + 1))};
+}
 
 std::string place_term(std::string_view id) { return prefixed(k_prefix_place, id); }
 

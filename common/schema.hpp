@@ -6,6 +6,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dateline::common::schema {
 
@@ -32,7 +33,8 @@ inline constexpr std::string_view k_prefix_lang = "L";
 inline constexpr std::string_view k_prefix_day = "D";
 inline constexpr std::string_view k_prefix_month = "M";
 inline constexpr std::string_view k_prefix_year = "Y";
-/// Source (site or feed name), folded (boolean filter, `source:`).
+/// Source (publisher) id, see source_id() (boolean filter, `source:`). Indexes written before source ids
+/// hold "XSRC" + the folded name instead; source_filter() matches both.
 inline constexpr std::string_view k_prefix_source = "XSRC";
 /// Place id, e.g. "XPKP" or "XPgn1871859" (boolean filter, `place:`/`lieu:`).
 inline constexpr std::string_view k_prefix_place = "XP";
@@ -63,7 +65,8 @@ inline constexpr Xapian::valueno k_slot_month = 2;
 inline constexpr Xapian::valueno k_slot_day = 3;
 /// Language code ("en", "fr").
 inline constexpr Xapian::valueno k_slot_lang = 4;
-/// Source name as given in the input.
+/// Source: source_value(id, label), "islandpost" "\x1f" "The Island Post"; in indexes written before source
+/// ids, the name as given in the input (parse_source_value() reads both).
 inline constexpr Xapian::valueno k_slot_source = 5;
 /// Near-duplicate group key (collapse key): the id of the first article of the group.
 inline constexpr Xapian::valueno k_slot_collapse = 6;
@@ -101,6 +104,9 @@ inline constexpr std::string_view k_meta_file_unsynced = " unsynced";
 /// created, by a build that writes them. In an index without it, `--sync` warns that articles indexed by an
 /// earlier build are kept until their file is read again.
 inline constexpr std::string_view k_meta_origins = "dateline.origins";
+/// Prefix of keys recording the label of a source id: key + source_id → the name its articles' slot values
+/// carry (one per id, so that the source facet counts a publisher as one value).
+inline constexpr std::string_view k_meta_source_label_prefix = "dateline.source:";
 /// Time of the last commit by dateline-index, ISO 8601 UTC.
 inline constexpr std::string_view k_meta_last_update = "dateline.last_update";
 /// "1" when every article of the index carries its place rank terms (k_prefix_place_rank): set when the
@@ -125,9 +131,27 @@ std::string lang_term(std::string_view code);
 std::string day_term(std::string_view yyyymmdd);
 std::string month_term(std::string_view yyyymm);
 std::string year_term(std::string_view yyyy);
-/// The source term of a source name as written anywhere (input, `source:`, `--source`): folded for matching
-/// (case, accents) and cut to 200 bytes at a character boundary.
-std::string source_term(std::string_view name);
+/// The stable id of a source (publisher) name as written anywhere (input, `source:`, `--source`, a facet
+/// link): case and accents folded, a leading article dropped ("The", "Le", "La", "Les", "L'"), the words
+/// joined without separators, cut to 200 bytes: "The Island Post", "ISLAND POST", "island-post" and
+/// "islandpost" are all "islandpost"; "Le Quotidien de l'océan Indien" is "quotidiendeloceanindien".
+/// Idempotent. Empty when the name has no letter or digit.
+std::string source_id(std::string_view name);
+/// The source terms of an article from `name`: "XSRC" + source_id(name), and, when a leading article was
+/// dropped, "XSRC" + the words joined with it ("theislandpost"), so that `source:TheIslandPost` finds it too.
+std::vector<std::string> source_terms(std::string_view name);
+/// The filter of `source:NAME` (and of a facet link, whose NAME is an id): the article's id term, and the
+/// term indexes written before source ids hold ("XSRC" + folded name).
+Xapian::Query source_filter(std::string_view name);
+/// The source slot value: id, U+001F, label (the name as the publisher writes it).
+std::string source_value(std::string_view id, std::string_view label);
+/// A source slot value read back. An index written before source ids holds the name alone: id and label are
+/// then that name (source_filter() of it matches the terms of that index).
+struct SourceValue {
+    std::string id;
+    std::string label;
+};
+SourceValue parse_source_value(std::string_view value);
 /// "XP" + place id, "XC" + country code, "XDL" + the dateline's place id.
 std::string place_term(std::string_view id);
 std::string country_term(std::string_view code);

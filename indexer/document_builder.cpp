@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <vector>
 
 namespace dateline::indexer {
 
@@ -104,9 +105,9 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
     } else {
         doc.add_boolean_term(std::string(schema::k_term_no_date));
     }
-    if (!article.source.empty()) {
-        doc.add_boolean_term(schema::source_term(article.source));
-        doc.add_value(schema::k_slot_source, article.source);
+    if (const std::string source_id = schema::source_id(article.source); !source_id.empty()) {
+        for (const std::string& term : schema::source_terms(article.source)) doc.add_boolean_term(term);
+        doc.add_value(schema::k_slot_source, schema::source_value(source_id, article.source));
     }
     for (std::size_t k = 0; k < article.places.size(); ++k) {
         const auto& place = article.places[k];
@@ -135,6 +136,41 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
     // No collapse key: write_article() gives one to the articles of a near-duplicate group only.
     doc.set_data(article.to_stored_json());
     return built;
+}
+
+namespace {
+/// A name as a publisher writes it ("The Island Post"), not a slug or a host ("islandpost", "news.example.mu").
+bool is_written_name(std::string_view label) { return label != common::ascii_lower(label) || label.find(' ') != std::string_view::npos; }
+}  // namespace
+
+void use_recorded_source_label(Xapian::WritableDatabase& db, Xapian::Document& document) {
+    const std::string value = document.get_value(schema::k_slot_source);
+    if (value.empty()) return;
+    const schema::SourceValue source = schema::parse_source_value(value);
+    const std::string key = std::string(schema::k_meta_source_label_prefix) + source.id;
+    const std::string recorded = db.get_metadata(key);
+    if (recorded == source.label) return;
+    if (!recorded.empty() && (is_written_name(recorded) || !is_written_name(source.label))) {
+        document.add_value(schema::k_slot_source, schema::source_value(source.id, recorded));
+        // The label's second term too ("theislandpost" for an article named "Island Post"): a source: filter
+        // finds what the facet counts under the label.
+        for (const std::string& term : schema::source_terms(recorded)) document.add_boolean_term(term);
+        return;
+    }
+    db.set_metadata(key, source.label);
+    if (recorded.empty()) return;
+    // Relabel the articles written with the name replaced. The id term's posting list may also hold articles
+    // of another id through their second term ("theislandpost"): only this id's are changed.
+    const std::string term = std::string(schema::k_prefix_source) + source.id;
+    const std::vector<Xapian::docid> docids(db.postlist_begin(term), db.postlist_end(term));
+    for (const Xapian::docid docid : docids) {
+        Xapian::Document earlier = db.get_document(docid);
+        const std::string earlier_value = earlier.get_value(schema::k_slot_source);
+        if (earlier_value == value || schema::parse_source_value(earlier_value).id != source.id) continue;
+        earlier.add_value(schema::k_slot_source, value);
+        for (const std::string& label_term : schema::source_terms(source.label)) earlier.add_boolean_term(label_term);
+        db.replace_document(docid, earlier);
+    }
 }
 
 }  // namespace dateline::indexer

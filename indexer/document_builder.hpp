@@ -51,4 +51,12 @@ class DocumentBuilder {
     std::shared_ptr<const common::PlaceExtractor> m_places;
 };
 
+/// Gives a document's source slot the label the index records for its source id (schema::
+/// k_meta_source_label_prefix), so that all the articles of a publisher hold one value: the facet counts
+/// values, and two labels of one id would count a near-duplicate group twice. The first label written is
+/// recorded; a name written with capitals or spaces later replaces a recorded one without ("islandpost" →
+/// "The Island Post"), in the articles already written too. Call in the database's one writer, before
+/// writing `document`.
+void use_recorded_source_label(Xapian::WritableDatabase& db, Xapian::Document& document);
+
 }  // namespace dateline::indexer

@@ -2,6 +2,7 @@
 #include "feed_source.hpp"
 
 #include "html_source.hpp"
+#include "publisher_names.hpp"
 
 #include "common/dates.hpp"
 #include "common/text.hpp"
@@ -160,6 +161,8 @@ struct FeedItem {
     std::string lead;  // description / summary
     std::string text;  // content:encoded / content
     std::string lang;
+    /// The publisher the item names for itself (RSS <source>, Atom <source><title>): aggregated feeds.
+    std::string publisher;
     long line = 0;
     /// What its fields may still expand to; cut: a field expanded (through entity references) to more.
     TextBudget budget;
@@ -205,6 +208,8 @@ FeedItem read_rss_item(const xmlNode* item, std::size_t allowance) {
             out.text = html_to_text(content_of(c, out.budget));
         } else if (is(c, "date", k_ns_dc) && out.date.empty()) {
             out.date = trimmed(content_of(c, out.budget));
+        } else if (plain && name_of(c) == "source") {
+            out.publisher = one_line(field_text(content_of(c, out.budget)));
         } else if (is(c, "language", k_ns_dc)) {
             out.lang = trimmed(content_of(c, out.budget));
         } else if (is(c, "link", k_ns_atom) && out.link.empty()) {
@@ -239,6 +244,10 @@ FeedItem read_atom_entry(const xmlNode* entry, std::size_t allowance) {
             out.lead = atom_text(c, out.budget);
         } else if (name == "content") {
             if (property(c, "src").empty()) out.text = atom_text(c, out.budget);
+        } else if (name == "source") {
+            for (const xmlNode* s = c->children; s; s = s->next) {
+                if (is(s, "title", k_ns_atom)) out.publisher = one_line(atom_text(s, out.budget));
+            }
         }
     }
     out.date = published.empty() ? updated : published;
@@ -314,7 +323,11 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
 
     std::vector<FeedItem> items;
     std::string feed_lang;
+    // The feed's own title and site link: the publisher of its items, named as the site names itself.
+    std::string feed_title;
+    std::string feed_link;
     TextBudget lang_budget{.left = 1024};
+    TextBudget title_budget{.left = 4096};
     // Each item's fields may expand to k_max_entity_expansion_bytes, the whole feed's to k_max_feed_text_bytes.
     std::size_t feed_left = k_max_feed_text_bytes;
     auto add_item = [&](auto reader, const xmlNode* node) {
@@ -332,6 +345,9 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
                 for (const xmlNode* i = c->children; i; i = i->next) {
                     if (is(i, "item")) add_item(read_rss_item, i);
                     if ((is(i, "language") || is(i, "language", k_ns_dc)) && feed_lang.empty()) feed_lang = trimmed(content_of(i, lang_budget));
+                    const bool plain = ns_of(i).empty() || ns_of(i) == "http://purl.org/rss/1.0/";
+                    if (plain && is(i, "title") && feed_title.empty()) feed_title = one_line(field_text(content_of(i, title_budget)));
+                    if (plain && is(i, "link") && feed_link.empty()) feed_link = trimmed(content_of(i, title_budget));
                 }
             } else if (is(c, "item")) {
                 add_item(read_rss_item, c);
@@ -340,6 +356,10 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
     } else if (root_name == "feed" && ns_of(root) == k_ns_atom) {
         for (const xmlNode* c = root->children; c; c = c->next) {
             if (is(c, "entry", k_ns_atom)) add_item(read_atom_entry, c);
+            if (is(c, "title", k_ns_atom) && feed_title.empty()) feed_title = one_line(atom_text(c, title_budget));
+            if (is(c, "link", k_ns_atom) && feed_link.empty() && (property(c, "rel").empty() || property(c, "rel") == "alternate")) {
+                feed_link = trimmed(property(c, "href"));
+            }
         }
     } else {
         diagnostics.error(file.display_name, static_cast<std::size_t>(xmlGetLineNo(root)),
@@ -372,6 +392,8 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
         }
         article.url = item.link;
         article.id = !item.id.empty() ? item.id : item.link;
+        article.source = !item.publisher.empty() ? std::move(item.publisher)
+                                                 : publisher_from_feed_title(feed_title, !feed_link.empty() ? feed_link : item.link);
         set_stated_language(article, !item.lang.empty() ? item.lang : feed_lang, file, line, diagnostics);
         set_stated_date(article, item.date, file, line, diagnostics);
         article.origin = file.display_name + ":" + std::to_string(line);

@@ -4,6 +4,7 @@
 #include "feed_source.hpp"
 #include "html_source.hpp"
 #include "json_source.hpp"
+#include "publisher_names.hpp"
 #include "scraped_source.hpp"
 
 #include "common/errors.hpp"
@@ -233,7 +234,11 @@ std::size_t read_input(const InputFile& file, const SourceOptions& options, cons
     const InputFormat format = options.format == InputFormat::automatic ? detect_format(head, file.path) : options.format;
     std::size_t count = 0;
     const ArticleSink counting = [&](common::Article&& article) {
-        if (article.source.empty()) article.source = options.source_name.empty() ? file.source_name : options.source_name;
+        // --source names every article's source; else the publisher the input names, the host of the
+        // article's URL, and last the folder the file was found in.
+        if (!options.source_name.empty()) article.source = options.source_name;
+        if (article.source.empty()) article.source = url_host(article.url);
+        if (article.source.empty()) article.source = file.source_name;
         ++count;
         sink(std::move(article));
     };

@@ -2,6 +2,7 @@
 #include "html_source.hpp"
 
 #include "json_source.hpp"
+#include "publisher_names.hpp"
 
 #include "common/dates.hpp"
 #include "common/text.hpp"
@@ -586,6 +587,9 @@ HtmlPage extract_html_page(std::string_view utf8) {
         }
     }
 
+    page.publisher = collapse_spaces(site_name);
+    if (page.publisher.empty() && ld_article) page.publisher = collapse_spaces(publisher_of_json(*ld_article));
+
     if (page.lang.empty() && ld_article) page.lang = json_string(*ld_article, "inLanguage");
     if (page.lang.empty()) page.lang = content_language;
     if (page.lang.empty()) page.lang = og_locale;
@@ -619,6 +623,7 @@ void HtmlSource::read(std::istream& in, const InputFile& file, const ArticleSink
     article.body = std::move(page.body);
     article.url = page.canonical_url;
     article.id = page.canonical_url.empty() ? file.relative_path : page.canonical_url;
+    article.source = std::move(page.publisher);
     set_stated_language(article, page.lang, file, 0, diagnostics);
     for (const auto& candidate : page.dates) {
         if (auto date = common::parse_news_date(candidate.value)) {

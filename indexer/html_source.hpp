@@ -25,6 +25,8 @@ struct HtmlPage {
     std::string canonical_url;
     /// Language code as the page states it (<html lang>, JSON-LD inLanguage, og:locale); may be unknown.
     std::string lang;
+    /// The publisher's name as the page states it (og:site_name, else JSON-LD publisher.name); may be empty.
+    std::string publisher;
     /// Publication date candidates in order of trust: JSON-LD datePublished, article:published_time,
     /// <time datetime>; each with where it came from (for messages).
     struct DateCandidate {
@@ -34,7 +36,7 @@ struct HtmlPage {
     std::vector<DateCandidate> dates;
 };
 
-/// Extracts title, body, canonical URL, language and date candidates from a page (valid UTF-8).
+/// Extracts title, body, canonical URL, language, publisher and date candidates from a page (valid UTF-8).
 /// The title comes from og:title, else the <h1>, else JSON-LD headline, else <title> without its
 /// " | Site" suffix; the body from articleBody / <article> / <main> / the element holding most paragraph
 /// text, without the title heading and boilerplate.

@@ -380,6 +380,7 @@ Xapian::docid write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& d
         }
     }
     duplicates.add(built.fingerprint, group.empty() ? built.id_term : group);
+    use_recorded_source_label(db, built.document);
     return db.replace_document(built.id_term, built.document);
 }
 

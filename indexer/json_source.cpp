@@ -1,6 +1,8 @@
 // The JSON readers (JSON Lines, one document per file), the article object's fields, and their sniffing.
 #include "json_source.hpp"
 
+#include "publisher_names.hpp"
+
 #include "common/dates.hpp"
 #include "common/text.hpp"
 
@@ -90,6 +92,8 @@ bool article_from_json(const nlohmann::json& object, const FieldMapping& fields,
     article.body = get("body");
     article.url = get("url");
     article.source = get("source");
+    // Without a source field, the publisher the record names as JSON-LD does ("publisher": {"name": ...}).
+    if (article.source.empty()) article.source = publisher_of_json(object);
     if (article.title.empty() && article.body.empty()) {
         diagnostics.error(file.display_name, line,
                           "record has neither '" + fields.input_name("title") + "' nor '" + fields.input_name("body") +

@@ -135,7 +135,7 @@ int cmd_add(const std::vector<std::string>& args) {
         ("db,d", po::value(&db)->value_name("DIR"), "database directory (created if missing)")
         ("lang,l", po::value(&lang)->value_name("en|fr|auto"), "language of articles that do not state one (default: auto = detect)")
         ("format,f", po::value(&format)->value_name("FORMAT"), (format_values() + " (default: auto)").c_str())
-        ("source,s", po::value(&source)->value_name("NAME"), "source (site) name for all inputs (default: the input's directory)")
+        ("source,s", po::value(&source)->value_name("NAME"), "source (publisher) name of every article read (default: the publisher the input names, else the host of the article's URL, else the input's directory)")
         ("field", po::value(&fields)->value_name("A=B"), "map an article field to an input field, e.g. body=article (repeatable)")
         ("threads,j", po::value(&options.threads)->value_name("N"), "analysis threads (default: one per core)")
         ("batch", po::value(&options.batch_size)->value_name("N"), "articles per commit (default: 1000)")

@@ -2,6 +2,7 @@
 #include "scraped_source.hpp"
 
 #include "diagnostics.hpp"
+#include "publisher_names.hpp"
 
 #include "common/hash.hpp"
 #include "common/dates.hpp"
@@ -669,6 +670,15 @@ void ScrapedSource::read(std::istream& in, const InputFile& file, const ArticleS
         diagnostics.warning(file.display_name, page.date_line, page.date_refusal + "; article indexed without a date");
     } else {
         set_stated_date(article, page.date_text, file, page.date_line, diagnostics);
+    }
+    // The site's brand line (a copyright line, or one naming the source group): lines of the learned template
+    // only, so that a line of one page's text is never taken for the publisher.
+    for (const std::string& line : page.chrome_lines) {
+        if (!model || !model->recurring_line(line)) continue;
+        if (std::string name = publisher_from_brand_line(line, file.source_name); !name.empty()) {
+            article.source = std::move(name);
+            break;
+        }
     }
     article.origin = file.display_name;
     sink(std::move(article));

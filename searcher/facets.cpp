@@ -27,7 +27,7 @@ const std::array<FacetSpec, 5> k_facets = {{
     {"places", schema::k_slot_place_first, schema::k_place_slot_count, FacetSpec::Listing::top_n, true, &Facets::places},
     {"countries", schema::k_slot_country_first, schema::k_country_slot_count, FacetSpec::Listing::top_n, true, &Facets::countries},
     {"languages", schema::k_slot_lang, 1, FacetSpec::Listing::top_ten, false, &Facets::languages},
-    {"sources", schema::k_slot_source, 1, FacetSpec::Listing::top_n, false, &Facets::sources},
+    {"sources", schema::k_slot_source, 1, FacetSpec::Listing::top_n, false, &Facets::sources, true},
 }};
 
 namespace {
@@ -87,6 +87,24 @@ std::vector<FacetCount> top_of(const std::map<std::string, std::size_t>& counts,
     }
     for (auto& facet : out) facet.label = label(facet.value);
     return out;
+}
+
+/// Source counts by id from counts by slot value (schema::source_value), and the label of each id: the one
+/// most articles carry (an index holds one per id unless shards or an earlier layout disagree).
+std::map<std::string, std::size_t> counts_by_source_id(const std::map<std::string, std::size_t>& by_value,
+                                                       std::map<std::string, std::string>& labels) {
+    std::map<std::string, std::size_t> by_id;
+    std::map<std::string, std::size_t> label_count;
+    for (const auto& [value, count] : by_value) {
+        schema::SourceValue source = schema::parse_source_value(value);
+        if (source.id.empty()) continue;
+        by_id[source.id] += count;
+        if (count > label_count[source.id] || !labels.count(source.id)) {
+            label_count[source.id] = count;
+            labels[source.id] = std::move(source.label);
+        }
+    }
+    return by_id;
 }
 
 /// Every year from the first to the last with matches, ascending, 0 between.
@@ -558,6 +576,12 @@ Facets FacetCounter::read(const PlaceDirectory& places, const CountingMatch& mat
             continue;
         }
         const std::size_t top = spec.listing == FacetSpec::Listing::top_ten ? 10 : m_request.top;
+        if (spec.source_values) {
+            std::map<std::string, std::string> labels;
+            const auto by_id = counts_by_source_id(counts[f], labels);
+            out.*spec.counts = top_of(by_id, top, [&](const std::string& id) { return labels[id] == id ? std::string() : labels[id]; });
+            continue;
+        }
         out.*spec.counts = spec.place_labels ? top_of(counts[f], top, place_label) : top_of(counts[f], top, no_label);
     }
     if (m_spies->months) {

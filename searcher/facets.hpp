@@ -20,10 +20,11 @@ namespace dateline::searcher {
 
 /// A facet value and how many results have it (matching articles, a near-duplicate group counting once).
 struct FacetCount {
-    /// "2024", "2024-06", "2024-06-15", a place id, a language code, a source name.
+    /// "2024", "2024-06", "2024-06-15", a place id, a language code, a source id (schema::source_id).
     std::string value;
     std::size_t count = 0;
-    /// Display name (places and countries: in the requested language); empty when `value` is shown as is.
+    /// Display name (places and countries: in the requested language; sources: as the publisher writes it);
+    /// empty when `value` is shown as is.
     std::string label;
 };
 
@@ -93,6 +94,8 @@ struct FacetSpec {
     /// Values are place ids, labelled from the gazetteer in the request's language.
     bool place_labels = false;
     std::vector<FacetCount> Facets::*counts = nullptr;
+    /// Values are schema::source_value() (id and label): counted by id, labelled with the publisher's name.
+    bool source_values = false;
 };
 
 /// The facets counted for every search, in the order they are written (drill-downs into months and days

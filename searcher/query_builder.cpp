@@ -217,10 +217,10 @@ class LangField : public Xapian::FieldProcessor {
     std::string m_field;
 };
 
-/// source:NAME → the source filter term.
+/// source:NAME → the source filter (schema::source_filter).
 class SourceField : public Xapian::FieldProcessor {
   public:
-    Xapian::Query operator()(const std::string& value) override { return Xapian::Query(schema::source_term(value)); }
+    Xapian::Query operator()(const std::string& value) override { return schema::source_filter(value); }
 };
 
 /// The filter for a place name, code or id (place:/lieu: in the text, or a places filter beside it),
@@ -1135,7 +1135,7 @@ struct QueryBuilder::Impl {
             if (!lang) throw common::UsageError("unknown language '" + filters.lang + "'; expected one of: en, fr");
             filter_parts.emplace_back(schema::lang_term(common::lang_code(*lang)));
         }
-        if (!filters.source.empty()) filter_parts.emplace_back(schema::source_term(filters.source));
+        if (!filters.source.empty()) filter_parts.emplace_back(schema::source_filter(filters.source));
         if (!filter_parts.empty()) {
             out.filter = filter_parts.size() == 1 ? filter_parts.front()
                                                    : Xapian::Query(Xapian::Query::OP_AND, filter_parts.begin(), filter_parts.end());

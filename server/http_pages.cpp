@@ -438,7 +438,7 @@ void write_facet_list(HtmlWriter& w, const PageContext& ctx, const std::vector<F
         next.*field = active ? std::string() : value;
         next.page = 1;
         const auto label_it = labels.find(value);
-        const std::string label = label_it != labels.end() ? label_it->second : value;
+        const std::string label = label_it != labels.end() ? label_it->second : v.label.empty() ? value : v.label;
         w.open("li");
         w.open("a", {{"href", search_href(next)}, {"class", active ? "dl-facet-item dl-active" : "dl-facet-item"},
                      {active ? "aria-current" : "", "true"}});

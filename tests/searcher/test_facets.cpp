@@ -42,7 +42,9 @@ BruteForce brute_force(const Xapian::Database& db, const Xapian::Query& query, b
         if (group.empty()) group = "#" + std::to_string(*it);
         if (groups.insert(group).second) ++out.matches;
         auto count = [&](Counts& c, const char* facet, Xapian::valueno slot) {
-            const std::string v = doc.get_value(slot);
+            std::string v = doc.get_value(slot);
+            // Sources count by id (the slot also holds the label).
+            if (slot == schema::k_slot_source && !v.empty()) v = schema::parse_source_value(v).id;
             if (!v.empty() && counted[facet + (":" + v)].insert(group).second) ++c[v];
             return !v.empty();
         };

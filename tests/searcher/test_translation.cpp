@@ -171,9 +171,13 @@ TEST_CASE("no translation into a language the index has no article in", "[transl
     const std::string db = dir / "db";
     test::index_articles(db, {test::make_article("en-1", "School closures extended", "Schools stay closed.", "2024-05-01", Lang::en)});
     searcher::Searcher s(searcher::open_index({db}));
-    CHECK(s.build_query(searcher::SearchRequest{.query = "school closures"}).translations.empty());
+    searcher::SearchRequest english;
+    english.query = "school closures";
+    CHECK(s.build_query(english).translations.empty());
     // French words are still translated into English.
-    const auto french = s.build_query(searcher::SearchRequest{.query = "fermeture des écoles"});
+    searcher::SearchRequest french_request;
+    french_request.query = "fermeture des écoles";
+    const auto french = s.build_query(french_request);
     REQUIRE(french.translations.size() == 2);
     CHECK(french.translations[0].from == Lang::fr);
     CHECK(french.translations[0].targets == std::vector<std::string>{"closure"});

@@ -26,6 +26,8 @@ struct ReaderSlot {
     std::unique_ptr<searcher::Searcher> searcher;
     std::uint64_t generation = 0;
     Clock::time_point checked;
+    /// Leases of this thread in progress (a handler may nest them).
+    std::size_t leases = 0;
 };
 
 thread_local ReaderSlot t_slot;
@@ -42,23 +44,42 @@ ReaderPool::ReaderPool(std::vector<std::string> specs, searcher::SearchTuning tu
     searcher::open_index(m_specs);
 }
 
-searcher::Searcher& ReaderPool::local() {
+ReaderPool::Lease ReaderPool::lease() {
     ReaderSlot& slot = t_slot;
-    const auto now = Clock::now();
-    if (slot.pool_id != m_pool_id || !slot.searcher) {
-        slot.searcher = std::make_unique<searcher::Searcher>(searcher::open_index(m_specs), m_tuning);
-        slot.pool_id = m_pool_id;
-        slot.generation = m_generation.load();
-        slot.checked = now;
-    } else if (const std::uint64_t generation = m_generation.load();
-               generation != slot.generation || now - slot.checked >= m_reopen_interval) {
-        slot.generation = generation;
-        slot.checked = now;
-        // Xapian::Database is a reference-counted handle: reopening a copy reopens the Searcher's own.
-        Xapian::Database db = slot.searcher->index().database;
-        db.reopen();
+    for (;;) {
+        const auto now = Clock::now();
+        const std::uint64_t generation = m_generation.load();
+        if (slot.pool_id != m_pool_id || !slot.searcher) {
+            slot.searcher = std::make_unique<searcher::Searcher>(searcher::open_index(m_specs), m_tuning);
+            slot.pool_id = m_pool_id;
+            slot.generation = generation;
+            slot.checked = now;
+        } else if (slot.leases == 0 && (generation != slot.generation || now - slot.checked >= m_reopen_interval)) {
+            slot.generation = generation;
+            slot.checked = now;
+            // Xapian::Database is a reference-counted handle: reopening a copy reopens the Searcher's own.
+            Xapian::Database db = slot.searcher->index().database;
+            db.reopen();
+        }
+        const std::lock_guard lock(m_mutex);
+        // A write that ended since the check above: reopen again, or the next write may overwrite this read.
+        if (slot.leases == 0 && slot.generation != m_generation.load()) continue;
+        ++m_reading[slot.generation];
+        ++slot.leases;
+        return Lease(*this, *slot.searcher, slot.generation);
     }
-    return *slot.searcher;
+}
+
+ReaderPool::Lease::~Lease() { m_pool.release(m_generation); }
+
+void ReaderPool::release(std::uint64_t generation) {
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto it = m_reading.find(generation);
+        if (--it->second == 0) m_reading.erase(it);
+        --t_slot.leases;
+    }
+    m_released.notify_all();
 }
 
 void ReaderPool::reopen_local() {
@@ -67,6 +88,27 @@ void ReaderPool::reopen_local() {
     Xapian::Database db = slot.searcher->index().database;
     db.reopen();
     slot.checked = Clock::now();
+}
+
+void ReaderPool::write(const std::function<void()>& change) {
+    std::unique_lock lock(m_mutex);
+    // A handle that has seen generation g reads the revision of write g or a newer one. The revision before
+    // the newest commit is what a new commit may overwrite; the newest survives it.
+    m_released.wait(lock, [&] { return !m_writing && (m_reading.empty() || m_reading.begin()->first >= m_generation.load()); });
+    m_writing = true;
+    lock.unlock();
+    struct Done {
+        ReaderPool& pool;
+        ~Done() {
+            {
+                const std::lock_guard relock(pool.m_mutex);
+                pool.m_writing = false;
+                ++pool.m_generation;
+            }
+            pool.m_released.notify_all();
+        }
+    } done{*this};
+    change();
 }
 
 WriteOutcome ArticleWriter::put(const std::string& id, std::string_view json_object) {

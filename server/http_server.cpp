@@ -248,14 +248,15 @@ struct HttpServer::Impl {
         return t;
     }
 
-    /// Runs `f` with this thread's Searcher, reopening and retrying when a commit overtook the read.
-    /// A slow search (a sanitizer build, a loaded machine) can be overtaken by several quick CMS commits in a
-    /// row, each of which only moves it to the newest revision: allow a few more before giving up with 503.
+    /// Runs `f` with this thread's Searcher. The server's own writes wait for the reads they could spoil
+    /// (ReaderPool::write); a read overtaken by commits of another process (dateline-index) is reopened and
+    /// retried, a few times before giving up with 503.
     template <typename F>
     auto with_searcher(F&& f) {
         for (int attempt = 0;; ++attempt) {
             try {
-                return f(readers.local());
+                const ReaderPool::Lease lease = readers.lease();
+                return f(lease.searcher());
             } catch (const Xapian::DatabaseModifiedError&) {
                 if (attempt >= 9) throw;
                 readers.reopen_local();
@@ -649,19 +650,20 @@ struct HttpServer::Impl {
     void put_article(const httplib::Request& req, httplib::Response& res) {
         require_writer(req, res);
         const std::string id = req.matches[1];
-        const WriteOutcome outcome = writer->put(id, req.body);
+        WriteOutcome outcome;
+        readers.write([&] { outcome = writer->put(id, req.body); });
         if (outcome.indexed == 0) {
             throw HttpError{400, outcome.errors.empty() ? std::string("the article was not indexed") : outcome.errors.front()};
         }
-        readers.index_changed();
         send_json(res, 200, {{"indexed", outcome.indexed}, {"id", id}, {"messages", outcome.errors}});
     }
 
     void delete_article(const httplib::Request& req, httplib::Response& res) {
         require_writer(req, res);
         const std::string id = req.matches[1];
-        if (!writer->remove(id)) throw HttpError{404, "no article with id '" + shown(id) + "'"};
-        readers.index_changed();
+        bool removed = false;
+        readers.write([&] { removed = writer->remove(id); });
+        if (!removed) throw HttpError{404, "no article with id '" + shown(id) + "'"};
         send_json(res, 200, {{"deleted", id}});
     }
 
@@ -670,13 +672,13 @@ struct HttpServer::Impl {
         if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
             throw HttpError{400, "empty request body; expected JSON Lines, one article object per line"};
         }
-        const WriteOutcome outcome = writer->put_lines(req.body);
+        WriteOutcome outcome;
+        readers.write([&] { outcome = writer->put_lines(req.body); });
         if (outcome.indexed == 0) {
             const std::string first = outcome.errors.empty() ? std::string("no article in the body") : outcome.errors.front();
             send_json(res, 400, {{"error", {{"status", 400}, {"message", "no article was indexed: " + first}, {"details", outcome.errors}}}});
             return;
         }
-        readers.index_changed();
         send_json(res, 200, {{"indexed", outcome.indexed}, {"messages", outcome.errors}});
     }
 

@@ -127,7 +127,7 @@ WriteOutcome ArticleWriter::put(const std::string& id, std::string_view json_obj
     object["id"] = id;
     // The same fields and checks as a record of dateline-index's JSON input.
     WriteOutcome outcome;
-    indexer::Diagnostics diagnostics(outcome.errors);
+    indexer::Diagnostics diagnostics(outcome.errors, outcome.warnings);
     indexer::InputFile file;
     file.path = "-";
     file.display_name = "body";
@@ -135,13 +135,14 @@ WriteOutcome ArticleWriter::put(const std::string& id, std::string_view json_obj
     if (!indexer::article_from_json(object, indexer::FieldMapping{}, file, 0, articles.front(), diagnostics)) return outcome;
     std::lock_guard lock(m_mutex);
     outcome.indexed = indexer::write_articles(m_path, articles);
+    for (const common::Article& article : articles) outcome.ids.push_back(article.id);
     return outcome;
 }
 
 WriteOutcome ArticleWriter::put_lines(std::string_view json_lines) {
     // The reader of dateline-index's JSON Lines input, with the same checks; bad lines are reported.
     WriteOutcome outcome;
-    indexer::Diagnostics diagnostics(outcome.errors);
+    indexer::Diagnostics diagnostics(outcome.errors, outcome.warnings);
     std::vector<common::Article> articles;
     indexer::JsonLinesSource source{indexer::FieldMapping{}};
     std::istringstream in{std::string(json_lines)};
@@ -152,6 +153,7 @@ WriteOutcome ArticleWriter::put_lines(std::string_view json_lines) {
     if (articles.empty()) return outcome;
     std::lock_guard lock(m_mutex);
     outcome.indexed = indexer::write_articles(m_path, articles);
+    for (const common::Article& article : articles) outcome.ids.push_back(article.id);
     return outcome;
 }
 

@@ -85,8 +85,14 @@ class ReaderPool {
 struct WriteOutcome {
     /// Articles written (replaced or added).
     std::size_t indexed = 0;
-    /// Records that were skipped: "line N: what was wrong".
+    /// The ids of the articles written, in body order (assigned ones included: a record without an id gets
+    /// its canonical URL, else a hash, as with dateline-index).
+    std::vector<std::string> ids;
+    /// Records that were skipped: "body:N: error: what was wrong".
     std::vector<std::string> errors;
+    /// What was repaired or ignored in records that were written (an unreadable date, an unknown language):
+    /// "body:N: warning: what", as dateline-index prints them.
+    std::vector<std::string> warnings;
 };
 
 /// The one writer of the server. Each call opens the index for writing, applies the change, commits and

@@ -425,9 +425,9 @@ struct HttpServer::Impl {
     /// follows on it. True when it answered.
     bool refuse_write_before_body(const httplib::Request& req, httplib::Response& res) {
         const Route* route = route_for(req.method, req.path);
-        const bool has_body = req.has_header("Transfer-Encoding") || (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
-        if (!route && has_body && (req.method == "PUT" || req.method == "POST" || req.method == "PATCH" || req.method == "DELETE")) {
-            // httplib would read the body of a request no route takes before answering 404 or 405.
+        if (!route && (req.method == "PUT" || req.method == "POST" || req.method == "PATCH" || req.method == "DELETE")) {
+            // httplib would read the body of a request no route takes before answering 404 or 405; without
+            // Content-Length or chunks, until the body deadline (a PUT to /api/search got 400 after 30 s).
             res.status = 404;
             answer_unrouted(req, res);
         } else if (!route || route->access != Access::write) {
@@ -613,6 +613,12 @@ struct HttpServer::Impl {
     }
 
     void related(const httplib::Request& req, httplib::Response& res) {
+        // httplib matches the decoded path: in /api/articles/x%2Frelated, "/related" is part of the id.
+        const std::string raw_path = req.target.substr(0, req.target.find('?'));
+        if (httplib::detail::decode_url(raw_path.substr(raw_path.rfind('/') + 1), false) != "related") {
+            answer_article(req.matches[1].str() + "/related", req, res);
+            return;
+        }
         searcher::RelatedRequest related_request;
         related_request.id = req.matches[1];
         for (const auto& [name, value] : req.params) {
@@ -632,8 +638,9 @@ struct HttpServer::Impl {
         send_json(res, 200, searcher::to_json(related_request, *related));
     }
 
-    void article(const httplib::Request& req, httplib::Response& res) {
-        const std::string id = req.matches[1];
+    void article(const httplib::Request& req, httplib::Response& res) { answer_article(req.matches[1], req, res); }
+
+    void answer_article(const std::string& id, const httplib::Request& req, httplib::Response& res) {
         common::Lang lang = common::Lang::en;
         for (const auto& [name, value] : req.params) {
             if (name != "ui") throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected: ui"};
@@ -655,7 +662,14 @@ struct HttpServer::Impl {
         if (outcome.indexed == 0) {
             throw HttpError{400, outcome.errors.empty() ? std::string("the article was not indexed") : outcome.errors.front()};
         }
-        send_json(res, 200, {{"indexed", outcome.indexed}, {"id", id}, {"messages", outcome.errors}});
+        send_json(res, 200, {{"indexed", outcome.indexed}, {"id", id}, {"messages", write_messages(outcome)}});
+    }
+
+    /// What a write response reports: the records skipped, then what was repaired in those written.
+    static std::vector<std::string> write_messages(const WriteOutcome& outcome) {
+        std::vector<std::string> messages = outcome.errors;
+        messages.insert(messages.end(), outcome.warnings.begin(), outcome.warnings.end());
+        return messages;
     }
 
     void delete_article(const httplib::Request& req, httplib::Response& res) {
@@ -679,7 +693,7 @@ struct HttpServer::Impl {
             send_json(res, 400, {{"error", {{"status", 400}, {"message", "no article was indexed: " + first}, {"details", outcome.errors}}}});
             return;
         }
-        send_json(res, 200, {{"indexed", outcome.indexed}, {"messages", outcome.errors}});
+        send_json(res, 200, {{"indexed", outcome.indexed}, {"ids", outcome.ids}, {"messages", write_messages(outcome)}});
     }
 
     void stats(const httplib::Request&, httplib::Response& res) {

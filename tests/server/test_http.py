@@ -564,6 +564,51 @@ def write_tests(args, srv, ctx):
         check(not ("dup1" in ids and "en-2019-kim-putin-vladivostok" in ids), "the copy is not folded: %s" % ids)
         check(any(h["similar"] >= 1 for h in j["results"]), "no result counts the copy as similar: %s" % j["results"][:2])
 
+    def write_responses_carry_warnings_and_ids():
+        # Issue 19.10: the warnings dateline-index prints are in the write response, with the record's line.
+        odd = dict(article, date="31/31/2026", lang="de")
+        r = srv.request("PUT", "/api/articles/warned", body=json.dumps(odd), headers=auth)
+        check(r.status == 200, "PUT %d %s" % (r.status, r.text[:200]))
+        check(r.json()["messages"] == ["body: warning: unreadable date '31/31/2026'; article indexed without a date",
+                                       "body: warning: unknown language 'de'; expected one of: en, fr; detecting instead"],
+              "PUT messages: %s" % r.json()["messages"])
+        lines = [json.dumps({"title": "Bulk without id: Flic en Flac lagoon", "body": "b"}), "{broken",
+                 json.dumps({"title": "Bulk with url", "body": "b", "url": "https://news.example.mu/flic", "date": "someday"})]
+        r = srv.request("POST", "/api/articles", body="\n".join(lines) + "\n", headers=auth)
+        j = r.json()
+        check(r.status == 200 and j["indexed"] == 2, "POST %d %s" % (r.status, r.text[:300]))
+        check(len(j["ids"]) == 2 and j["ids"][1] == "https://news.example.mu/flic", "ids: %s" % j.get("ids"))
+        check(j["messages"][0].startswith("body:2: error: malformed JSON"), "messages: %s" % j["messages"])
+        check(j["messages"][1:] == ["body:3: warning: unreadable date 'someday'; article indexed without a date"], "messages: %s" % j["messages"])
+        for assigned in j["ids"]:
+            got = srv.get("/api/articles/" + urllib.parse.quote(assigned, safe=""))
+            check(got.status == 200 and got.json()["id"] == assigned, "GET %s: %d" % (assigned, got.status))
+
+    def id_ending_in_related():
+        # An id ending in "/related" (slash encoded) is an article; /api/articles/ID/related its related articles.
+        r = srv.request("PUT", "/api/articles/notes%2Frelated", body=json.dumps(article), headers=auth)
+        check(r.status == 200 and r.json()["id"] == "notes/related", "PUT %d %s" % (r.status, r.text[:200]))
+        r = srv.get("/api/articles/notes%2Frelated")
+        check(r.status == 200 and r.json()["id"] == "notes/related", "GET %d %s" % (r.status, r.text[:200]))
+        expect_error(srv.get("/api/articles/notes/related"), 404, "no article with id 'notes'")
+        check(srv.get("/api/articles/notes%2Frelated/related").status == 200, "related of 'notes/related'")
+
+    def form_encoded_body_limit():
+        # httplib's own 8 KB cap on form-encoded bodies gave 413 quoting max_body_bytes; the one limit is max_body_bytes.
+        form = dict(auth, **{"Content-Type": "application/x-www-form-urlencoded"})
+        r = srv.request("PUT", "/api/articles/form1", body=json.dumps(dict(article, body="y " * 6000)), headers=form)
+        check(r.status == 200, "9 KB form-encoded body: %d %s" % (r.status, r.text[:200]))
+        r = srv.request("PUT", "/api/articles/form2", body=json.dumps(dict(article, body="y" * (300 * 1024))), headers=form)
+        expect_error(r, 413, "at most 262144 bytes")
+
+    def write_method_on_read_route():
+        # 405 at once, with or without a body (without one, httplib waited for a body until its deadline: 400).
+        for body in ("x", None):
+            start = time.monotonic()
+            expect_error(srv.request("PUT", "/api/search", body=body), 405, "method PUT is not allowed on /api/search")
+            check(time.monotonic() - start < 2, "405 took %.1f s" % (time.monotonic() - start))
+        expect_error(srv.request("POST", "/api/suggest"), 405)
+
     def token_never_logged():
         log = srv.log()
         check(TOKEN not in log and TOKEN[:-1] not in log, "the token appears in the log")
@@ -571,7 +616,8 @@ def write_tests(args, srv, ctx):
 
     return [put_requires_token, put_then_search, put_replaces, put_bad_bodies, body_too_large, bulk_post, delete,
             id_with_slash_and_unicode, xss_title_is_escaped, markup_escaped_once, external_commit_is_seen, concurrent_reads_during_writes,
-            near_duplicate_is_folded, token_never_logged]
+            near_duplicate_is_folded, write_responses_carry_warnings_and_ids, id_ending_in_related, form_encoded_body_limit,
+            write_method_on_read_route, token_never_logged]
 
 
 def _still_open(sock):

@@ -226,11 +226,17 @@ std::size_t read_input(const InputFile& file, const SourceOptions& options, cons
         diagnostics.warning(file.display_name, 0, "empty file");
         return 0;
     }
-    if (const std::string why = unreadable_content(head); !why.empty()) {
-        diagnostics.error(file.display_name, 0, why + "; skipped");
-        return 0;
-    }
     const InputFormat format = options.format == InputFormat::automatic ? detect_format(head, file.path) : options.format;
+    if (const std::string why = unreadable_content(head); !why.empty()) {
+        // JSON Lines records stand alone: a line that is not text is reported and skipped by the reader, as far
+        // into the file as it comes (a NUL on line 2 skipped the whole file, on line 20,001 only that line).
+        const bool records_readable = format == InputFormat::jsonl && !head.starts_with("\xFF\xFE") && !head.starts_with("\xFE\xFF") &&
+                                      has_json_object_line(head);
+        if (!records_readable) {
+            diagnostics.error(file.display_name, 0, why + "; skipped");
+            return 0;
+        }
+    }
     std::size_t count = 0;
     const ArticleSink counting = [&](common::Article&& article) {
         if (article.source.empty()) article.source = options.source_name.empty() ? file.source_name : options.source_name;

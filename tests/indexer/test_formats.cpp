@@ -88,6 +88,11 @@ TEST_CASE("formats are detected from the content first, then the name", "[format
         {"26.2 C\nPort Louis\nThursday, July 25, 2024\n", "page.txt", InputFormat::scraped},
         {"Just some text.", "story.html", InputFormat::html},
         {"Just some text.", "story", InputFormat::scraped},
+        // A broken first line does not make JSON Lines scraped text (issue 19.7): the records after it, or the name, decide.
+        {"this is not json\n{\"id\":\"a\"}\n{\"id\":\"b\"}\n", "x", InputFormat::jsonl},
+        {"{\"id\": broken\n{\"id\":\"a\"}\n", "x", InputFormat::jsonl},
+        {"this is not json at all", "x.jsonl", InputFormat::jsonl},
+        {"{\n  \"items\": [\n    {\"id\": \"a\"}\n  ]\n}\n", "x", InputFormat::json},
     };
     for (const auto& row : rows) {
         INFO(row.head);
@@ -119,6 +124,37 @@ TEST_CASE("content that is not text is recognised", "[formats]") {
     CHECK(indexer::unreadable_content("\xFF\xFEh\0i\0") == "UTF-16 text; convert the file to UTF-8");
     CHECK(indexer::unreadable_content("\xFE\xFF\0h") == "UTF-16 text; convert the file to UTF-8");
     CHECK(indexer::unreadable_content("plain text").empty());
+    // Random bytes without a NUL were indexed as an article (issue 19.7); 8-bit text with a stray control byte is text.
+    std::string noise;
+    for (unsigned k = 1; k < 2000; ++k) noise += static_cast<char>(1 + (k * 167) % 255);
+    CHECK(indexer::unreadable_content(noise) == "binary data (control bytes), not text");
+    CHECK(indexer::unreadable_content("Caf\xE9 cr\xE8me\f\x1B page two, and a long enough line of text after it.").empty());
+}
+
+TEST_CASE("a JSON Lines file keeps every readable record, whatever its first line or a NUL", "[formats][bad-input]") {
+    // Issue 19.7: a bad first line made the file one scraped article; a NUL on line 2 skipped the whole file.
+    const TempDir dir;
+    std::string records;
+    for (int k = 1; k <= 3; ++k) records += R"({"id":"r)" + std::to_string(k) + R"(","title":"Record )" + std::to_string(k) + R"(","body":"Text."})" "\n";
+    dir.write("in/01-bad-first-line.jsonl", "this is not json\n" + records);
+    dir.write("in/02-nul-line-2.jsonl", R"({"id":"n1","title":"First","body":"Text."})" "\n" + std::string("{\"id\":\"n2\0\"}\n", 13) +
+                                            R"({"id":"n3","title":"Third","body":"Text."})" "\n");
+    std::string noise;
+    for (unsigned k = 1; k < 3000; ++k) noise += static_cast<char>(1 + (k * 167) % 255);
+    dir.write("in/03-noise", noise);
+    const Run run = index(dir, {dir / "in"});
+    INFO(run.messages);
+    const std::string p = dir / "in" + "/";
+    CHECK_THAT(run.messages, Catch::Contains(p + "01-bad-first-line.jsonl:1: error: malformed JSON"));
+    CHECK_THAT(run.messages, Catch::Contains(p + "02-nul-line-2.jsonl:2: error: malformed JSON"));
+    CHECK_THAT(run.messages, Catch::Contains(p + "03-noise: error: binary data (control bytes), not text; skipped"));
+    CHECK(run.errors == 3);
+    const Xapian::Database db(dir / "db");
+    for (const char* id : {"r1", "r2", "r3", "n1", "n3"}) {
+        INFO(id);
+        CHECK(db.term_exists(std::string("Q") + id));
+    }
+    CHECK(db.get_doccount() == 5);
 }
 
 TEST_CASE("bad input: each case is reported at file:line, counted, and the run goes on", "[formats][bad-input]") {

@@ -11,6 +11,8 @@
 #include <catch2/catch.hpp>
 #include <zlib.h>
 
+#include <algorithm>
+#include <array>
 #include <sstream>
 
 using namespace dateline;
@@ -62,7 +64,74 @@ std::string gzip(std::string_view data) {
     return out;
 }
 
+/// What zlib can decompress of `data` (members one after another) before it ends or breaks: the oracle of
+/// what a truncated file still holds.
+std::string gunzip_readable(std::string_view data) {
+    std::string out;
+    z_stream z{};
+    inflateInit2(&z, 15 + 32);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    std::array<char, 4096> chunk;
+    for (;;) {
+        z.next_out = reinterpret_cast<Bytef*>(chunk.data());
+        z.avail_out = static_cast<uInt>(chunk.size());
+        const int ret = inflate(&z, Z_NO_FLUSH);
+        out.append(chunk.data(), chunk.size() - z.avail_out);
+        if (ret == Z_STREAM_END && z.avail_in > 0) {
+            inflateReset(&z);
+        } else if (ret != Z_OK) {
+            break;
+        }
+    }
+    inflateEnd(&z);
+    return out;
+}
+
+/// JSON Lines records `first`..`last` with varied words, so that they compress little.
+std::string varied_records(int first, int last) {
+    static constexpr std::array<std::string_view, 10> k_words{"harbour", "quay", "cargo", "sugar", "ship", "crane", "tide", "dock", "pilot", "berth"};
+    std::string out;
+    unsigned seed = 12345;
+    for (int k = first; k <= last; ++k) {
+        std::string body;
+        for (int w = 0; w < 300; ++w) {
+            seed = seed * 1103515245 + 12345;
+            body += std::string(k_words[(seed >> 16) % k_words.size()]) + std::to_string((seed >> 8) % 97) + " ";
+        }
+        out += R"({"id":"z)" + std::to_string(k) + R"(","title":"Zipped story )" + std::to_string(k) + R"(","body":")" + body + "\"}\n";
+    }
+    return out;
+}
+
 }  // namespace
+
+TEST_CASE("a truncated gzip file keeps every complete record before the damage", "[formats][bad-input]") {
+    // Issue 19.9: 7 complete lines readable, 1 indexed; a valid member then a truncated one: 24 readable, 1 indexed.
+    const TempDir dir;
+    const std::string whole = gzip(varied_records(1, 10));
+    const std::string cut = whole.substr(0, whole.size() * 3 / 4);
+    const std::string second = gzip(varied_records(101, 110));
+    const std::string members = gzip(varied_records(11, 30)) + second.substr(0, second.size() / 2);
+    dir.write("in/a-truncated.jsonl.gz", cut);
+    dir.write("in/b-members.jsonl.gz", members);
+    const auto complete_lines = [](const std::string& data) {
+        const std::string text = gunzip_readable(data);
+        return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    };
+    const std::size_t expected = complete_lines(cut) + complete_lines(members);
+    REQUIRE(complete_lines(cut) >= 5);
+    REQUIRE(complete_lines(members) >= 22);
+    const Run run = index(dir, {dir / "in"});
+    INFO(run.messages);
+    const std::string p = dir / "in" + "/";
+    CHECK_THAT(run.messages, Catch::Contains(p + "a-truncated.jsonl.gz: error: compressed data is corrupt or truncated (unexpected end of file); the " +
+                                             std::to_string(complete_lines(cut)) + " article(s) read before it are indexed"));
+    CHECK_THAT(run.messages, Catch::Contains(p + "b-members.jsonl.gz: error: compressed data is corrupt or truncated (unexpected end of file); the " +
+                                             std::to_string(complete_lines(members)) + " article(s) read before it are indexed"));
+    CHECK(run.errors == 2);
+    CHECK(Xapian::Database(dir / "db").get_doccount() == expected);
+}
 
 TEST_CASE("formats are detected from the content first, then the name", "[formats]") {
     struct Row {

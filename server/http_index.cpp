@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cassert>
 #include <memory>
 #include <sstream>
 
@@ -50,6 +51,8 @@ ReaderPool::Lease ReaderPool::lease() {
         const auto now = Clock::now();
         const std::uint64_t generation = m_generation.load();
         if (slot.pool_id != m_pool_id || !slot.searcher) {
+            // A thread uses one pool at a time: a lease of another pool would lose its Searcher here.
+            assert(slot.leases == 0);
             slot.searcher = std::make_unique<searcher::Searcher>(searcher::open_index(m_specs), m_tuning);
             slot.pool_id = m_pool_id;
             slot.generation = generation;

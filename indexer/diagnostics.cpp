@@ -12,7 +12,9 @@ void Diagnostics::print(std::string_view kind, std::string_view file, std::size_
     std::string text(file);
     if (line > 0) text += ':' + std::to_string(line);
     text.append(": ").append(kind).append(": ").append(message);
-    if (m_collected) {
+    if (m_collected_warnings && kind == "warning") {
+        m_collected_warnings->push_back(std::move(text));
+    } else if (m_collected) {
         m_collected->push_back(std::move(text));
     } else {
         *m_out << text << '\n';

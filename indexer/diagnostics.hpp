@@ -16,9 +16,12 @@ class Diagnostics {
   public:
     /// Messages go to `out` (stderr in the programs); `quiet` silences warnings, never errors.
     explicit Diagnostics(std::ostream& out, bool quiet = false) : m_out(&out), m_quiet(quiet) {}
-    /// Error messages are collected into `errors` ("file:line: error: what"), warnings dropped: for callers
-    /// that answer with them (the HTTP write routes).
+    /// Error messages are collected into `errors` ("file:line: error: what"), warnings dropped.
     explicit Diagnostics(std::vector<std::string>& errors) : m_collected(&errors), m_quiet(true) {}
+    /// Errors and warnings collected apart ("file:line: warning: what"): for callers that answer with them
+    /// (the HTTP write routes).
+    Diagnostics(std::vector<std::string>& errors, std::vector<std::string>& warnings)
+        : m_collected(&errors), m_collected_warnings(&warnings), m_quiet(false) {}
 
     /// A record that was skipped. `line` 0 means "the whole file".
     void error(std::string_view file, std::size_t line, std::string_view message);
@@ -33,6 +36,7 @@ class Diagnostics {
 
     std::ostream* m_out = nullptr;
     std::vector<std::string>* m_collected = nullptr;
+    std::vector<std::string>* m_collected_warnings = nullptr;
     bool m_quiet;
     std::mutex m_mutex;
     std::atomic<std::size_t> m_errors{0};

@@ -11,6 +11,7 @@
 #include "common/text.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <istream>
 #include <map>
 #include <set>
@@ -73,19 +74,30 @@ std::string format_names() {
     return names;
 }
 
-/// Serves the bytes read for format detection, then the rest of the underlying stream (no copy of the file).
+/// Up to `max` bytes of `from`, waiting for more (underflow) only when none is buffered. A read error (a corrupt
+/// or truncated gzip stream throws common::BadInputError) then comes out of a call that has read nothing:
+/// sgetn() would lose the bytes it had copied before the error (a truncated file with 7 complete records gave 1).
+std::streamsize read_buffered(std::streambuf& from, char* to, std::streamsize max) {
+    if (from.in_avail() <= 0 && std::streambuf::traits_type::eq_int_type(from.sgetc(), std::streambuf::traits_type::eof())) return 0;
+    return from.sgetn(to, std::min(max, std::max<std::streamsize>(1, from.in_avail())));
+}
+
+/// Serves the bytes read for format detection, then the rest of the underlying stream (no copy of the file),
+/// then the error that ended the reading of the head, if one did.
 class PrefixedStreamBuf : public std::streambuf {
   public:
-    PrefixedStreamBuf(std::string head, std::streambuf* rest) : m_head(std::move(head)), m_rest(rest) {
+    PrefixedStreamBuf(std::string head, std::streambuf* rest, std::exception_ptr error)
+        : m_head(std::move(head)), m_rest(rest), m_error(std::move(error)) {
         setg(m_head.data(), m_head.data(), m_head.data() + m_head.size());
     }
 
   protected:
     int_type underflow() override {
         if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        if (m_error) std::rethrow_exception(m_error);
         // Allocated on first use: a small file is read whole by the sniffing, and needs no buffer.
         if (!m_buffer) m_buffer.reset(new char[k_buffer_bytes]);
-        const std::streamsize n = m_rest->sgetn(m_buffer.get(), k_buffer_bytes);
+        const std::streamsize n = read_buffered(*m_rest, m_buffer.get(), k_buffer_bytes);
         if (n <= 0) return traits_type::eof();
         setg(m_buffer.get(), m_buffer.get(), m_buffer.get() + n);
         return traits_type::to_int_type(*gptr());
@@ -95,6 +107,7 @@ class PrefixedStreamBuf : public std::streambuf {
     static constexpr std::streamsize k_buffer_bytes = 64 * 1024;
     std::string m_head;
     std::streambuf* m_rest;
+    std::exception_ptr m_error;
     std::unique_ptr<char[]> m_buffer;
 };
 
@@ -215,23 +228,37 @@ std::size_t read_input(const InputFile& file, const SourceOptions& options, cons
                        Diagnostics& diagnostics) {
     std::unique_ptr<std::istream> in = open_input(file);
     std::string head(4096, '\0');
+    std::size_t got = 0;
+    // A read error in the head (a gzip stream cut short early) is kept for the reader: the records before it count.
+    std::exception_ptr error;
     try {
-        in->exceptions(std::ios::badbit);
-        in->read(head.data(), static_cast<std::streamsize>(head.size()));
+        for (std::streamsize n; got < head.size() && (n = read_buffered(*in->rdbuf(), head.data() + got,
+                                                                         static_cast<std::streamsize>(head.size() - got))) > 0;) {
+            got += static_cast<std::size_t>(n);
+        }
     } catch (const common::BadInputError& e) {
-        diagnostics.error(file.display_name, 0, std::string(e.what()) + "; skipped");
-        return 0;
+        if (got == 0) {
+            diagnostics.error(file.display_name, 0, std::string(e.what()) + "; skipped");
+            return 0;
+        }
+        error = std::current_exception();
     }
-    head.resize(static_cast<std::size_t>(in->gcount()));
+    head.resize(got);
     if (head.empty()) {
         diagnostics.warning(file.display_name, 0, "empty file");
         return 0;
     }
-    if (const std::string why = unreadable_content(head); !why.empty()) {
-        diagnostics.error(file.display_name, 0, why + "; skipped");
-        return 0;
-    }
     const InputFormat format = options.format == InputFormat::automatic ? detect_format(head, file.path) : options.format;
+    if (const std::string why = unreadable_content(head); !why.empty()) {
+        // JSON Lines records stand alone: a line that is not text is reported and skipped by the reader, as far
+        // into the file as it comes (a NUL on line 2 skipped the whole file, on line 20,001 only that line).
+        const bool records_readable = format == InputFormat::jsonl && !head.starts_with("\xFF\xFE") && !head.starts_with("\xFE\xFF") &&
+                                      has_json_object_line(head);
+        if (!records_readable) {
+            diagnostics.error(file.display_name, 0, why + "; skipped");
+            return 0;
+        }
+    }
     std::size_t count = 0;
     const ArticleSink counting = [&](common::Article&& article) {
         // --source names every article's source; else the publisher the input names, the host of the
@@ -250,7 +277,7 @@ std::size_t read_input(const InputFile& file, const SourceOptions& options, cons
         return 0;
     }
     // Put the sniffed bytes back in front of the rest of the stream.
-    PrefixedStreamBuf buffer(std::move(head), in->rdbuf());
+    PrefixedStreamBuf buffer(std::move(head), in->rdbuf(), error);
     std::istream rest(&buffer);
     // A read error (corrupt gzip) surfaces as an exception instead of a silent end of file.
     rest.exceptions(std::ios::badbit);

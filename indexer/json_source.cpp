@@ -181,16 +181,30 @@ void JsonDocumentSource::read(std::istream& in, const InputFile& file, const Art
     }
 }
 
-ContentMatch sniff_json_lines(std::string_view content) {
-    if (!content.starts_with("{")) return ContentMatch::none;
-    // A first line that is a whole object; a pretty-printed object opens with "{" alone on its line.
-    const auto nl = content.find('\n');
-    if (nl != std::string_view::npos && nl > 1) {
-        const std::string_view first = content.substr(0, nl);
-        const auto last = first.find_last_not_of(" \r\t");
-        if (last != std::string_view::npos && first[last] == '}') return ContentMatch::certain;
+namespace {
+
+/// Whether `line` is '{' ... '}': from its first byte (JSON Lines records are not indented, the objects inside a
+/// pretty-printed document are) to its last but blanks.
+bool is_object_line(std::string_view line) {
+    const auto last = line.find_last_not_of(" \r\t");
+    return line.starts_with('{') && last != std::string_view::npos && last > 0 && line[last] == '}';
+}
+
+}  // namespace
+
+bool has_json_object_line(std::string_view head) {
+    for (std::size_t begin = 0, nl; (nl = head.find('\n', begin)) != std::string_view::npos; begin = nl + 1) {
+        if (is_object_line(head.substr(begin, nl - begin))) return true;
     }
-    return ContentMatch::possible;
+    return false;
+}
+
+ContentMatch sniff_json_lines(std::string_view content) {
+    if (content.starts_with("<") || content.starts_with("[")) return ContentMatch::none;
+    // A first line that is a whole object; a pretty-printed object opens with "{" alone on its line.
+    if (const auto nl = content.find('\n'); nl != std::string_view::npos && is_object_line(content.substr(0, nl))) return ContentMatch::certain;
+    // A broken first line: the records after it say what the file is.
+    return has_json_object_line(content) ? ContentMatch::likely : ContentMatch::possible;
 }
 
 ContentMatch sniff_json_document(std::string_view content) {

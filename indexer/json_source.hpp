@@ -50,9 +50,13 @@ class JsonDocumentSource : public Source {
     FieldMapping m_fields;
 };
 
-/// JSON Lines content: certain when the first line is a whole object ('{' ... '}'), possible for any other
-/// text starting with '{' (one object on one line without a newline, or a pretty-printed one).
+/// JSON Lines content: certain when the first line is a whole object ('{' ... '}'); likely when a later
+/// complete, unindented line is one (the first is broken); possible for any other text that is not markup or
+/// an array (a broken file named .jsonl is read as JSON Lines, line by line, never as scraped text).
 ContentMatch sniff_json_lines(std::string_view content);
+
+/// Whether a complete line of `head` (followed by a newline) is a whole JSON object: '{' ... '}'.
+bool has_json_object_line(std::string_view head);
 
 /// One JSON document: certain for an array ('['), likely for an object ('{').
 ContentMatch sniff_json_document(std::string_view content);

@@ -172,6 +172,13 @@ std::string read_up_to(std::istream& in, std::size_t limit) {
 std::string unreadable_content(std::string_view head) {
     if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) return "UTF-16 text; convert the file to UTF-8";
     if (head.find('\0') != std::string_view::npos) return "binary data (NUL bytes), not text";
+    // Text in any 8-bit encoding has no control bytes but blanks; random or compressed bytes have about one
+    // in nine. A few stray ones (a form feed, an escape) are tolerated.
+    const auto controls = static_cast<std::size_t>(std::count_if(head.begin(), head.end(), [](char c) {
+        const auto b = static_cast<unsigned char>(c);
+        return (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != '\v') || b == 0x7F;
+    }));
+    if (controls >= 4 && controls * 50 > head.size()) return "binary data (control bytes), not text";
     return {};
 }
 

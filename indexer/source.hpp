@@ -129,7 +129,7 @@ inline constexpr int k_max_html_parse_errors = 0;
 std::string read_up_to(std::istream& in, std::size_t limit);
 
 /// Why a file's first bytes show it is not text dateline can read; empty when they do not.
-/// ("binary data (NUL bytes)", "UTF-16 text").
+/// ("binary data (NUL bytes)", "binary data (control bytes)": more than 2% of them, "UTF-16 text").
 std::string unreadable_content(std::string_view head);
 
 /// The warning for text that was not valid UTF-8 and was repaired: "not UTF-8; decoded as Latin-1

@@ -716,7 +716,10 @@ bool BuiltQuery::has_positional_boosts() const {
 }
 
 Xapian::Query BuiltQuery::matches() const {
-    const Xapian::Query q = text.empty() ? Xapian::Query::MatchAll : text;
+    // A query of its own, not a copy of Query::MatchAll: copies of that one static object from several threads
+    // change its reference count at once (Xapian's counts are not atomic), which frees it under a server's
+    // concurrent searches (query.h says so).
+    const Xapian::Query q = text.empty() ? Xapian::Query(std::string()) : text;
     return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
 }
 

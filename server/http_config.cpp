@@ -76,7 +76,7 @@ void load_config_file(const std::string& path, ServerConfig& config) {
     if (!j.is_object()) throw UsageError(path + ": expected a JSON object at the top level");
     check_keys(j,
                {"db", "write_db", "listen", "threads", "search_slots", "web_root", "token_file", "allow_origins", "site_name", "access_log",
-                "cache_entries", "reopen_interval_ms", "limits"},
+                "cache_entries", "reopen_interval_ms", "limits", "connections"},
                path);
     const std::filesystem::path base = std::filesystem::path(path).parent_path();
     // Relative paths in the file are relative to the file, not to the server's working directory.
@@ -117,6 +117,26 @@ void load_config_file(const std::string& path, ServerConfig& config) {
         if (l.contains("max_body_bytes")) lim.max_body_bytes = get_count(l["max_body_bytes"], where + ".max_body_bytes", 1024, std::size_t{1} << 32);
         if (l.contains("match_time_limit_ms")) {
             lim.match_time_limit = std::chrono::milliseconds(get_count(l["match_time_limit_ms"], where + ".match_time_limit_ms", 1, 600000));
+        }
+    }
+    if (j.contains("connections")) {
+        const auto& c = j["connections"];
+        const std::string where = path + ": connections";
+        if (!c.is_object()) throw UsageError(where + ": expected an object");
+        check_keys(c, {"header_timeout_ms", "body_timeout_ms", "max_header_bytes", "max_headers", "max_connections", "max_connections_per_client"},
+                   where);
+        auto& con = config.connections;
+        if (c.contains("header_timeout_ms")) {
+            con.header_timeout = std::chrono::milliseconds(get_count(c["header_timeout_ms"], where + ".header_timeout_ms", 100, 600000));
+        }
+        if (c.contains("body_timeout_ms")) {
+            con.body_timeout = std::chrono::milliseconds(get_count(c["body_timeout_ms"], where + ".body_timeout_ms", 100, 3600000));
+        }
+        if (c.contains("max_header_bytes")) con.max_header_bytes = get_count(c["max_header_bytes"], where + ".max_header_bytes", 1024, 1 << 20);
+        if (c.contains("max_headers")) con.max_headers = get_count(c["max_headers"], where + ".max_headers", 8, 10000);
+        if (c.contains("max_connections")) con.max_connections = get_count(c["max_connections"], where + ".max_connections", 1, 1000000);
+        if (c.contains("max_connections_per_client")) {
+            con.max_connections_per_client = get_count(c["max_connections_per_client"], where + ".max_connections_per_client", 0, 1000000);
         }
     }
 }

@@ -24,6 +24,24 @@ struct RequestLimits {
     std::chrono::milliseconds match_time_limit{2000};
 };
 
+/// Bounds on connections and on how a request arrives, against clients that hold workers without asking for
+/// anything (slow or endless headers). A client past them gets 408/431/503 and its connection is closed.
+struct ConnectionLimits {
+    /// Time from a request's first byte to the end of its headers.
+    std::chrono::milliseconds header_timeout{10000};
+    /// Time to receive a request body, from the end of its headers.
+    std::chrono::milliseconds body_timeout{30000};
+    /// Largest request line plus headers, in bytes.
+    std::size_t max_header_bytes = 32 * 1024;
+    /// Most header lines in one request.
+    std::size_t max_headers = 100;
+    /// Connections open or waiting for a worker, from all clients together.
+    std::size_t max_connections = 1024;
+    /// Connections one client address may have in the workers at once; unset: half the workers (at least 1);
+    /// 0: no limit (behind a reverse proxy, whose address every request has).
+    std::optional<std::size_t> max_connections_per_client;
+};
+
 /// Everything dateline-serve needs to run; filled from a JSON config file, then the command line.
 struct ServerConfig {
     /// Index directories or tcp:HOST:PORT shards, searched together.
@@ -46,6 +64,7 @@ struct ServerConfig {
     /// read-only routes; write routes only ever answer listed origins.
     std::vector<std::string> allowed_origins;
     RequestLimits limits;
+    ConnectionLimits connections;
     /// API responses kept in memory for repeated requests (0 disables); an entry serves only requests that
     /// see the index revision it was computed on.
     std::size_t cache_entries = 1024;
@@ -61,7 +80,8 @@ struct ServerConfig {
 
 /// Reads a JSON configuration file into `config` (keys: db, write_db, listen, threads, search_slots, web_root, token_file,
 /// allow_origins, site_name, access_log, cache_entries, reopen_interval_ms, limits{max_query_bytes, max_page_size,
-/// max_result_window, max_body_bytes, match_time_limit_ms}). Throws common::UsageError naming the file and
+/// max_result_window, max_body_bytes, match_time_limit_ms}, connections{header_timeout_ms, body_timeout_ms,
+/// max_header_bytes, max_headers, max_connections, max_connections_per_client}). Throws common::UsageError naming the file and
 /// the bad key or value, common::EnvironmentError if the file cannot be read.
 void load_config_file(const std::string& path, ServerConfig& config);
 

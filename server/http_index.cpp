@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cassert>
 #include <memory>
 #include <sstream>
 
@@ -26,6 +27,8 @@ struct ReaderSlot {
     std::unique_ptr<searcher::Searcher> searcher;
     std::uint64_t generation = 0;
     Clock::time_point checked;
+    /// Leases of this thread in progress (a handler may nest them).
+    std::size_t leases = 0;
 };
 
 thread_local ReaderSlot t_slot;
@@ -42,23 +45,44 @@ ReaderPool::ReaderPool(std::vector<std::string> specs, searcher::SearchTuning tu
     searcher::open_index(m_specs);
 }
 
-searcher::Searcher& ReaderPool::local() {
+ReaderPool::Lease ReaderPool::lease() {
     ReaderSlot& slot = t_slot;
-    const auto now = Clock::now();
-    if (slot.pool_id != m_pool_id || !slot.searcher) {
-        slot.searcher = std::make_unique<searcher::Searcher>(searcher::open_index(m_specs), m_tuning);
-        slot.pool_id = m_pool_id;
-        slot.generation = m_generation.load();
-        slot.checked = now;
-    } else if (const std::uint64_t generation = m_generation.load();
-               generation != slot.generation || now - slot.checked >= m_reopen_interval) {
-        slot.generation = generation;
-        slot.checked = now;
-        // Xapian::Database is a reference-counted handle: reopening a copy reopens the Searcher's own.
-        Xapian::Database db = slot.searcher->index().database;
-        db.reopen();
+    for (;;) {
+        const auto now = Clock::now();
+        const std::uint64_t generation = m_generation.load();
+        if (slot.pool_id != m_pool_id || !slot.searcher) {
+            // A thread uses one pool at a time: a lease of another pool would lose its Searcher here.
+            assert(slot.leases == 0);
+            slot.searcher = std::make_unique<searcher::Searcher>(searcher::open_index(m_specs), m_tuning);
+            slot.pool_id = m_pool_id;
+            slot.generation = generation;
+            slot.checked = now;
+        } else if (slot.leases == 0 && (generation != slot.generation || now - slot.checked >= m_reopen_interval)) {
+            slot.generation = generation;
+            slot.checked = now;
+            // Xapian::Database is a reference-counted handle: reopening a copy reopens the Searcher's own.
+            Xapian::Database db = slot.searcher->index().database;
+            db.reopen();
+        }
+        const std::lock_guard lock(m_mutex);
+        // A write that ended since the check above: reopen again, or the next write may overwrite this read.
+        if (slot.leases == 0 && slot.generation != m_generation.load()) continue;
+        ++m_reading[slot.generation];
+        ++slot.leases;
+        return Lease(*this, *slot.searcher, slot.generation);
     }
-    return *slot.searcher;
+}
+
+ReaderPool::Lease::~Lease() { m_pool.release(m_generation); }
+
+void ReaderPool::release(std::uint64_t generation) {
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto it = m_reading.find(generation);
+        if (--it->second == 0) m_reading.erase(it);
+        --t_slot.leases;
+    }
+    m_released.notify_all();
 }
 
 void ReaderPool::reopen_local() {
@@ -67,6 +91,27 @@ void ReaderPool::reopen_local() {
     Xapian::Database db = slot.searcher->index().database;
     db.reopen();
     slot.checked = Clock::now();
+}
+
+void ReaderPool::write(const std::function<void()>& change) {
+    std::unique_lock lock(m_mutex);
+    // A handle that has seen generation g reads the revision of write g or a newer one. The revision before
+    // the newest commit is what a new commit may overwrite; the newest survives it.
+    m_released.wait(lock, [&] { return !m_writing && (m_reading.empty() || m_reading.begin()->first >= m_generation.load()); });
+    m_writing = true;
+    lock.unlock();
+    struct Done {
+        ReaderPool& pool;
+        ~Done() {
+            {
+                const std::lock_guard relock(pool.m_mutex);
+                pool.m_writing = false;
+                ++pool.m_generation;
+            }
+            pool.m_released.notify_all();
+        }
+    } done{*this};
+    change();
 }
 
 WriteOutcome ArticleWriter::put(const std::string& id, std::string_view json_object) {
@@ -85,7 +130,7 @@ WriteOutcome ArticleWriter::put(const std::string& id, std::string_view json_obj
     object["id"] = id;
     // The same fields and checks as a record of dateline-index's JSON input.
     WriteOutcome outcome;
-    indexer::Diagnostics diagnostics(outcome.errors);
+    indexer::Diagnostics diagnostics(outcome.errors, outcome.warnings);
     indexer::InputFile file;
     file.path = "-";
     file.display_name = "body";
@@ -93,13 +138,14 @@ WriteOutcome ArticleWriter::put(const std::string& id, std::string_view json_obj
     if (!indexer::article_from_json(object, indexer::FieldMapping{}, file, 0, articles.front(), diagnostics)) return outcome;
     std::lock_guard lock(m_mutex);
     outcome.indexed = indexer::write_articles(m_path, articles);
+    for (const common::Article& article : articles) outcome.ids.push_back(article.id);
     return outcome;
 }
 
 WriteOutcome ArticleWriter::put_lines(std::string_view json_lines) {
     // The reader of dateline-index's JSON Lines input, with the same checks; bad lines are reported.
     WriteOutcome outcome;
-    indexer::Diagnostics diagnostics(outcome.errors);
+    indexer::Diagnostics diagnostics(outcome.errors, outcome.warnings);
     std::vector<common::Article> articles;
     indexer::JsonLinesSource source{indexer::FieldMapping{}};
     std::istringstream in{std::string(json_lines)};
@@ -110,6 +156,7 @@ WriteOutcome ArticleWriter::put_lines(std::string_view json_lines) {
     if (articles.empty()) return outcome;
     std::lock_guard lock(m_mutex);
     outcome.indexed = indexer::write_articles(m_path, articles);
+    for (const common::Article& article : articles) outcome.ids.push_back(article.id);
     return outcome;
 }
 

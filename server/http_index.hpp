@@ -8,7 +8,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -22,7 +25,8 @@ std::string article_id_term(const std::string& id);
 
 /// Hands each worker thread its own Searcher (a Xapian database handle is not thread-safe) and keeps it
 /// on the latest commit: a worker calls Database::reopen() at most every `reopen_interval`, and at once
-/// after this server's own writes.
+/// after this server's own writes. Writes go through write(), which never overwrites a revision a search
+/// is reading: a glass reader survives one commit after its revision, not two (DatabaseModifiedError).
 class ReaderPool {
   public:
     /// Opens the index once to check it (throws common::EnvironmentError like open_index).
@@ -30,29 +34,65 @@ class ReaderPool {
     ReaderPool(const ReaderPool&) = delete;
     ReaderPool& operator=(const ReaderPool&) = delete;
 
-    /// The calling thread's Searcher, opened on first use and reopened if the index changed.
-    searcher::Searcher& local();
-    /// Reopens the calling thread's handle now (after Xapian::DatabaseModifiedError).
+    /// One use of the calling thread's Searcher: while it lasts, write() leaves the revision it reads intact.
+    class Lease {
+      public:
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        ~Lease();
+        searcher::Searcher& searcher() const noexcept { return m_searcher; }
+
+      private:
+        friend class ReaderPool;
+        Lease(ReaderPool& pool, searcher::Searcher& searcher, std::uint64_t generation)
+            : m_pool(pool), m_searcher(searcher), m_generation(generation) {}
+        ReaderPool& m_pool;
+        searcher::Searcher& m_searcher;
+        std::uint64_t m_generation;
+    };
+
+    /// The calling thread's Searcher, opened on first use and reopened if the index changed (not inside
+    /// another lease of the same thread, whose reads would move to another revision).
+    Lease lease();
+    /// Reopens the calling thread's handle now (after Xapian::DatabaseModifiedError: a write by another
+    /// process, which write() cannot hold back).
     void reopen_local();
-    /// Makes every worker reopen before its next request (called after a commit).
-    void index_changed() noexcept { ++m_generation; }
+    /// Runs `change` (one write to the index, committed) once no search reads a revision older than the
+    /// newest commit, one change at a time; then every worker reopens before its next search. Searches are
+    /// never held back: those that start meanwhile read the newest commit, which survives `change`.
+    /// Rethrows what `change` throws.
+    void write(const std::function<void()>& change);
     const std::vector<std::string>& specs() const noexcept { return m_specs; }
 
   private:
+    void release(std::uint64_t generation);
+
     std::vector<std::string> m_specs;
     searcher::SearchTuning m_tuning;
     std::chrono::milliseconds m_reopen_interval;
     /// Distinguishes pools, so a thread's slot never outlives the pool it came from.
     std::uint64_t m_pool_id;
+    /// Writes done through write(); a handle reopened after reading generation g has seen the first g.
     std::atomic<std::uint64_t> m_generation{0};
+    std::mutex m_mutex;
+    std::condition_variable m_released;
+    /// Leases in progress, by the generation their handle has seen.
+    std::map<std::uint64_t, std::size_t> m_reading;
+    bool m_writing = false;
 };
 
 /// Outcome of one article write.
 struct WriteOutcome {
     /// Articles written (replaced or added).
     std::size_t indexed = 0;
-    /// Records that were skipped: "line N: what was wrong".
+    /// The ids of the articles written, in body order (assigned ones included: a record without an id gets
+    /// its canonical URL, else a hash, as with dateline-index).
+    std::vector<std::string> ids;
+    /// Records that were skipped: "body:N: error: what was wrong".
     std::vector<std::string> errors;
+    /// What was repaired or ignored in records that were written (an unreadable date, an unknown language):
+    /// "body:N: warning: what", as dateline-index prints them.
+    std::vector<std::string> warnings;
 };
 
 /// The one writer of the server. Each call opens the index for writing, applies the change, commits and

@@ -2,6 +2,7 @@
 #include "http_server.hpp"
 
 #include "http_cache.hpp"
+#include "http_connection.hpp"
 #include "http_html.hpp"
 #include "http_index.hpp"
 #include "http_pages.hpp"
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -73,7 +75,9 @@ std::string status_message(int status) {
         case 404: return "not found";
         case 405: return "method not allowed";
         case 413: return "request body too large";
+        case 408: return "request timeout: the request line and headers did not arrive in time";
         case 414: return "request URI too long";
+        case 431: return "request header fields too large: too many headers, or too long";
         case 416: return "range not satisfiable";
         case 503: return "service unavailable";
         default: return "HTTP error " + std::to_string(status);
@@ -173,7 +177,8 @@ struct HttpServer::Impl {
           readers(config.databases, tuning(config), config.reopen_interval),
           files(config.web_root),
           cache(config.cache_entries),
-          search_gate(config.search_slots ? *config.search_slots : std::max(1u, std::thread::hardware_concurrency()) + 1) {
+          search_gate(config.search_slots ? *config.search_slots : std::max(1u, std::thread::hardware_concurrency()) + 1),
+          server(config.connections, worker_threads(config)) {
         if (!config.write_token.empty()) {
             writer.emplace(config.write_database.empty() ? config.databases.front() : config.write_database);
         }
@@ -226,11 +231,15 @@ struct HttpServer::Impl {
     StaticFiles files;
     ResponseCache cache;
     SearchGate search_gate;
-    httplib::Server server;
+    GuardedServer server;
     /// The patterns of routes(), compiled, by row.
     std::vector<std::regex> route_patterns;
 
     // ---- helpers
+
+    static unsigned worker_threads(const ServerConfig& config) {
+        return config.threads ? config.threads : std::clamp(4 * std::max(1u, std::thread::hardware_concurrency()), 16u, 64u);
+    }
 
     static searcher::SearchTuning tuning(const ServerConfig& config) {
         searcher::SearchTuning t;
@@ -239,14 +248,15 @@ struct HttpServer::Impl {
         return t;
     }
 
-    /// Runs `f` with this thread's Searcher, reopening and retrying when a commit overtook the read.
-    /// A slow search (a sanitizer build, a loaded machine) can be overtaken by several quick CMS commits in a
-    /// row, each of which only moves it to the newest revision: allow a few more before giving up with 503.
+    /// Runs `f` with this thread's Searcher. The server's own writes wait for the reads they could spoil
+    /// (ReaderPool::write); a read overtaken by commits of another process (dateline-index) is reopened and
+    /// retried, a few times before giving up with 503.
     template <typename F>
     auto with_searcher(F&& f) {
         for (int attempt = 0;; ++attempt) {
             try {
-                return f(readers.local());
+                const ReaderPool::Lease lease = readers.lease();
+                return f(lease.searcher());
             } catch (const Xapian::DatabaseModifiedError&) {
                 if (attempt >= 9) throw;
                 readers.reopen_local();
@@ -400,7 +410,7 @@ struct HttpServer::Impl {
                 message = "no route for " + req.method + " " + loggable_path(req.path);
             }
         }
-        if (res.status == 413) message = "request body too large; at most " + std::to_string(config.limits.max_body_bytes) + " bytes";
+        if (res.status == 413) message = body_too_large_message();
         send_error(res, res.status, message);
         if (is_cross_origin(req.path)) {
             // Nothing was done: the error is for any page that may read, but on a write route (its body was
@@ -408,6 +418,72 @@ struct HttpServer::Impl {
             const Route* route = route_for(req.method, req.path);
             apply_cors(req, res, route ? route->access : Access::read);
         }
+    }
+
+    /// Refuses a request to a write route before its body is read, when its credentials or origin are not
+    /// accepted or its Content-Length is over max_body_bytes; the connection then closes, as the unread body
+    /// follows on it. True when it answered.
+    bool refuse_write_before_body(const httplib::Request& req, httplib::Response& res) {
+        const Route* route = route_for(req.method, req.path);
+        if (!route && (req.method == "PUT" || req.method == "POST" || req.method == "PATCH" || req.method == "DELETE")) {
+            // httplib would read the body of a request no route takes before answering 404 or 405; without
+            // Content-Length or chunks, until the body deadline (a PUT to /api/search got 400 after 30 s).
+            res.status = 404;
+            answer_unrouted(req, res);
+        } else if (!route || route->access != Access::write) {
+            return false;
+        } else {
+            try {
+                require_writer(req, res);
+                const std::string length = req.get_header_value("Content-Length");
+                std::uint64_t bytes = 0;
+                const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), bytes);
+                if (ec == std::errc::result_out_of_range || (ec == std::errc{} && bytes > config.limits.max_body_bytes)) {
+                    throw HttpError{413, body_too_large_message()};
+                }
+                return false;
+            } catch (...) {
+                const HttpError e = error_from_current_exception();
+                send_error(res, e.status, e.message);
+                apply_cors(req, res, route->access);
+            }
+        }
+        res.set_header("Connection", "close");
+        GuardedServer::close_after_response();
+        return true;
+    }
+
+    std::string body_too_large_message() const {
+        return "request body too large; at most " + std::to_string(config.limits.max_body_bytes) + " bytes";
+    }
+
+    /// Answers a request with a body (Content-Length or chunked): reads it up to max_body_bytes, else 413 and
+    /// the connection closes; then `route`'s handler sees it in req.body.
+    void answer_with_body(const Route& route, const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& content) {
+        std::string body;
+        bool too_large = false;
+        const bool complete = content([&](const char* data, std::size_t size) {
+            if (body.size() + size > config.limits.max_body_bytes) {
+                too_large = true;
+                return false;
+            }
+            body.append(data, size);
+            return true;
+        });
+        if (!complete) {
+            GuardedServer::close_after_response();
+            res.set_header("Connection", "close");
+            if (too_large) {
+                send_error(res, 413, body_too_large_message());
+            } else {
+                send_error(res, 400, "the request body could not be read");
+            }
+            apply_cors(req, res, route.access);
+            return;
+        }
+        httplib::Request with_body = req;
+        with_body.body = std::move(body);
+        answer(route, with_body, res);
     }
 
     void require_writer(const httplib::Request& req, httplib::Response& res) const {
@@ -537,6 +613,12 @@ struct HttpServer::Impl {
     }
 
     void related(const httplib::Request& req, httplib::Response& res) {
+        // httplib matches the decoded path: in /api/articles/x%2Frelated, "/related" is part of the id.
+        const std::string raw_path = req.target.substr(0, req.target.find('?'));
+        if (httplib::detail::decode_url(raw_path.substr(raw_path.rfind('/') + 1), false) != "related") {
+            answer_article(req.matches[1].str() + "/related", req, res);
+            return;
+        }
         searcher::RelatedRequest related_request;
         related_request.id = req.matches[1];
         for (const auto& [name, value] : req.params) {
@@ -556,8 +638,9 @@ struct HttpServer::Impl {
         send_json(res, 200, searcher::to_json(related_request, *related));
     }
 
-    void article(const httplib::Request& req, httplib::Response& res) {
-        const std::string id = req.matches[1];
+    void article(const httplib::Request& req, httplib::Response& res) { answer_article(req.matches[1], req, res); }
+
+    void answer_article(const std::string& id, const httplib::Request& req, httplib::Response& res) {
         common::Lang lang = common::Lang::en;
         for (const auto& [name, value] : req.params) {
             if (name != "ui") throw HttpError{400, "unknown parameter '" + shown(name) + "'; expected: ui"};
@@ -574,19 +657,27 @@ struct HttpServer::Impl {
     void put_article(const httplib::Request& req, httplib::Response& res) {
         require_writer(req, res);
         const std::string id = req.matches[1];
-        const WriteOutcome outcome = writer->put(id, req.body);
+        WriteOutcome outcome;
+        readers.write([&] { outcome = writer->put(id, req.body); });
         if (outcome.indexed == 0) {
             throw HttpError{400, outcome.errors.empty() ? std::string("the article was not indexed") : outcome.errors.front()};
         }
-        readers.index_changed();
-        send_json(res, 200, {{"indexed", outcome.indexed}, {"id", id}, {"messages", outcome.errors}});
+        send_json(res, 200, {{"indexed", outcome.indexed}, {"id", id}, {"messages", write_messages(outcome)}});
+    }
+
+    /// What a write response reports: the records skipped, then what was repaired in those written.
+    static std::vector<std::string> write_messages(const WriteOutcome& outcome) {
+        std::vector<std::string> messages = outcome.errors;
+        messages.insert(messages.end(), outcome.warnings.begin(), outcome.warnings.end());
+        return messages;
     }
 
     void delete_article(const httplib::Request& req, httplib::Response& res) {
         require_writer(req, res);
         const std::string id = req.matches[1];
-        if (!writer->remove(id)) throw HttpError{404, "no article with id '" + shown(id) + "'"};
-        readers.index_changed();
+        bool removed = false;
+        readers.write([&] { removed = writer->remove(id); });
+        if (!removed) throw HttpError{404, "no article with id '" + shown(id) + "'"};
         send_json(res, 200, {{"deleted", id}});
     }
 
@@ -595,14 +686,14 @@ struct HttpServer::Impl {
         if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
             throw HttpError{400, "empty request body; expected JSON Lines, one article object per line"};
         }
-        const WriteOutcome outcome = writer->put_lines(req.body);
+        WriteOutcome outcome;
+        readers.write([&] { outcome = writer->put_lines(req.body); });
         if (outcome.indexed == 0) {
             const std::string first = outcome.errors.empty() ? std::string("no article in the body") : outcome.errors.front();
             send_json(res, 400, {{"error", {{"status", 400}, {"message", "no article was indexed: " + first}, {"details", outcome.errors}}}});
             return;
         }
-        readers.index_changed();
-        send_json(res, 200, {{"indexed", outcome.indexed}, {"messages", outcome.errors}});
+        send_json(res, 200, {{"indexed", outcome.indexed}, {"ids", outcome.ids}, {"messages", write_messages(outcome)}});
     }
 
     void stats(const httplib::Request&, httplib::Response& res) {
@@ -717,9 +808,6 @@ struct HttpServer::Impl {
     // ---- setup
 
     void setup() {
-        const unsigned threads =
-            config.threads ? config.threads : std::clamp(4 * std::max(1u, std::thread::hardware_concurrency()), 16u, 64u);
-        server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
         server.set_payload_max_length(config.limits.max_body_bytes);
         server.set_keep_alive_max_count(1000);
         server.set_keep_alive_timeout(5);
@@ -728,14 +816,15 @@ struct HttpServer::Impl {
         server.set_tcp_nodelay(true);
         server.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "same-origin"}});
 
-        server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+        server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
             t_request_start = Clock::now();
-            return httplib::Server::HandlerResponse::Unhandled;
+            return refuse_write_before_body(req, res) ? httplib::Server::HandlerResponse::Handled : httplib::Server::HandlerResponse::Unhandled;
         });
         server.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
             // Errors from handlers already carry their JSON body (and CORS headers); an empty body is an answer
             // of httplib's own: no route for the method (404), or a request it could not read (400, 413, 414).
             if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            if (const int status = GuardedServer::unread_request_status(); status != 0) res.status = status;
             answer_unrouted(req, res);
             return httplib::Server::HandlerResponse::Handled;
         }));
@@ -766,14 +855,22 @@ struct HttpServer::Impl {
             const httplib::Server::Handler handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
                 answer(route, req, res);
             };
+            // A body is read through read_body(), which stops at max_body_bytes whatever its transfer encoding.
+            const httplib::Server::HandlerWithContentReader body_handler =
+                [this, &route](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& content) {
+                    answer_with_body(route, req, res, content);
+                };
             if (route.method == "GET") {
                 server.Get(pattern, handler);
             } else if (route.method == "PUT") {
                 server.Put(pattern, handler);
+                server.Put(pattern, body_handler);
             } else if (route.method == "DELETE") {
                 server.Delete(pattern, handler);
+                server.Delete(pattern, body_handler);
             } else if (route.method == "POST") {
                 server.Post(pattern, handler);
+                server.Post(pattern, body_handler);
             } else if (route.method == "OPTIONS") {
                 server.Options(pattern, handler);
             } else {

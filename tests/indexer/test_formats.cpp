@@ -11,6 +11,8 @@
 #include <catch2/catch.hpp>
 #include <zlib.h>
 
+#include <algorithm>
+#include <array>
 #include <sstream>
 
 using namespace dateline;
@@ -62,7 +64,74 @@ std::string gzip(std::string_view data) {
     return out;
 }
 
+/// What zlib can decompress of `data` (members one after another) before it ends or breaks: the oracle of
+/// what a truncated file still holds.
+std::string gunzip_readable(std::string_view data) {
+    std::string out;
+    z_stream z{};
+    inflateInit2(&z, 15 + 32);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    std::array<char, 4096> chunk;
+    for (;;) {
+        z.next_out = reinterpret_cast<Bytef*>(chunk.data());
+        z.avail_out = static_cast<uInt>(chunk.size());
+        const int ret = inflate(&z, Z_NO_FLUSH);
+        out.append(chunk.data(), chunk.size() - z.avail_out);
+        if (ret == Z_STREAM_END && z.avail_in > 0) {
+            inflateReset(&z);
+        } else if (ret != Z_OK) {
+            break;
+        }
+    }
+    inflateEnd(&z);
+    return out;
+}
+
+/// JSON Lines records `first`..`last` with varied words, so that they compress little.
+std::string varied_records(int first, int last) {
+    static constexpr std::array<std::string_view, 10> k_words{"harbour", "quay", "cargo", "sugar", "ship", "crane", "tide", "dock", "pilot", "berth"};
+    std::string out;
+    unsigned seed = 12345;
+    for (int k = first; k <= last; ++k) {
+        std::string body;
+        for (int w = 0; w < 300; ++w) {
+            seed = seed * 1103515245 + 12345;
+            body += std::string(k_words[(seed >> 16) % k_words.size()]) + std::to_string((seed >> 8) % 97) + " ";
+        }
+        out += R"({"id":"z)" + std::to_string(k) + R"(","title":"Zipped story )" + std::to_string(k) + R"(","body":")" + body + "\"}\n";
+    }
+    return out;
+}
+
 }  // namespace
+
+TEST_CASE("a truncated gzip file keeps every complete record before the damage", "[formats][bad-input]") {
+    // Issue 19.9: 7 complete lines readable, 1 indexed; a valid member then a truncated one: 24 readable, 1 indexed.
+    const TempDir dir;
+    const std::string whole = gzip(varied_records(1, 10));
+    const std::string cut = whole.substr(0, whole.size() * 3 / 4);
+    const std::string second = gzip(varied_records(101, 110));
+    const std::string members = gzip(varied_records(11, 30)) + second.substr(0, second.size() / 2);
+    dir.write("in/a-truncated.jsonl.gz", cut);
+    dir.write("in/b-members.jsonl.gz", members);
+    const auto complete_lines = [](const std::string& data) {
+        const std::string text = gunzip_readable(data);
+        return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    };
+    const std::size_t expected = complete_lines(cut) + complete_lines(members);
+    REQUIRE(complete_lines(cut) >= 5);
+    REQUIRE(complete_lines(members) >= 22);
+    const Run run = index(dir, {dir / "in"});
+    INFO(run.messages);
+    const std::string p = dir / "in" + "/";
+    CHECK_THAT(run.messages, Catch::Contains(p + "a-truncated.jsonl.gz: error: compressed data is corrupt or truncated (unexpected end of file); the " +
+                                             std::to_string(complete_lines(cut)) + " article(s) read before it are indexed"));
+    CHECK_THAT(run.messages, Catch::Contains(p + "b-members.jsonl.gz: error: compressed data is corrupt or truncated (unexpected end of file); the " +
+                                             std::to_string(complete_lines(members)) + " article(s) read before it are indexed"));
+    CHECK(run.errors == 2);
+    CHECK(Xapian::Database(dir / "db").get_doccount() == expected);
+}
 
 TEST_CASE("formats are detected from the content first, then the name", "[formats]") {
     struct Row {
@@ -88,6 +157,11 @@ TEST_CASE("formats are detected from the content first, then the name", "[format
         {"26.2 C\nPort Louis\nThursday, July 25, 2024\n", "page.txt", InputFormat::scraped},
         {"Just some text.", "story.html", InputFormat::html},
         {"Just some text.", "story", InputFormat::scraped},
+        // A broken first line does not make JSON Lines scraped text (issue 19.7): the records after it, or the name, decide.
+        {"this is not json\n{\"id\":\"a\"}\n{\"id\":\"b\"}\n", "x", InputFormat::jsonl},
+        {"{\"id\": broken\n{\"id\":\"a\"}\n", "x", InputFormat::jsonl},
+        {"this is not json at all", "x.jsonl", InputFormat::jsonl},
+        {"{\n  \"items\": [\n    {\"id\": \"a\"}\n  ]\n}\n", "x", InputFormat::json},
     };
     for (const auto& row : rows) {
         INFO(row.head);
@@ -119,6 +193,37 @@ TEST_CASE("content that is not text is recognised", "[formats]") {
     CHECK(indexer::unreadable_content("\xFF\xFEh\0i\0") == "UTF-16 text; convert the file to UTF-8");
     CHECK(indexer::unreadable_content("\xFE\xFF\0h") == "UTF-16 text; convert the file to UTF-8");
     CHECK(indexer::unreadable_content("plain text").empty());
+    // Random bytes without a NUL were indexed as an article (issue 19.7); 8-bit text with a stray control byte is text.
+    std::string noise;
+    for (unsigned k = 1; k < 2000; ++k) noise += static_cast<char>(1 + (k * 167) % 255);
+    CHECK(indexer::unreadable_content(noise) == "binary data (control bytes), not text");
+    CHECK(indexer::unreadable_content("Caf\xE9 cr\xE8me\f\x1B page two, and a long enough line of text after it.").empty());
+}
+
+TEST_CASE("a JSON Lines file keeps every readable record, whatever its first line or a NUL", "[formats][bad-input]") {
+    // Issue 19.7: a bad first line made the file one scraped article; a NUL on line 2 skipped the whole file.
+    const TempDir dir;
+    std::string records;
+    for (int k = 1; k <= 3; ++k) records += R"({"id":"r)" + std::to_string(k) + R"(","title":"Record )" + std::to_string(k) + R"(","body":"Text."})" "\n";
+    dir.write("in/01-bad-first-line.jsonl", "this is not json\n" + records);
+    dir.write("in/02-nul-line-2.jsonl", R"({"id":"n1","title":"First","body":"Text."})" "\n" + std::string("{\"id\":\"n2\0\"}\n", 13) +
+                                            R"({"id":"n3","title":"Third","body":"Text."})" "\n");
+    std::string noise;
+    for (unsigned k = 1; k < 3000; ++k) noise += static_cast<char>(1 + (k * 167) % 255);
+    dir.write("in/03-noise", noise);
+    const Run run = index(dir, {dir / "in"});
+    INFO(run.messages);
+    const std::string p = dir / "in" + "/";
+    CHECK_THAT(run.messages, Catch::Contains(p + "01-bad-first-line.jsonl:1: error: malformed JSON"));
+    CHECK_THAT(run.messages, Catch::Contains(p + "02-nul-line-2.jsonl:2: error: malformed JSON"));
+    CHECK_THAT(run.messages, Catch::Contains(p + "03-noise: error: binary data (control bytes), not text; skipped"));
+    CHECK(run.errors == 3);
+    const Xapian::Database db(dir / "db");
+    for (const char* id : {"r1", "r2", "r3", "n1", "n3"}) {
+        INFO(id);
+        CHECK(db.term_exists(std::string("Q") + id));
+    }
+    CHECK(db.get_doccount() == 5);
 }
 
 TEST_CASE("bad input: each case is reported at file:line, counted, and the run goes on", "[formats][bad-input]") {

@@ -485,3 +485,11 @@ TEST_CASE("a place named in either language finds the same articles", "[query][p
     request.query = "Corée du Nord Russie";
     CHECK(s.search(request).hits.front().article.lang == Lang::fr);
 }
+
+TEST_CASE("a query without text shares no Xapian object between threads", "[query][threads]") {
+    // Every copy of the static Query::MatchAll changes its one reference count, unlocked: the server's
+    // concurrent empty searches corrupted it and crashed (issue 19, load test). Each query owns its match-all leaf.
+    const Xapian::Query matches = build("").matches();
+    CHECK(matches.get_description() == "Query(<alldocuments>)");
+    CHECK(matches.internal.get() != Xapian::Query::MatchAll.internal.get());
+}

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -515,24 +516,40 @@ def write_tests(args, srv, ctx):
             time.sleep(0.05)
 
     def concurrent_reads_during_writes():
+        # Issue 19.6: 3 writers and 8 readers; no search may fail because of a write (it got 503
+        # DatabaseModifiedError), including the slowest one, every article counted for the facets.
         errors = []
+        writing = threading.Event()
+        writing.set()
 
-        def reader():
-            for _ in range(30):
-                r = srv.get("/api/search?" + qs(q="Kim"))
+        def reader(n):
+            queries = [qs(q="Kim"), qs(q=""), qs(q="Concurrent"), qs(q="", lang="fr")]
+            i = n
+            while writing.is_set():
+                r = srv.get("/api/search?" + queries[i % len(queries)])
+                i += 1
                 if r.status != 200:
-                    errors.append(r.status)
+                    errors.append((r.status, r.text[:200]))
 
-        threads = [threading.Thread(target=reader) for _ in range(4)]
-        for t in threads:
+        def writer(w):
+            for i in range(8):
+                r = srv.request("PUT", "/api/articles/c%d-%d" % (w, i), body=json.dumps(dict(article, title="Concurrent %d %d" % (w, i))),
+                                headers=auth)
+                if r.status != 200:
+                    errors.append(("put", r.status, r.text[:200]))
+
+        readers = [threading.Thread(target=reader, args=(n,)) for n in range(8)]
+        writers = [threading.Thread(target=writer, args=(w,)) for w in range(3)]
+        for t in readers + writers:
             t.start()
-        for i in range(10):
-            r = srv.request("PUT", "/api/articles/c%d" % i, body=json.dumps(dict(article, title="Concurrent %d" % i)), headers=auth)
-            if r.status != 200:
-                errors.append(("put", r.status))
-        for t in threads:
+        for t in writers:
+            t.join()
+        writing.clear()
+        for t in readers:
             t.join()
         check(not errors, "failures during concurrent reads and writes: %s" % errors[:5])
+        j = srv.get("/api/search?" + qs(q="Concurrent", size=50)).json()
+        check(sum(1 for h in j["results"] if h["id"].startswith("c")) == 24, "the 24 written articles: %s" % j["total"])
 
     def near_duplicate_is_folded():
         # A copy of an article written through the API joins its near-duplicate group, as with dateline-index.
@@ -547,6 +564,51 @@ def write_tests(args, srv, ctx):
         check(not ("dup1" in ids and "en-2019-kim-putin-vladivostok" in ids), "the copy is not folded: %s" % ids)
         check(any(h["similar"] >= 1 for h in j["results"]), "no result counts the copy as similar: %s" % j["results"][:2])
 
+    def write_responses_carry_warnings_and_ids():
+        # Issue 19.10: the warnings dateline-index prints are in the write response, with the record's line.
+        odd = dict(article, date="31/31/2026", lang="de")
+        r = srv.request("PUT", "/api/articles/warned", body=json.dumps(odd), headers=auth)
+        check(r.status == 200, "PUT %d %s" % (r.status, r.text[:200]))
+        check(r.json()["messages"] == ["body: warning: unreadable date '31/31/2026'; article indexed without a date",
+                                       "body: warning: unknown language 'de'; expected one of: en, fr; detecting instead"],
+              "PUT messages: %s" % r.json()["messages"])
+        lines = [json.dumps({"title": "Bulk without id: Flic en Flac lagoon", "body": "b"}), "{broken",
+                 json.dumps({"title": "Bulk with url", "body": "b", "url": "https://news.example.mu/flic", "date": "someday"})]
+        r = srv.request("POST", "/api/articles", body="\n".join(lines) + "\n", headers=auth)
+        j = r.json()
+        check(r.status == 200 and j["indexed"] == 2, "POST %d %s" % (r.status, r.text[:300]))
+        check(len(j["ids"]) == 2 and j["ids"][1] == "https://news.example.mu/flic", "ids: %s" % j.get("ids"))
+        check(j["messages"][0].startswith("body:2: error: malformed JSON"), "messages: %s" % j["messages"])
+        check(j["messages"][1:] == ["body:3: warning: unreadable date 'someday'; article indexed without a date"], "messages: %s" % j["messages"])
+        for assigned in j["ids"]:
+            got = srv.get("/api/articles/" + urllib.parse.quote(assigned, safe=""))
+            check(got.status == 200 and got.json()["id"] == assigned, "GET %s: %d" % (assigned, got.status))
+
+    def id_ending_in_related():
+        # An id ending in "/related" (slash encoded) is an article; /api/articles/ID/related its related articles.
+        r = srv.request("PUT", "/api/articles/notes%2Frelated", body=json.dumps(article), headers=auth)
+        check(r.status == 200 and r.json()["id"] == "notes/related", "PUT %d %s" % (r.status, r.text[:200]))
+        r = srv.get("/api/articles/notes%2Frelated")
+        check(r.status == 200 and r.json()["id"] == "notes/related", "GET %d %s" % (r.status, r.text[:200]))
+        expect_error(srv.get("/api/articles/notes/related"), 404, "no article with id 'notes'")
+        check(srv.get("/api/articles/notes%2Frelated/related").status == 200, "related of 'notes/related'")
+
+    def form_encoded_body_limit():
+        # httplib's own 8 KB cap on form-encoded bodies gave 413 quoting max_body_bytes; the one limit is max_body_bytes.
+        form = dict(auth, **{"Content-Type": "application/x-www-form-urlencoded"})
+        r = srv.request("PUT", "/api/articles/form1", body=json.dumps(dict(article, body="y " * 6000)), headers=form)
+        check(r.status == 200, "9 KB form-encoded body: %d %s" % (r.status, r.text[:200]))
+        r = srv.request("PUT", "/api/articles/form2", body=json.dumps(dict(article, body="y" * (300 * 1024))), headers=form)
+        expect_error(r, 413, "at most 262144 bytes")
+
+    def write_method_on_read_route():
+        # 405 at once, with or without a body (without one, httplib waited for a body until its deadline: 400).
+        for body in ("x", None):
+            start = time.monotonic()
+            expect_error(srv.request("PUT", "/api/search", body=body), 405, "method PUT is not allowed on /api/search")
+            check(time.monotonic() - start < 2, "405 took %.1f s" % (time.monotonic() - start))
+        expect_error(srv.request("POST", "/api/suggest"), 405)
+
     def token_never_logged():
         log = srv.log()
         check(TOKEN not in log and TOKEN[:-1] not in log, "the token appears in the log")
@@ -554,7 +616,185 @@ def write_tests(args, srv, ctx):
 
     return [put_requires_token, put_then_search, put_replaces, put_bad_bodies, body_too_large, bulk_post, delete,
             id_with_slash_and_unicode, xss_title_is_escaped, markup_escaped_once, external_commit_is_seen, concurrent_reads_during_writes,
-            near_duplicate_is_folded, token_never_logged]
+            near_duplicate_is_folded, write_responses_carry_warnings_and_ids, id_ending_in_related, form_encoded_body_limit,
+            write_method_on_read_route, token_never_logged]
+
+
+def _still_open(sock):
+    """Whether the server has neither closed nor reset `sock`."""
+    sock.setblocking(False)
+    try:
+        return sock.recv(1, socket.MSG_PEEK) != b""
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.setblocking(True)
+
+
+def hardening_tests(args, srv, ctx):
+    """Clients that send too much, too slowly or too many requests at once (issue 19). The server runs with
+    header_timeout_ms 1000, max_body_bytes 256 KiB, 4 workers, at most 2 connections per client address."""
+    article = {"title": "Chunked ferry timetable for Rodrigues", "body": "The Rodrigues ferry timetable was sent in chunks.",
+               "date": "2026-03-02", "lang": "en", "source": "test"}
+
+    def connect(source="127.0.0.1"):
+        sock = socket.create_connection(("127.0.0.1", srv.port), timeout=5, source_address=(source, 0))
+        return sock
+
+    def read_until_closed(sock, limit=5.0):
+        """Everything the server sends until it closes the connection (or `limit` seconds pass)."""
+        data = b""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                break
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            data += chunk
+        return data
+
+    def rss_kib():
+        with open("/proc/%d/status" % srv.process.pid) as f:
+            return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+    def send_chunks(sock, megabytes):
+        """Sends `megabytes` MB of 64 KiB chunks; stops when the server closes the connection."""
+        chunk = b"%x\r\n" % 65536 + b"x" * 65536 + b"\r\n"
+        try:
+            for _ in range(megabytes * 16):
+                sock.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            return False
+        return True
+
+    def chunked_put_without_token_is_refused_before_the_body():
+        before = rss_kib()
+        sock = connect()
+        sock.sendall(b"PUT /api/articles/c1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n")
+        send_chunks(sock, 64)
+        reply = read_until_closed(sock)
+        sock.close()
+        check(reply.startswith(b"HTTP/1.1 401"), "expected 401, got %r" % reply[:100])
+        grown = rss_kib() - before
+        check(grown < 16 * 1024, "RSS grew by %d KiB while an unauthorised chunked body was sent" % grown)
+
+    def chunked_put_over_the_limit_is_refused():
+        before = rss_kib()
+        sock = connect()
+        sock.sendall(("PUT /api/articles/c2 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n\r\n" % TOKEN).encode())
+        send_chunks(sock, 64)
+        reply = read_until_closed(sock)
+        sock.close()
+        check(reply.startswith(b"HTTP/1.1 413") and b"at most 262144 bytes" in reply, "expected 413, got %r" % reply[:300])
+        grown = rss_kib() - before
+        check(grown < 16 * 1024, "RSS grew by %d KiB while an oversized chunked body was sent" % grown)
+
+    def chunked_put_within_the_limit_is_indexed():
+        body = json.dumps(article).encode()
+        sock = connect()
+        sock.sendall(("PUT /api/articles/c3 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n"
+                      "Connection: close\r\n\r\n" % TOKEN).encode())
+        for part in (body[:10], body[10:]):
+            sock.sendall(b"%x\r\n" % len(part) + part + b"\r\n")
+        sock.sendall(b"0\r\n\r\n")
+        reply = read_until_closed(sock)
+        sock.close()
+        check(reply.startswith(b"HTTP/1.1 200") and b'"indexed":1' in reply, "chunked PUT: %r" % reply[:300])
+
+    def large_content_length_is_refused_unread():
+        sock = connect()
+        sock.sendall(("PUT /api/articles/c4 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 300000000\r\n\r\n" % TOKEN).encode())
+        start = time.monotonic()
+        reply = read_until_closed(sock, 3.0)
+        sock.close()
+        check(reply.startswith(b"HTTP/1.1 413"), "expected 413, got %r" % reply[:200])
+        check(time.monotonic() - start < 1.0, "the refusal waited for the body")
+
+    def many_headers_are_refused():
+        before = rss_kib()
+        sock = connect()
+        sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        try:
+            for block in range(200):
+                sock.sendall(b"".join(b"X-Filler-%d: %d\r\n" % (block * 1000 + i, i) for i in range(1000)))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        reply = read_until_closed(sock)
+        sock.close()
+        check(reply.startswith(b"HTTP/1.1 431"), "expected 431, got %r" % reply[:200])
+        grown = rss_kib() - before
+        check(grown < 8 * 1024, "RSS grew by %d KiB with too many headers" % grown)
+        headers = "".join("X-Small-%d: 1\r\n" % i for i in range(150))
+        sock = connect()
+        sock.sendall(("GET /api/health HTTP/1.1\r\nHost: x\r\n%s\r\n" % headers).encode())
+        reply = read_until_closed(sock)
+        sock.close()
+        check(reply.startswith(b"HTTP/1.1 431") and b"too many headers" in reply, "150 headers: %r" % reply[:300])
+        r = srv.get("/api/health", headers={"X-Small-%d" % i: "1" for i in range(50)})
+        check(r.status == 200, "50 headers: %d" % r.status)
+
+    def pipelined_requests_all_answered():
+        sock = connect()
+        sock.sendall(b"".join(b"GET /api/health?n=%d HTTP/1.1\r\nHost: x\r\n\r\n" % i for i in range(2)) +
+                     b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        reply = read_until_closed(sock)
+        sock.close()
+        check(reply.count(b"HTTP/1.1 200") == 3, "%d responses to 3 pipelined requests: %r" % (reply.count(b"HTTP/1.1 "), reply[:200]))
+
+    def slow_headers_time_out():
+        sock = connect()
+        start = time.monotonic()
+        closed = False
+        for byte in b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"y" * 40:
+            try:
+                sock.sendall(bytes([byte]))
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+                break
+            time.sleep(0.1)
+            if time.monotonic() - start > 3:
+                break
+        reply = read_until_closed(sock, 1.0) if not closed else b""
+        sock.close()
+        check(closed or reply.startswith(b"HTTP/1.1 408"), "a client dripping headers was not cut off: %r" % reply[:200])
+        check(time.monotonic() - start < 3, "cut off only after %.1f s" % (time.monotonic() - start))
+
+    def served_while_slow_clients_hold_sockets():
+        slow = []
+        try:
+            for _ in range(50):
+                sock = connect()
+                sock.sendall(b"G")
+                slow.append(sock)
+            time.sleep(0.1)
+            start = time.monotonic()
+            sock = connect("127.0.0.2")
+            sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            reply = read_until_closed(sock, 2.0)
+            sock.close()
+            elapsed = time.monotonic() - start
+            check(reply.startswith(b"HTTP/1.1 200"), "no answer while 50 slow sockets are open: %r" % reply[:100])
+            check(elapsed < 1.0, "answered after %.2f s" % elapsed)
+            # Refused with a 503, or closed at once (the server closing with the client's byte unread may reset).
+            start = time.monotonic()
+            for s in slow:
+                read_until_closed(s, max(0.01, 0.5 - (time.monotonic() - start)))
+            held = sum(1 for s in slow if s.fileno() >= 0 and _still_open(s))
+            check(held <= 4, "%d of 50 slow sockets from one address hold a worker" % held)
+        finally:
+            for s in slow:
+                s.close()
+
+    return [chunked_put_without_token_is_refused_before_the_body, chunked_put_over_the_limit_is_refused, chunked_put_within_the_limit_is_indexed,
+            large_content_length_is_refused_unread, many_headers_are_refused, pipelined_requests_all_answered, slow_headers_time_out,
+            served_while_slow_clients_hold_sockets]
 
 
 def cors_tests(args, srv, ctx):
@@ -816,6 +1056,12 @@ def cli_tests(args, work, ctx):
             json.dump({"db": ctx["db"], "colour": "blue"}, f)
         out = run("--config", path)
         check(out.returncode == 2 and "unknown key 'colour'" in out.stderr, "%d %s" % (out.returncode, out.stderr))
+        for connections, message in (({"max_headerz": 5}, "connections: unknown key 'max_headerz'; expected one of: body_timeout_ms"),
+                                     ({"header_timeout_ms": 5}, "connections.header_timeout_ms: expected an integer from 100 to 600000, got 5")):
+            with open(path, "w") as f:
+                json.dump({"db": ctx["db"], "connections": connections}, f)
+            out = run("--config", path)
+            check(out.returncode == 2 and message in out.stderr, "%d %s" % (out.returncode, out.stderr))
 
     def graceful_shutdown():
         srv = Server(args, ctx["db"], [])
@@ -880,8 +1126,13 @@ def main():
                 extra += ["--config", os.path.join(work, "limits.json")]
                 with open(os.path.join(work, "limits.json"), "w") as f:
                     json.dump({"limits": {"max_body_bytes": 256 * 1024}}, f)
+            if args.group == "hardening":
+                extra += ["--config", os.path.join(work, "hardening.json")]
+                with open(os.path.join(work, "hardening.json"), "w") as f:
+                    json.dump({"limits": {"max_body_bytes": 256 * 1024},
+                               "connections": {"header_timeout_ms": 1000, "max_connections_per_client": 2}}, f)
             server = Server(args, db, extra)
-            groups = {"api": api_tests, "errors": error_tests, "writes": write_tests, "cors": cors_tests, "static": static_tests,
+            groups = {"hardening": hardening_tests, "api": api_tests, "errors": error_tests, "writes": write_tests, "cors": cors_tests, "static": static_tests,
                       "pages": page_tests}
             if args.group not in groups:
                 print("unknown group %r; expected one of: %s, cli" % (args.group, ", ".join(groups)))

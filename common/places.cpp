@@ -171,7 +171,7 @@ struct Match {
     /// Only the article's other places may support it, not a locative ("in March") nor the language's
     /// default country: a month or weekday name, an ordinary word in text written in capitals.
     bool strict = false;
-    /// The region of a "CITY, Region, date -" dateline.
+    /// The region of a "CITY, Region, date -" dateline whose city is known (the city is the dateline's place).
     bool dateline_region = false;
     bool rejected = false;
     std::string why_support;
@@ -306,13 +306,15 @@ class Run {
         m_story_begin = d.story_begin;
         const std::vector<NameEntry> regions = dateline_regions(body, d);
         std::optional<Match> city = name_match(body, d.begin, d.end);
+        bool city_known = false;
         if (city) {
             std::erase_if(city->alive, [](const NameEntry& e) { return (e.flags & k_entry_demonym) != 0; });
             if (!regions.empty()) {
                 // "PARIS, Texas": the city of that name in the region; none known, the region stands alone.
                 std::erase_if(city->alive, [&](const NameEntry& e) { return !within(e.place, regions); });
             }
-            if (!city->alive.empty()) m_matches.push_back(std::move(*city));
+            city_known = !city->alive.empty();
+            if (city_known) m_matches.push_back(std::move(*city));
         }
         if (regions.empty()) return;
         std::optional<Match> region = name_match(body, d.region_begin, d.region_end);
@@ -325,7 +327,10 @@ class Run {
         region->begin = d.region_begin;
         region->end = d.region_end;
         region->alive = regions;
-        region->dateline_region = true;
+        // Beside a known city, the region says where the city lies and weighs as one more mention; without
+        // one, it is the dateline's place.
+        region->dateline_region = city_known;
+        region->in_lead = !city_known;
         if (m_options.explain) {
             region->all_candidates.clear();
             for (const NameEntry& e : regions) region->all_candidates.push_back(m_data.places[e.place].id);

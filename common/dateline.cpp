@@ -23,6 +23,28 @@ std::size_t skip_spaces(std::string_view s, std::size_t at) {
     return at;
 }
 
+/// The end of a region segment starting at `at` (after the place's comma): letters, dots, spaces,
+/// apostrophes and hyphens up to a comma that a date follows ("Texas, March 3", "N.Y., Jan 5"), a dash
+/// after a space or an opening bracket; 0 when the segment holds a digit (it is the date) or ends otherwise.
+std::size_t region_after(std::string_view s, std::size_t at) {
+    constexpr std::size_t k_max_region_bytes = 24;
+    at = skip_spaces(s, at);
+    const std::size_t limit = std::min(s.size(), at + k_max_region_bytes);
+    std::size_t letters = 0;
+    for (std::size_t k = at; k < limit; ++k) {
+        const char c = s[k];
+        if (c == ',') return letters >= 2 && k + 1 < s.size() && s[k + 1] == ' ' ? k : 0;
+        if (c == '(' || (c == '-' && k > at && s[k - 1] == ' ')) {  // "DALLAS, Texas -", "LEEDS, England (AP)"
+            std::size_t end = k;
+            while (end > at && s[end - 1] == ' ') --end;
+            return letters >= 2 ? end : 0;
+        }
+        if ((c >= '0' && c <= '9') || c == '\n' || c == ')' || c == ';' || c == ':') return 0;
+        if (static_cast<unsigned char>(c) >= 0x80 || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) ++letters;
+    }
+    return 0;
+}
+
 }  // namespace
 
 std::optional<Dateline> find_dateline(std::string_view body) {
@@ -46,6 +68,12 @@ std::optional<Dateline> find_dateline(std::string_view body) {
         if (c == ',' || c == '(') break;
         if (pos > begin && body[pos - 1] == ' ' && dash_at(body, pos) != 0) break;
         if (dash_at(body, pos) == 3) break;
+        // "ST. PAUL", "FT. WORTH": a dot ends a short abbreviation inside the place.
+        if (c == '.' && pos + 1 < body.size() && body[pos + 1] == ' ' && pos >= begin + 2 && pos - begin <= 3 &&
+            pos + 2 < body.size() && body[pos + 2] != '-') {
+            ++i;
+            continue;
+        }
         if (c == '\n' || c == '.' || c == ':' || c == ';' || c == '"' || c == '!' || c == '?' ||
             (c >= '0' && c <= '9')) {
             return std::nullopt;
@@ -62,7 +90,17 @@ std::optional<Dateline> find_dateline(std::string_view body) {
     while (end > begin && body[end - 1] == ' ') --end;
     if (letters < 2) return std::nullopt;
     std::size_t k = static_cast<std::size_t>(i);
-    if (body[k] == ',') {  // ", 12 mars", ", June 19"
+    std::size_t region_begin = 0;
+    std::size_t region_end = 0;
+    if (body[k] == ',') {  // ", Texas, March 3", ", 12 mars", ", June 19"
+        const std::size_t region = region_after(body, k + 1);
+        if (region != 0) {
+            region_begin = skip_spaces(body, k + 1);
+            region_end = region;
+            k = region;
+        }
+    }
+    if (body[k] == ',') {
         const std::size_t limit = std::min(body.size(), k + k_max_date_bytes);
         ++k;
         while (k < limit && body[k] != '(' && !(body[k - 1] == ' ' && dash_at(body, k) != 0) && dash_at(body, k) != 3) {
@@ -90,6 +128,8 @@ std::optional<Dateline> find_dateline(std::string_view body) {
     d.begin = begin;
     d.end = end;
     d.story_begin = skip_spaces(body, k + dash);
+    d.region_begin = region_begin;
+    d.region_end = region_end;
     return d;
 }
 

@@ -29,6 +29,46 @@ constexpr auto k_place_modifiers = std::to_array<std::string_view>(
 constexpr auto k_locatives = std::to_array<std::string_view>(
     {"at", "au", "depuis", "from", "in", "near", "près", "to", "vers", "à"});
 
+/// Month and weekday names, English and French, folded. Some are also towns (March, Cambridgeshire); in news
+/// they are nearly always the date.
+constexpr auto k_month_names = std::to_array<std::string_view>(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+     "septembre", "octobre", "novembre", "decembre"});
+constexpr auto k_weekday_names = std::to_array<std::string_view>(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi",
+     "jeudi", "vendredi", "samedi", "dimanche"});
+
+/// Abbreviated months: a date only next to a number ("Oct. 7", "7 Sept").
+constexpr auto k_month_abbreviations = std::to_array<std::string_view>(
+    {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "janv", "fev",
+     "avr", "juil"});
+
+/// The region of a "CITY, Region, date -" dateline as wires abbreviate it (U.S. states, Canadian
+/// provinces), keyed by its lower-case letters ("N.Y." → "ny", "Tenn." → "tenn"): GeoNames division ids.
+/// Full names ("Texas", "Ontario") are found in the gazetteer.
+struct RegionAbbreviation {
+    std::string_view key;
+    std::string_view id;
+};
+constexpr auto k_region_abbreviations = std::to_array<RegionAbbreviation>({
+    {"ala", "US.AL"}, {"ariz", "US.AZ"}, {"ark", "US.AR"}, {"calif", "US.CA"}, {"colo", "US.CO"},
+    {"conn", "US.CT"}, {"dc", "US.DC"}, {"del", "US.DE"}, {"fla", "US.FL"}, {"ga", "US.GA"}, {"ill", "US.IL"},
+    {"ind", "US.IN"}, {"kan", "US.KS"}, {"kans", "US.KS"}, {"ky", "US.KY"}, {"la", "US.LA"}, {"md", "US.MD"},
+    {"mass", "US.MA"}, {"mich", "US.MI"}, {"minn", "US.MN"}, {"miss", "US.MS"}, {"mo", "US.MO"},
+    {"mont", "US.MT"}, {"neb", "US.NE"}, {"nebr", "US.NE"}, {"nev", "US.NV"}, {"nh", "US.NH"}, {"nj", "US.NJ"},
+    {"nm", "US.NM"}, {"ny", "US.NY"}, {"nc", "US.NC"}, {"nd", "US.ND"}, {"okla", "US.OK"}, {"ore", "US.OR"},
+    {"pa", "US.PA"}, {"ri", "US.RI"}, {"sc", "US.SC"}, {"sd", "US.SD"}, {"tenn", "US.TN"}, {"tex", "US.TX"},
+    {"vt", "US.VT"}, {"va", "US.VA"}, {"wash", "US.WA"}, {"wva", "US.WV"}, {"wis", "US.WI"}, {"wisc", "US.WI"},
+    {"wyo", "US.WY"}, {"alta", "CA.01"}, {"bc", "CA.02"}, {"man", "CA.03"}, {"nb", "CA.04"}, {"ns", "CA.07"},
+    {"ont", "CA.08"}, {"que", "CA.10"}, {"sask", "CA.11"},
+});
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& words, std::string_view w) {
+    return std::find(words.begin(), words.end(), w) != words.end();
+}
+
 /// Whether the place's English or French name starts with `article` ("le" for "Le Havre", "Le Caire").
 bool name_has_article(const Place& p, std::string_view article) {
     for (const std::string& name : {p.name_en, p.name_fr}) {
@@ -128,6 +168,11 @@ struct Match {
     bool small_only = false;
     /// Right after a locative preposition ("à Béziers", "in Mobile").
     bool locative = false;
+    /// Only the article's other places may support it, not a locative ("in March") nor the language's
+    /// default country: a month or weekday name, an ordinary word in text written in capitals.
+    bool strict = false;
+    /// The region of a "CITY, Region, date -" dateline whose city is known (the city is the dateline's place).
+    bool dateline_region = false;
     bool rejected = false;
     std::string why_support;
     /// Index into `alive` of the chosen place.
@@ -150,9 +195,28 @@ struct FieldText {
     std::span<const Token> tokens;
     /// Indices of non-compound tokens (compound wholes are skipped; their parts are matched).
     std::vector<std::uint32_t> words;
-    /// Capitalization says nothing here: a title in Title Case or in capitals.
+    /// Capitalization says nothing here: a title in Title Case or in capitals, a text in capitals.
     bool caps_zone = false;
+    /// Written in capitals: every word looks like a name or an abbreviation ("SELLS CAR LOAN BACKED BONDS").
+    bool all_caps = false;
 };
+
+/// Whether the field is written in capitals: at least two words, nine in ten of them without a lower-case
+/// letter.
+bool is_all_caps_field(const FieldText& f) {
+    std::size_t caps = 0;
+    std::size_t other = 0;
+    for (const std::uint32_t w : f.words) {
+        const Token& t = f.tokens[w];
+        if (t.kind != TokenKind::word) continue;
+        if (is_all_caps(f.text.substr(t.begin, t.end - t.begin))) {
+            ++caps;
+        } else if (++other * 10 > f.words.size()) {
+            return false;
+        }
+    }
+    return caps >= 2 && other * 10 <= caps + other;
+}
 
 bool is_title_case(const FieldText& f) {
     std::size_t words = 0;
@@ -239,41 +303,39 @@ class Run {
     }
 
     void add_dateline(const FieldText& body, const Dateline& d) {
-        std::string key;
-        std::size_t first = 0;
-        std::size_t count = 0;
-        for (std::size_t k = 0; k < body.words.size(); ++k) {
-            const Token& t = body.tokens[body.words[k]];
-            if (t.begin < d.begin) continue;
-            if (t.end > d.end) break;
-            if (count == 0 && std::find(k_leading_articles.begin(), k_leading_articles.end(), t.folded) !=
-                                  k_leading_articles.end()) {
-                continue;
+        m_story_begin = d.story_begin;
+        const std::vector<NameEntry> regions = dateline_regions(body, d);
+        std::optional<Match> city = name_match(body, d.begin, d.end);
+        bool city_known = false;
+        if (city) {
+            std::erase_if(city->alive, [](const NameEntry& e) { return (e.flags & k_entry_demonym) != 0; });
+            if (!regions.empty()) {
+                // "PARIS, Texas": the city of that name in the region; none known, the region stands alone.
+                std::erase_if(city->alive, [&](const NameEntry& e) { return !within(e.place, regions); });
             }
-            if (count == 0) first = k;
-            if (count > 0) key.push_back(' ');
-            key += t.folded;
-            ++count;
+            city_known = !city->alive.empty();
+            if (city_known) m_matches.push_back(std::move(*city));
         }
-        if (count == 0) return;
-        const auto it = m_data.names.find(std::string_view(key));
-        if (it == m_data.names.end()) return;
-        Match match;
-        match.field = TextField::body;
-        match.first = first;
-        match.last = first + count - 1;
-        match.begin = d.begin;
-        match.end = d.end;
-        match.dateline = true;
-        match.in_lead = true;
-        for (const NameEntry& e : it->second) {
-            if ((e.flags & k_entry_demonym) == 0) match.alive.push_back(e);
+        if (regions.empty()) return;
+        std::optional<Match> region = name_match(body, d.region_begin, d.region_end);
+        if (!region) {  // an abbreviation the name index does not hold ("Tenn.")
+            region.emplace();
+            region->field = TextField::body;
+            region->dateline = true;
+            region->in_lead = true;
         }
-        if (match.alive.empty()) return;
+        region->begin = d.region_begin;
+        region->end = d.region_end;
+        region->alive = regions;
+        // Beside a known city, the region says where the city lies and weighs as one more mention; without
+        // one, it is the dateline's place.
+        region->dateline_region = city_known;
+        region->in_lead = !city_known;
         if (m_options.explain) {
-            for (const NameEntry& e : it->second) match.all_candidates.push_back(m_data.places[e.place].id);
+            region->all_candidates.clear();
+            for (const NameEntry& e : regions) region->all_candidates.push_back(m_data.places[e.place].id);
         }
-        m_matches.push_back(std::move(match));
+        m_matches.push_back(std::move(*region));
     }
 
     /// Chooses a place for every match; the ones that need support are decided last, against the others.
@@ -352,7 +414,8 @@ class Run {
                 if (!t.title_bonus) t.raw += 3.0 * share;
                 t.title_bonus = true;
             }
-            if (m.dateline && !t.dateline_bonus) {
+            // The region of "YAKIMA, Wash." is where the dateline's city lies, not a second dateline.
+            if (m.dateline && !m.dateline_region && !t.dateline_bonus) {
                 t.raw += 3.0 * share;
                 t.dateline_bonus = true;
             }
@@ -382,7 +445,10 @@ class Run {
                 if (country >= 0 && static_cast<std::uint32_t>(country) != e.place) {
                     credit(static_cast<std::uint32_t>(country), m, mention.demonym, 0.5);
                 }
-                if (m.dateline && dateline) dateline->place_id = mention.id;
+                // The city names the dateline's place; its region only when the city is unknown.
+                if (m.dateline && dateline && (!m.dateline_region || dateline->place_id.empty())) {
+                    dateline->place_id = mention.id;
+                }
             } else if (!m_options.explain) {
                 continue;
             }
@@ -410,6 +476,79 @@ class Run {
     }
 
   private:
+    /// The words of the body between two byte offsets as a dateline match, with every place the name may
+    /// denote, or none when the gazetteer does not know them as one name. A leading article is skipped
+    /// ("THE HAGUE").
+    std::optional<Match> name_match(const FieldText& body, std::size_t begin, std::size_t end) const {
+        std::string key;
+        std::size_t first = 0;
+        std::size_t count = 0;
+        for (std::size_t k = 0; k < body.words.size(); ++k) {
+            const Token& t = body.tokens[body.words[k]];
+            if (t.begin < begin) continue;
+            if (t.end > end) break;
+            if (count == 0 && contains(k_leading_articles, t.folded)) continue;
+            if (count == 0) first = k;
+            if (count > 0) key.push_back(' ');
+            key += t.folded;
+            ++count;
+        }
+        if (count == 0) return std::nullopt;
+        const auto it = m_data.names.find(std::string_view(key));
+        if (it == m_data.names.end()) return std::nullopt;
+        Match match;
+        match.field = TextField::body;
+        match.first = first;
+        match.last = first + count - 1;
+        match.begin = begin;
+        match.end = end;
+        match.dateline = true;
+        match.in_lead = true;
+        match.alive = it->second;
+        if (m_options.explain) {
+            for (const NameEntry& e : it->second) match.all_candidates.push_back(m_data.places[e.place].id);
+        }
+        return match;
+    }
+
+    /// The divisions or countries the region of a "CITY, Region, date -" dateline may be: a wire's
+    /// abbreviation ("Tenn.", "N.Y."), else a region or country the gazetteer knows by that name ("Texas",
+    /// "Ontario", "England"). Empty when there is no region or it is unknown.
+    std::vector<NameEntry> dateline_regions(const FieldText& body, const Dateline& d) const {
+        std::vector<NameEntry> out;
+        if (d.region_end <= d.region_begin) return out;
+        std::string letters;
+        for (const char c : body.text.substr(d.region_begin, d.region_end - d.region_begin)) {
+            if (c >= 'A' && c <= 'Z') letters.push_back(static_cast<char>(c - 'A' + 'a'));
+            else if (c >= 'a' && c <= 'z') letters.push_back(c);
+        }
+        for (const RegionAbbreviation& a : k_region_abbreviations) {
+            if (a.key != letters) continue;
+            if (const auto it = m_data.by_id.find(a.id); it != m_data.by_id.end()) out.push_back(NameEntry{it->second, 0});
+            return out;
+        }
+        if (const std::optional<Match> m = name_match(body, d.region_begin, d.region_end)) {
+            for (const NameEntry& e : m->alive) {
+                const PlaceKind kind = m_data.places[e.place].kind;
+                if ((e.flags & k_entry_demonym) == 0 && (kind == PlaceKind::region || kind == PlaceKind::country)) {
+                    out.push_back(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /// Whether place `p` is one of `regions` or lies in one of them.
+    bool within(std::uint32_t p, const std::vector<NameEntry>& regions) const {
+        for (const NameEntry& r : regions) {
+            if (r.place == p || m_data.region_of[p] == static_cast<std::int32_t>(r.place) ||
+                m_data.country_of[p] == static_cast<std::int32_t>(r.place)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// Checks that need only the matched words: capitals, lower-case demonyms.
     void surface_checks(const FieldText& f, const std::vector<NameEntry>& entries, Match& m) {
         bool any_capitalized = false;
@@ -523,8 +662,25 @@ class Run {
             key += f.tokens[f.words[w]].folded;
         }
         const bool has_article = article_stands_before(f, m.first);
+        if (single && is_date(f, m.first)) {
+            m.alive.clear();
+            if (m_options.explain) {
+                m.reason = "rejected: '" + std::string(f.text.substr(tok.begin, date_end(f, m.first) - tok.begin)) +
+                           "' is a date";
+            }
+            return;
+        }
+        const bool calendar = single && (contains(k_month_names, folded) || contains(k_weekday_names, folded));
+        // In capitals, an ordinary word looks like a name ("CHINA SALES WEAK") and like an abbreviation ("CAR
+        // LOAN", not the Central African Republic): only a dotted one ("U.S.") keeps its own evidence.
+        const bool abbreviation = std::any_of(m.alive.begin(), m.alive.end(),
+                                              [](const NameEntry& e) { return (e.flags & k_entry_capitals) != 0; });
+        const bool caps_word = f.all_caps && single && tok.kind != TokenKind::acronym &&
+                               (abbreviation || cw != m_data.common_words.end() || person || is_stopword(folded));
         // A function word opening a sentence is that word ("Un sondage...", "Most of..."), not a town of that name.
-        const bool function_word = single && (tok.sentence_start || f.caps_zone) && is_stopword(folded);
+        // The story's first word after a dateline opens a sentence too ("OMAHA, Neb., March 8 - Police said").
+        const bool opens = tok.sentence_start || f.caps_zone || (f.field == TextField::body && tok.begin == m_story_begin);
+        const bool function_word = single && opens && is_stopword(folded);
         std::vector<NameEntry> kept;
         std::string why;
         for (const NameEntry& e : m.alive) {
@@ -566,8 +722,15 @@ class Run {
             return;
         }
         m.alive = std::move(kept);
+        if (calendar || caps_word) {
+            m.needs_support = true;
+            m.strict = true;
+            m.why_support = calendar       ? "'" + tok.lower + "' names a month or a day"
+                            : abbreviation ? "'" + tok.lower + "' is an abbreviation or a word in text written in capitals"
+                                           : "'" + tok.lower + "' is an ordinary word in text written in capitals";
+            return;
+        }
         // Ordinary words and small towns need support unless every remaining reading is big enough.
-        const bool opens = tok.sentence_start || f.caps_zone;
         bool word_reading = false;
         for (const NameEntry& e : m.alive) {
             const Place& p = m_data.places[e.place];
@@ -643,7 +806,7 @@ class Run {
             return "other places of its region are named";
         }
         if (ev.dateline_country == c) return "the dateline is in its country";
-        if (m.locative) return "a locative preposition stands before it";
+        if (m.locative && !m.strict) return "a locative preposition stands before it";
         // A French article names French towns without saying "France"; an English one has no such default.
         if (m.small_only && m_lang == Lang::fr && m_data.places[static_cast<std::size_t>(c)].id == "FR") {
             return "a French town in French text";
@@ -654,6 +817,38 @@ class Run {
     std::string country_label(std::uint32_t p) const {
         const std::int32_t c = m_data.country_of[p];
         return c >= 0 ? m_data.places[static_cast<std::size_t>(c)].id : m_data.places[p].id;
+    }
+
+    /// Whether word `word`, a month's name or abbreviation, is a date: a number right after it ("March 31",
+    /// "Oct. 7", "May 1987") or a day right before it ("31 March", "12 mars").
+    static bool is_date(const FieldText& f, std::size_t word) {
+        const Token& t = f.tokens[f.words[word]];
+        if (!contains(k_month_names, t.folded) && !contains(k_month_abbreviations, t.folded)) return false;
+        return date_end(f, word) > t.end || day_before(f, word);
+    }
+
+    /// The end of the number after word `word` when only a space or a dot separates them; else the word's end.
+    static std::size_t date_end(const FieldText& f, std::size_t word) {
+        const Token& t = f.tokens[f.words[word]];
+        if (word + 1 >= f.words.size()) return t.end;
+        const Token& next = f.tokens[f.words[word + 1]];
+        if (next.kind != TokenKind::number || next.begin < t.end || next.begin - t.end > 2) return t.end;
+        for (const char c : f.text.substr(t.end, next.begin - t.end)) {
+            if (c != ' ' && c != '.') return t.end;
+        }
+        return next.end;
+    }
+
+    /// Whether a day of the month (1..31) stands right before word `word`, separated by one space.
+    static bool day_before(const FieldText& f, std::size_t word) {
+        if (word == 0) return false;
+        const Token& t = f.tokens[f.words[word]];
+        const Token& prev = f.tokens[f.words[word - 1]];
+        if (prev.kind != TokenKind::number || t.begin != prev.end + 1 || f.text[prev.end] != ' ') return false;
+        const std::string_view digits = prev.folded;
+        if (digits.empty() || digits.size() > 2 || digits.find_first_not_of("0123456789") != std::string_view::npos) return false;
+        const int day = std::stoi(std::string(digits));
+        return day >= 1 && day <= 31;
     }
 
     /// Scores each remaining reading: prior + support from the article's other places.
@@ -718,10 +913,12 @@ class Run {
     const PlaceExtractorOptions& m_options;
     Lang m_lang;
     std::vector<Match> m_matches;
+    /// Where the story starts after a dateline, or npos.
+    std::size_t m_story_begin = std::string_view::npos;
 };
 
 FieldText prepare(TextField field, std::string_view text, std::span<const Token> tokens) {
-    FieldText f{field, text, tokens, {}, false};
+    FieldText f{field, text, tokens, {}, false, false};
     f.words.reserve(f.tokens.size());
     for (std::size_t k = 0; k < f.tokens.size(); ++k) {
         if (f.tokens[k].kind != TokenKind::compound) f.words.push_back(static_cast<std::uint32_t>(k));
@@ -747,8 +944,11 @@ ArticlePlaces PlaceExtractor::extract(std::string_view title, std::span<const To
                                       std::string_view body, std::span<const Token> body_tokens, Lang lang) const {
     const Gazetteer::Data& data = *m_gazetteer.m_data;
     FieldText title_text = prepare(TextField::title, title, title_tokens);
-    title_text.caps_zone = is_title_case(title_text);
-    const FieldText body_text = prepare(TextField::body, body, body_tokens);
+    title_text.all_caps = is_all_caps_field(title_text);
+    title_text.caps_zone = title_text.all_caps || is_title_case(title_text);
+    FieldText body_text = prepare(TextField::body, body, body_tokens);
+    body_text.all_caps = is_all_caps_field(body_text);
+    body_text.caps_zone = body_text.all_caps;
 
     Run run(data, m_options, lang);
     run.scan(title_text, 0, 0);

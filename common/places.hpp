@@ -114,12 +114,17 @@ struct Dateline {
     std::size_t end = 0;
     /// Byte offset in the body where the story proper starts (after the dash).
     std::size_t story_begin = 0;
+    /// Byte range of the region written after the place, before the date ("Texas" and "Ga." in "DALLAS,
+    /// Texas, March 3 -" and "ATHENS, Ga., Nov 12 -"); empty (begin == end) when there is none.
+    std::size_t region_begin = 0;
+    std::size_t region_end = 0;
     /// The place's id; empty from find_dateline, set by PlaceExtractor when the gazetteer knows the name.
     std::string place_id;
 };
 
-/// Recognizes a dateline at the start of `body` by its shape alone: a place in capitals, or any place
-/// followed by an agency in brackets, then optionally ", date", "(AGENCY)", and a dash. No allocation
+/// Recognizes a dateline at the start of `body` by its shape alone: a place in capitals ("ST. PAUL" may
+/// hold a dotted abbreviation), or any place followed by an agency in brackets, then optionally ", region"
+/// (a segment without digits before the date), ", date", "(AGENCY)", and a dash. No allocation
 /// unless one is found; never throws on bad input.
 std::optional<Dateline> find_dateline(std::string_view body);
 

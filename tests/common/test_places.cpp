@@ -45,6 +45,31 @@ bool has(const std::vector<std::string>& ids, const std::string& id) {
 
 using dateline::testing::TempDir;
 
+/// An article, with places expected among its places and places that must not be.
+struct PlaceCase {
+    const char* what;
+    const char* title;
+    const char* body;
+    Lang lang;
+    std::vector<std::string> present;
+    std::vector<std::string> absent;
+};
+
+void check_places(const std::vector<PlaceCase>& cases) {
+    for (const PlaceCase& c : cases) {
+        INFO(c.what << ": " << c.title << " / " << c.body);
+        const std::vector<std::string> ids = ids_of(extractor().extract(c.title, c.body, c.lang));
+        for (const std::string& id : c.present) {
+            INFO("expected " << id);
+            CHECK(has(ids, id));
+        }
+        for (const std::string& id : c.absent) {
+            INFO("not expected " << id);
+            CHECK_FALSE(has(ids, id));
+        }
+    }
+}
+
 const std::string k_main_header = "id\tkind\tcountry\tadmin1\tpopulation\tname_en\tname_fr\taliases\tlat\tlon\n";
 const std::string k_curated_header = "id\tkind\tcountry\tpopulation\tname_en\tname_fr\tnames\n";
 
@@ -140,15 +165,7 @@ TEST_CASE("protected words are proper names, not ordinary words", "[places]") {
 }
 
 TEST_CASE("places of articles in both languages, with the traps", "[places]") {
-    struct Row {
-        const char* what;
-        const char* title;
-        const char* body;
-        Lang lang;
-        std::vector<std::string> present;
-        std::vector<std::string> absent;
-    };
-    const std::vector<Row> rows = {
+    check_places({
         {"French country name",
          "La Corée du Nord tire un missile",
          "Pyongyang a tiré un missile mardi.",
@@ -256,20 +273,7 @@ TEST_CASE("places of articles in both languages, with the traps", "[places]") {
          Lang::fr,
          {"IN"},
          {"gn1253786", "gn1253785", "gn3070291"}},
-    };
-    for (const Row& row : rows) {
-        INFO(row.what << ": " << row.title << " / " << row.body);
-        const ArticlePlaces result = extractor().extract(row.title, row.body, row.lang);
-        const std::vector<std::string> ids = ids_of(result);
-        for (const std::string& id : row.present) {
-            INFO("expected " << id);
-            CHECK(has(ids, id));
-        }
-        for (const std::string& id : row.absent) {
-            INFO("not expected " << id);
-            CHECK_FALSE(has(ids, id));
-        }
-    }
+    });
 }
 
 TEST_CASE("a city's country is listed with it, and the title weighs most", "[places]") {
@@ -352,6 +356,9 @@ TEST_CASE("datelines are recognized by their shape", "[places]") {
         {"", nullptr, nullptr},
         {"MOSCOW", nullptr, nullptr},
         {"In 2020 - a year", nullptr, nullptr},
+        {"DALLAS, Texas, March 3 - Acme said", "DALLAS", "Acme said"},
+        {"ST. PAUL, Minn., Aug 28 - Pilots at", "ST. PAUL", "Pilots at"},
+        {"U.S. stocks rose - traders said", nullptr, nullptr},
     };
     for (const Row& row : rows) {
         INFO(row.body);
@@ -365,6 +372,112 @@ TEST_CASE("datelines are recognized by their shape", "[places]") {
         CHECK(std::string(row.body).substr(d->begin, d->end - d->begin) == row.text);
         CHECK(std::string(row.body).substr(d->story_begin) == row.story);
     }
+}
+
+TEST_CASE("a dateline's region is the segment before its date", "[places]") {
+    struct Row {
+        const char* body;
+        const char* region;  // "": none
+    };
+    const Row rows[] = {
+        {"DALLAS, Texas, March 3 - Acme said", "Texas"},
+        {"ATHENS, Ga., Nov 12 - The university", "Ga."},
+        {"NEWARK, N.J., May 8 - The bank", "N.J."},
+        {"MANCHESTER, England, Nov 17 (Reuters) - United", "England"},
+        {"LEEDS, England (AP) - Rain", "England"},
+        {"PARIS, Texas - A plant", "Texas"},
+        {"NEW YORK, March 12 - Bonds", ""},
+        {"PARIS, 12 mars (AFP) - Le gouvernement", ""},
+        {"MOSCOW (Reuters) - Russia said", ""},
+    };
+    for (const Row& row : rows) {
+        INFO(row.body);
+        const std::optional<Dateline> d = find_dateline(row.body);
+        REQUIRE(d.has_value());
+        CHECK(std::string(row.body).substr(d->region_begin, d->region_end - d->region_begin) == row.region);
+    }
+}
+
+TEST_CASE("the dateline's region chooses its city", "[places]") {
+    struct Row {
+        const char* body;
+        const char* place;    // the dateline's place
+        const char* country;  // expected among the article's places
+        const char* absent;   // not expected
+    };
+    const Row rows[] = {
+        {"PARIS, Texas, June 3 - A poultry plant will close by September.", "gn4717560", "US", "FR"},
+        {"CAMBRIDGE, Mass., March 22 - A drug maker raised money on Friday.", "gn4931972", "US", "GB"},
+        {"LONDON, Ontario, Oct 9 - A bus maker won an order.", "gn6058560", "CA", "GB"},
+        {"PORTLAND, Maine, Nov 14 - A paper maker sold two mills.", "gn4975802", "US", "GB"},
+        {"BRENTWOOD, Tenn., April 22 - A bank split its stock.", "gn4608408", "US", "GB"},
+        {"ARMONK, N.Y., April 17 - A computer maker reported earnings.", "US.NY", "US", "GB"},
+    };
+    for (const Row& row : rows) {
+        INFO(row.body);
+        const ArticlePlaces r = extractor().extract("", row.body, Lang::en);
+        REQUIRE(r.dateline.has_value());
+        const std::vector<std::string> ids = ids_of(r);
+        CHECK(r.dateline->place_id == row.place);
+        CHECK(has(ids, row.country));
+        CHECK_FALSE(has(ids, row.absent));
+    }
+}
+
+TEST_CASE("month and weekday names are dates, not towns", "[places]") {
+    // gn2643071 is March, Cambridgeshire.
+    check_places({
+        {"month before a day", "", "The dividend is payable April 15 to holders of record March 31.", Lang::en, {},
+         {"gn2643071", "GB"}},
+        {"day before a month", "", "The board meets on 31 March in Dallas, Texas.", Lang::en, {"US"}, {"gn2643071", "GB"}},
+        {"abbreviated month", "", "The notes mature Mar. 15 and pay 7 pct.", Lang::en, {}, {"gn2643071", "GB"}},
+        {"month after a locative", "", "The Federal Reserve will meet in March, economists in Chicago said.", Lang::en,
+         {"US"}, {"gn2643071", "GB"}},
+        {"a town of that name, its region named", "", "Floods hit March and Wisbech in eastern England.", Lang::en,
+         {"gn2643071"}, {}},
+    });
+    const ArticlePlaces r = explainer().extract("", "Holders of record March 31 get the dividend.", Lang::en);
+    REQUIRE(r.mentions.size() == 1);
+    CHECK(r.mentions[0].reason == "rejected: 'March 31' is a date");
+}
+
+TEST_CASE("text in capitals needs stronger evidence", "[places]") {
+    check_places({
+        {"an ordinary word read as an abbreviation",
+         "FIRST CAPITAL SELLS CAR LOAN BACKED BONDS",
+         "NEW YORK, March 12 - First Capital Corp sold bonds backed by car loans.",
+         Lang::en,
+         {"US"},
+         {"CF"}},
+        {"an ordinary word read as a country",
+         "TURKEY PRICES EXPECTED TO RISE",
+         "Wholesale turkey prices are expected to rise before Thanksgiving, the department said.",
+         Lang::en,
+         {},
+         {"TR"}},
+        {"the country, named again in the story",
+         "TURKEY, IRAN SIGN GAS DEAL",
+         "Turkey and Iran signed a deal on Monday for gas to be piped to Turkey.",
+         Lang::en,
+         {"TR", "IR"},
+         {}},
+        {"'TO' in capitals is no locative: Hit is a town of Iraq",
+         "STORM TO HIT EAST COAST ON SUNDAY",
+         "A winter storm is expected to bring snow to Virginia on Sunday.",
+         Lang::en,
+         {"US"},
+         {"IQ"}},
+        {"a month in a headline", "JOBS REPORT FOR MARCH DUE FRIDAY", "Economists expect payrolls to grow.", Lang::en, {},
+         {"GB"}},
+        {"a dotted abbreviation keeps its evidence", "U.S. ECONOMY GREW 2.4 PCT", "Consumers spent more.", Lang::en, {"US"},
+         {}},
+        {"a whole story in capitals",
+         "",
+         "CHINA SALES WERE WEAK AS STORES CUT ORDERS FOR FINE CHINA AND CRYSTAL.",
+         Lang::en,
+         {},
+         {"CN"}},
+    });
 }
 
 TEST_CASE("the dateline's place is resolved and counts for the article", "[places]") {

@@ -964,7 +964,9 @@ struct QueryBuilder::Impl {
                         continue;
                     }
                     std::vector<Xapian::Query> queries;
-                    QueryTranslation shown{std::string(out.sanitized.substr(run[words[i]].begin, run[words[i + len - 1]].end - run[words[i]].begin)), from, {}};
+                    const std::size_t begin = run[words[i]].begin;
+                    const std::size_t end = run[words[i + len - 1]].end;
+                    QueryTranslation shown{std::string(out.sanitized.substr(begin, end - begin)), from, {}, begin, end};
                     std::vector<std::string> typed;
                     for (std::size_t k = i; k < i + len; ++k) {
                         if (!common::is_stopword_in(run[words[k]].folded, from)) typed.push_back(run[words[k]].folded);

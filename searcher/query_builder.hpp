@@ -113,6 +113,9 @@ struct QueryTranslation {
     common::Lang from = common::Lang::unknown;
     /// The translations searched, best first, as the word table writes them ("chômage").
     std::vector<std::string> targets;
+    /// Byte range of the words in the (sanitized) query text.
+    std::size_t begin = 0;
+    std::size_t end = 0;
 };
 
 /// A word of the query as typed, for spelling suggestions.

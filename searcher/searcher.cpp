@@ -468,6 +468,11 @@ SearchResponse Searcher::search(const SearchRequest& request) {
         // From the last word back, so that earlier byte ranges stay valid.
         for (std::size_t k = n; k-- > 0;) {
             const QueryWord& w = query.words[k];
+            // A word the word table translated is a word of its language, not a typo ("school" of "school
+            // closures", whose articles are French).
+            const bool translated = std::any_of(query.translations.begin(), query.translations.end(),
+                                                [&](const QueryTranslation& t) { return w.begin >= t.begin && w.end <= t.end; });
+            if (translated) continue;
             if (const auto fix = correct_word(m_index.database, w.folded)) {
                 // With its accents, and capitalized if the user capitalized: "électoin" → "élection".
                 const std::string& printed = m_completer.printed_form(fix->word, w.accented);

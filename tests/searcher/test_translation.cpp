@@ -106,6 +106,8 @@ TEST_CASE("an English query finds the French article through its words' translat
     CHECK(on.translations[1].words == "closures");
     CHECK(on.translations[1].targets == std::vector<std::string>{"fermeture"});
     CHECK(off.translations.empty());
+    // The words were found in French: they are not "corrected" towards English words of the archive.
+    CHECK_FALSE(on.did_you_mean);
     // The article has both words in French: it is in the head, and the translated words are marked.
     REQUIRE(on.total_all);
     CHECK(*on.total_all >= 1);

@@ -534,6 +534,34 @@ std::vector<Xapian::Query> word_parts_of(const Xapian::Query& reading) {
     return parts;
 }
 
+/// Applies `f` to the single terms of a reading's conjunction or disjunction of words (see rewrite_words),
+/// and with `nested`, to those of its AND/OR children too (a place name's words).
+template <typename F>
+Xapian::Query map_word_leaves(const Xapian::Query& reading, const F& f, bool nested) {
+    auto map_children = [&](const Xapian::Query& q, bool deeper) {
+        std::vector<Xapian::Query> children;
+        for (const auto& child : subqueries(q)) {
+            const auto cop = child.get_type();
+            if (cop == Xapian::Query::LEAF_TERM) {
+                children.push_back(f(child));
+            } else if (deeper && (cop == Xapian::Query::OP_AND || cop == Xapian::Query::OP_OR)) {
+                std::vector<Xapian::Query> inner;
+                for (const auto& g : subqueries(child)) inner.push_back(g.get_type() == Xapian::Query::LEAF_TERM ? f(g) : g);
+                children.emplace_back(cop, inner.begin(), inner.end());
+            } else {
+                children.push_back(child);
+            }
+        }
+        return Xapian::Query(q.get_type(), children.begin(), children.end());
+    };
+    return rewrite_words(reading, [&](const Xapian::Query& q) {
+        const auto op = q.get_type();
+        if (op == Xapian::Query::LEAF_TERM) return f(q);
+        if (op != Xapian::Query::OP_AND && op != Xapian::Query::OP_OR) return q;
+        return map_children(q, nested);
+    });
+}
+
 /// In one reading, lets a place name typed in lower case also match the documents that use the word as an
 /// ordinary word ("aurora" in a physics abstract is indexed apart from Aurora, Colorado): its name term and
 /// its common-use stem as one synonym, weighed by their joint frequency, so that a common word whose stem
@@ -551,25 +579,7 @@ Xapian::Query add_common_uses(const Xapian::Query& reading, Lang lang, const std
         const std::array<Xapian::Query, 2> both = {leaf, Xapian::Query(common)};
         return Xapian::Query(Xapian::Query::OP_SYNONYM, both.begin(), both.end());
     };
-    return rewrite_words(reading, [&](const Xapian::Query& q) {
-        const auto op = q.get_type();
-        if (op == Xapian::Query::LEAF_TERM) return widen(q);
-        if (op != Xapian::Query::OP_AND && op != Xapian::Query::OP_OR) return q;
-        std::vector<Xapian::Query> children;
-        for (const auto& child : subqueries(q)) {
-            const auto cop = child.get_type();
-            if (cop == Xapian::Query::LEAF_TERM) {
-                children.push_back(widen(child));
-            } else if (cop == Xapian::Query::OP_AND || cop == Xapian::Query::OP_OR) {
-                std::vector<Xapian::Query> inner;
-                for (const auto& g : subqueries(child)) inner.push_back(g.get_type() == Xapian::Query::LEAF_TERM ? widen(g) : g);
-                children.emplace_back(cop, inner.begin(), inner.end());
-            } else {
-                children.push_back(child);
-            }
-        }
-        return Xapian::Query(op, children.begin(), children.end());
-    });
+    return map_word_leaves(reading, widen, true);
 }
 
 /// In one reading, lets each translated word (its stem term, a key of `translations`) also match its
@@ -582,14 +592,7 @@ Xapian::Query add_translations(const Xapian::Query& reading, const std::unordere
         if (it == translations.end()) return leaf;
         return Xapian::Query(Xapian::Query::OP_OR, leaf, it->second);
     };
-    return rewrite_words(reading, [&](const Xapian::Query& q) {
-        const auto op = q.get_type();
-        if (op == Xapian::Query::LEAF_TERM) return widen(q);
-        if (op != Xapian::Query::OP_AND && op != Xapian::Query::OP_OR) return q;
-        std::vector<Xapian::Query> children;
-        for (const auto& child : subqueries(q)) children.push_back(child.get_type() == Xapian::Query::LEAF_TERM ? widen(child) : child);
-        return Xapian::Query(op, children.begin(), children.end());
-    });
+    return map_word_leaves(reading, widen, false);
 }
 
 void collect_highlight(const Xapian::Query& q, const common::Analyzer& analyzer, HighlightTerms& out) {

@@ -472,6 +472,7 @@ class Run {
             return a.id < b.id;
         });
         if (dateline && !dateline->place_id.empty()) out.dateline = std::move(dateline);
+        out.body_words = body.words.size();
         return out;
     }
 
@@ -967,6 +968,11 @@ ArticlePlaces PlaceExtractor::extract(std::string_view title, std::span<const To
     return run.finish(title_text, body_text, std::move(dateline));
 }
 
+double ArticlePlaces::salience_floor(double min_salience) const {
+    const double share = std::min(1.0, static_cast<double>(body_words) / static_cast<double>(k_short_story_words));
+    return std::max(min_salience / 3.0, min_salience * share);
+}
+
 std::string places_to_json(const ArticlePlaces& places, const Gazetteer& gazetteer, Lang lang) {
     nlohmann::json j;
     j["places"] = nlohmann::json::array();
@@ -978,7 +984,8 @@ std::string places_to_json(const ArticlePlaces& places, const Gazetteer& gazette
                                {"label", gazetteer.label(p.id, lang)},
                                {"salience", p.salience},
                                {"mentions", p.mentions},
-                               {"in_title", p.in_title}});
+                               {"in_title", p.in_title},
+                               {"about", places.about(p)}});
     }
     if (places.dateline) {
         j["dateline"] = {{"text", places.dateline->text},

@@ -161,6 +161,12 @@ struct ArticlePlace {
     bool in_title = false;
 };
 
+/// The salience from which a place of a full-length story is one the article is about (its place terms
+/// and facets): below it, places named in passing.
+inline constexpr double k_min_place_salience = 0.3;
+/// Stories shorter than this many words lower that floor (ArticlePlaces::salience_floor).
+inline constexpr std::size_t k_short_story_words = 200;
+
 /// What PlaceExtractor found in one article.
 struct ArticlePlaces {
     /// Most salient first; a city's country is listed too.
@@ -168,6 +174,19 @@ struct ArticlePlaces {
     /// In text order, title first.
     std::vector<PlaceMention> mentions;
     std::optional<Dateline> dateline;
+    /// Words of the body, its dateline included.
+    std::size_t body_words = 0;
+
+    /// The salience from which a place is one the article is about, `min_salience` being that of a
+    /// full-length story. A short story (a brief, a wire item of a few sentences) names few places and each
+    /// is a larger share of it ("SINGAPORE - ... exports to the United States"): the floor falls in proportion
+    /// to its length below k_short_story_words words, to a third of `min_salience` at the lowest. Measured
+    /// with scripts/eval-places (docs/BENCHMARKS.md): wire F1 0.924 → 0.962, the other sets equal or better.
+    double salience_floor(double min_salience = k_min_place_salience) const;
+    /// Whether `place` is one the article is about (salience at least salience_floor(min_salience)).
+    bool about(const ArticlePlace& place, double min_salience = k_min_place_salience) const {
+        return place.salience >= salience_floor(min_salience);
+    }
 };
 
 /// How PlaceExtractor works.
@@ -205,7 +224,7 @@ class PlaceExtractor {
 };
 
 /// JSON of an extraction, the form `dateline-index places --json` prints:
-/// {"places":[{"id","country","kind","label","salience","mentions","in_title"}],
+/// {"places":[{"id","country","kind","label","salience","mentions","in_title","about"}],
 ///  "dateline":{"text","place","begin","end"}|null,
 ///  "mentions":[{"id","surface","field","begin","end","demonym","dateline"[,"candidates","reason"]}]}.
 /// Labels are in `lang` (English for Lang::unknown).

@@ -62,7 +62,7 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
     if (article.places.empty()) {
         const common::ArticlePlaces found = m_places->extract(article.title, title_tokens, article.body, body_tokens, stem_lang);
         for (const auto& place : found.places) {
-            if (place.salience >= m_options.min_place_salience) article.places.push_back({place.id, place.country, place.salience});
+            if (found.about(place, m_options.min_place_salience)) article.places.push_back({place.id, place.country, place.salience});
         }
         if (found.dateline && article.dateline_place.empty()) article.dateline_place = found.dateline->place_id;
     }

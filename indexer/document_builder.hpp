@@ -28,9 +28,10 @@ struct DocumentBuilderOptions {
     common::Lang default_lang = common::Lang::unknown;
     /// Title words count this many times in the body's ranking terms (title boost).
     Xapian::termcount title_weight = 3;
-    /// Places at least this salient (0..1) become the article's places: filter terms and facet values.
-    /// Lower, passing mentions of a long article are not what it is about.
-    double min_place_salience = 0.3;
+    /// Places at least this salient (0..1) in a full-length story become the article's places: filter terms
+    /// and facet values. Lower, passing mentions of a long article are not what it is about; a short story's
+    /// floor is lower (common::ArticlePlaces::salience_floor).
+    double min_place_salience = common::k_min_place_salience;
 };
 
 /// Builds documents. Thread-safe (const after construction).

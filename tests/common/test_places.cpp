@@ -441,6 +441,54 @@ TEST_CASE("month and weekday names are dates, not towns", "[places]") {
     CHECK(r.mentions[0].reason == "rejected: 'March 31' is a date");
 }
 
+TEST_CASE("continents and world regions are places without a country, not towns named after them", "[places]") {
+    // gn1730097 is Asia, a town of the Philippines; UG.C is Uganda's Central region.
+    check_places({
+        {"continent", "", "Vietnam expects to export more rice this year, mainly to Asia and Africa.", Lang::en,
+         {"x-asia", "x-africa"}, {"gn1730097", "PH"}},
+        {"region of a continent", "", "Gas from Central Asia reaches Europe through the new pipeline.", Lang::en,
+         {"x-central-asia", "x-europe"}, {"UG.C", "gn1730097"}},
+        {"French names", "", "Les pays d'Afrique de l'Ouest et du Moyen-Orient se réunissent.", Lang::fr,
+         {"x-west-africa", "x-middle-east"}, {"HT.11"}},
+    });
+    const ArticlePlaces r = extractor().extract("", "Exports to Asia rose.", Lang::en);
+    REQUIRE(r.places.size() == 1);
+    CHECK(r.places[0].country.empty());
+}
+
+TEST_CASE("a short story is about every place it names; a long one not about those named in passing", "[places]") {
+    const std::string lead = "SINGAPORE, Feb 14 (Reuters) - Singapore's economy grew 8 pct last year, helped by electronics "
+                             "exports to the United States, the trade ministry said on Friday.";
+    const ArticlePlaces brief = extractor().extract("SINGAPORE ECONOMY GROWS 8 PCT", lead, Lang::en);
+    const auto salience_of = [](const ArticlePlaces& a, const std::string& id) {
+        for (const ArticlePlace& p : a.places) {
+            if (p.id == id) return p.salience;
+        }
+        return -1.0;
+    };
+    const auto about = [](const ArticlePlaces& a, const std::string& id) {
+        return std::any_of(a.places.begin(), a.places.end(), [&](const ArticlePlace& p) { return p.id == id && a.about(p); });
+    };
+    REQUIRE(salience_of(brief, "US") > 0.0);
+    CHECK(salience_of(brief, "US") < k_min_place_salience);  // named once, in passing...
+    CHECK(about(brief, "SG"));
+    CHECK(about(brief, "US"));  // ...but in a story of a few sentences
+    // The same lead followed by three hundred words of the story: the United States stays a passing mention.
+    std::string story = lead + "\n\n";
+    for (int k = 0; k < 30; ++k) story += "Manufacturing output rose again as the ministry had forecast in its report. ";
+    const ArticlePlaces full = extractor().extract("SINGAPORE ECONOMY GROWS 8 PCT", story, Lang::en);
+    CHECK(full.body_words >= k_short_story_words);
+    CHECK(about(full, "SG"));
+    CHECK_FALSE(about(full, "US"));
+    // The floor: a third of the full one at the lowest, the full one from k_short_story_words words.
+    ArticlePlaces empty;
+    CHECK(empty.salience_floor() == Approx(k_min_place_salience / 3.0));
+    empty.body_words = k_short_story_words / 2;
+    CHECK(empty.salience_floor() == Approx(k_min_place_salience / 2.0));
+    empty.body_words = 5 * k_short_story_words;
+    CHECK(empty.salience_floor() == Approx(k_min_place_salience));
+}
+
 TEST_CASE("text in capitals needs stronger evidence", "[places]") {
     check_places({
         {"an ordinary word read as an abbreviation",

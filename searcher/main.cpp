@@ -49,6 +49,24 @@ void print_facet(std::string_view name, const std::vector<searcher::FacetCount>&
     std::cout << '\n';
 }
 
+/// The years (or months) with the words that characterise them: "2019 (4): Vladivostok, summit".
+void print_periods(std::string_view name, const std::vector<searcher::FacetCount>& counts) {
+    bool any = false;
+    for (const auto& c : counts) any = any || !c.terms.empty();
+    if (!any) return;
+    std::cout << name << ":\n";
+    for (const auto& c : counts) {
+        if (c.terms.empty()) continue;
+        std::cout << "  " << c.value << " (" << c.count << "):";
+        for (std::size_t k = 0; k < c.terms.size(); ++k) {
+            const auto& t = c.terms[k];
+            std::cout << (k ? ", " : " ") << t.word;
+            if (!t.label.empty()) std::cout << " (" << t.label << ')';
+        }
+        std::cout << '\n';
+    }
+}
+
 void print_hits(const std::vector<searcher::SearchHit>& hits, bool tty, bool explain, std::optional<std::size_t> partial_from = {}) {
     const Style s(tty);
     for (const auto& hit : hits) {
@@ -108,6 +126,8 @@ void print_text(const searcher::SearchRequest& req, const searcher::SearchRespon
             print_facet("by month", r.facets->months);
             print_facet("by day", r.facets->days);
             if (r.facets->undated > 0) std::cout << "undated: " << r.facets->undated << '\n';
+            print_periods("what each year's articles were about", r.facets->years);
+            print_periods("what each month's articles were about", r.facets->months);
         }
         if (!r.facets_exact) std::cout << "(counting stopped at the time limit: facet counts are partial)\n";
     }
@@ -250,6 +270,8 @@ int main(int argc, char** argv) {
         ("no-facets", po::bool_switch(&no_facets), "do not count facets (faster; totals become estimates)")
         ("facet-year", po::value(&request.facet_year)->value_name("YYYY"), "also count the months of this year")
         ("facet-month", po::value(&request.facet_month)->value_name("YYYY-MM"), "also count the days of this month")
+        ("terms", po::bool_switch(&request.period_terms),
+         "with the timeline: the words that characterise each year's results (each month's with --facet-year)")
         ("facet-top", po::value(&request.facet_top)->value_name("N"), "places, countries and sources listed (default 10)")
         ("ui-lang", po::value(&ui_lang)->value_name("en|fr"), "language of place names (default en)")
         ("no-snippets", po::bool_switch(&no_snippets), "show the start of each article instead of passages around matches")

@@ -1,5 +1,6 @@
 // dateline-search: search a dateline index from the command line, as text or JSON; related articles,
 // completions, and a latency benchmark over a file of queries.
+#include "export.hpp"
 #include "index_reader.hpp"
 #include "json_output.hpp"
 #include "searcher.hpp"
@@ -216,6 +217,7 @@ int main(int argc, char** argv) {
     std::string sort = "relevance";
     std::string ui_lang = "en";
     std::string related;
+    std::string export_format;
     std::string suggest;
     std::string bench_file;
     std::string data_dir;
@@ -278,6 +280,9 @@ int main(int argc, char** argv) {
         ("no-translate", po::bool_switch(&no_translate), "do not also search the words' translations into the other language")
         ("translations", po::value(&translations)->value_name("FILE"),
          "English<->French word table for translating queries (default: translations.tsv in the data directory)")
+        ("export", po::value(&export_format)->value_name("csv|jsonl"),
+         "write every result (at most 100000) to standard output as CSV (RFC 4180, header row) or JSON Lines: "
+         "rank, id, date, lang, source, title, url, places, score; a cut export is reported on standard error")
         ("explain", po::bool_switch(&request.explain), "show the parsed query and what each result's score is made of")
         ("related", po::value(&related)->value_name("ID"), "list the articles most like article ID")
         ("suggest", po::value(&suggest)->value_name("PREFIX"), "list completions of PREFIX (places, title words)")
@@ -312,7 +317,7 @@ int main(int argc, char** argv) {
             throw common::UsageError("--limit " + std::to_string(request.limit) + " is too large; at most " + std::to_string(k_max_cli_limit));
         }
         const int modes = !related.empty() + !suggest.empty() + !bench_file.empty();
-        if (modes > 1) throw common::UsageError("--related, --suggest and --bench-queries cannot be combined");
+        if (modes + !export_format.empty() > 1) throw common::UsageError("--related, --suggest, --bench-queries and --export cannot be combined");
         if (modes == 1 && !words.empty()) throw common::UsageError("a QUERY cannot be combined with --related, --suggest or --bench-queries");
         for (const auto& w : words) request.query += (request.query.empty() ? "" : " ") + w;
         request.sort = searcher::parse_sort_order(sort);
@@ -361,6 +366,16 @@ int main(int argc, char** argv) {
                 for (const auto& c : response.completions) {
                     std::cout << c.text << "\t" << c.kind << (c.place_id.empty() ? "" : " " + c.place_id) << "\t" << c.count << '\n';
                 }
+            }
+            return k_exit_ok;
+        }
+        if (!export_format.empty()) {
+            searcher::ResultExport out(request, searcher::parse_export_format(export_format));
+            for (std::string part = out.next(searcher); !part.empty(); part = out.next(searcher)) std::cout << part;
+            std::cout.flush();
+            if (out.cut()) {
+                std::cerr << "dateline-search: export cut at " << out.written() << " of " << (out.total_exact() ? "" : "about ") << out.total()
+                          << " results (at most " << searcher::k_export_max << " per export; narrow the search with --from/--to)\n";
             }
             return k_exit_ok;
         }

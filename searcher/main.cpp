@@ -218,6 +218,7 @@ int main(int argc, char** argv) {
     std::string ui_lang = "en";
     std::string related;
     std::string export_format;
+    bool terms_uncached = false;
     std::string suggest;
     std::string bench_file;
     std::string data_dir;
@@ -274,6 +275,7 @@ int main(int argc, char** argv) {
         ("facet-month", po::value(&request.facet_month)->value_name("YYYY-MM"), "also count the days of this month")
         ("terms", po::bool_switch(&request.period_terms),
          "with the timeline: the words that characterise each year's results (each month's with --facet-year)")
+        ("terms-uncached", po::bool_switch(&terms_uncached), "with --terms: compute them every time (measurements; default: cached per index revision)")
         ("facet-top", po::value(&request.facet_top)->value_name("N"), "places, countries and sources listed (default 10)")
         ("ui-lang", po::value(&ui_lang)->value_name("en|fr"), "language of place names (default en)")
         ("no-snippets", po::bool_switch(&no_snippets), "show the start of each article instead of passages around matches")
@@ -331,7 +333,9 @@ int main(int argc, char** argv) {
         if (!data_dir.empty()) open_options.data_dir = data_dir;
         if (!translations.empty()) open_options.translations = translations;
         open_options.use_translations = !no_translate;
-        searcher::Searcher searcher(searcher::open_index(dbs, open_options));
+        searcher::SearchTuning tuning;
+        tuning.period_terms.cached = !terms_uncached;
+        searcher::Searcher searcher(searcher::open_index(dbs, open_options), tuning);
         const bool tty = isatty(STDOUT_FILENO) != 0;
         const auto dump = [](const nlohmann::json& j) { return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace); };
 

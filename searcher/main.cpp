@@ -319,7 +319,8 @@ int main(int argc, char** argv) {
             throw common::UsageError("--limit " + std::to_string(request.limit) + " is too large; at most " + std::to_string(k_max_cli_limit));
         }
         const int modes = !related.empty() + !suggest.empty() + !bench_file.empty();
-        if (modes + !export_format.empty() > 1) throw common::UsageError("--related, --suggest, --bench-queries and --export cannot be combined");
+        if (modes > 1) throw common::UsageError("--related, --suggest and --bench-queries cannot be combined");
+        if (modes == 1 && !export_format.empty()) throw common::UsageError("--export cannot be combined with --related, --suggest or --bench-queries");
         if (modes == 1 && !words.empty()) throw common::UsageError("a QUERY cannot be combined with --related, --suggest or --bench-queries");
         for (const auto& w : words) request.query += (request.query.empty() ? "" : " ") + w;
         request.sort = searcher::parse_sort_order(sort);

@@ -4,6 +4,7 @@
 #include "common/dates.hpp"
 #include "common/schema.hpp"
 #include "common/stopwords.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -174,6 +175,14 @@ std::unordered_map<std::string, Candidate> candidates_of(const Xapian::Database&
     return out;
 }
 
+/// Whether the first letter of `word` is a capital (its case-folded form differs there).
+bool capitalised(const std::string& word) {
+    if (word.empty()) return false;
+    const auto lead = static_cast<unsigned char>(word[0]);
+    const std::size_t n = std::min(word.size(), lead < 0x80 ? std::size_t{1} : lead < 0xE0 ? std::size_t{2} : lead < 0xF0 ? std::size_t{3} : std::size_t{4});
+    return common::fold_case(word.substr(0, n)) != word.substr(0, n);
+}
+
 /// The translation of `folded` (a word of `lang`) into the other language, or "".
 std::string translation_of(const OpenIndex& index, const std::string& folded, common::Lang lang) {
     if (!index.translator) return {};
@@ -215,7 +224,9 @@ PeriodWords compute(const OpenIndex& index, const PeriodSearch& search, std::vec
             t.term = *term;
             t.lang = found[k].at(*term).lang;
             t.word = printed ? printed(*term) : *term;
-            if (t.lang != search.ui_lang) t.label = translation_of(index, *term, t.lang);
+            // A word the titles print capitalised is mostly a name ("Hollande", "Boris"): its dictionary
+            // translation would mislead ("Dutch", "boron"), so it keeps no label.
+            if (t.lang != search.ui_lang && !capitalised(t.word)) t.label = translation_of(index, *term, t.lang);
             t.weight = weight / ranked.front().first;
             terms.push_back(std::move(t));
         }

@@ -356,7 +356,7 @@ def error_tests(args, srv, ctx):
 
     def unknown_api_route():
         # Any method on a path no route takes is a 404 that lists the API's routes.
-        routes = "/api/search, /api/suggest, /api/articles/ID/related, /api/articles/ID, /api/articles, /api/stats, /api/health"
+        routes = "/api/search, /api/suggest, /api/articles/ID/related, /api/articles/ID, /api/articles, /api/export, /api/stats, /api/health"
         expect_error(srv.get("/api/nope"), 404, "no API route GET /api/nope; routes: " + routes)
         expect_error(srv.request("PUT", "/api/nope", body=""), 404, "no API route PUT /api/nope; routes: " + routes)
         expect_error(srv.get("/api"), 404, "no API route GET /api;")

@@ -457,4 +457,12 @@ bool looks_like_date(std::string_view raw) {
     return year && words <= 6 && (month || (numbers == 3 && words == 0));
 }
 
+bool is_date_word(std::string_view folded) noexcept {
+    // Three-letter abbreviations ("mar", "sun", "dim", "sat") are also common words, so not these.
+    const auto named = [&](std::span<const NamedNumber> table) {
+        return std::any_of(table.begin(), table.end(), [&](const NamedNumber& e) { return e.name == folded && (e.name.size() > 3 || e.name == "may" || e.name == "mai"); });
+    };
+    return named(k_months) || named(k_weekdays);
+}
+
 }  // namespace dateline::common

@@ -50,4 +50,9 @@ std::optional<NewsDate> parse_news_date(std::string_view text);
 /// whether or not parse_news_date can read it: such text is reported as an unreadable date, not ignored.
 bool looks_like_date(std::string_view text);
 
+/// True for a folded month or weekday name written in full, English or French ("june", "juin", "mardi"),
+/// and the abbreviations that are no other word ("sept", "janv"): words that date a text without saying
+/// what it is about.
+bool is_date_word(std::string_view folded) noexcept;
+
 }  // namespace dateline::common

@@ -72,7 +72,7 @@ std::vector<FacetCount> top_of(const std::map<std::string, std::size_t>& counts,
     std::vector<FacetCount> out;
     out.reserve(counts.size());
     for (const auto& [value, count] : counts) {
-        if (!value.empty()) out.push_back({value, count, {}});
+        if (!value.empty()) out.push_back({value, count, {}, {}});
     }
     // Labels cost a gazetteer lookup each: only the values shown get one.
     const auto by_count = [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; };
@@ -120,7 +120,7 @@ std::vector<FacetCount> timeline(const std::map<std::string, std::size_t>& years
     std::vector<FacetCount> out;
     for (int y = first; first != 0 && y <= last; ++y) {
         const auto it = years.find(std::to_string(y));
-        out.push_back({std::to_string(y), it == years.end() ? 0 : it->second, {}});
+        out.push_back({std::to_string(y), it == years.end() ? 0 : it->second, {}, {}});
     }
     return out;
 }
@@ -590,7 +590,7 @@ Facets FacetCounter::read(const PlaceDirectory& places, const CountingMatch& mat
         for (int m = 1; m <= 12; ++m) {
             const std::string value = m_request.year + "-" + two_digits(m);
             const auto it = months.find(value);
-            out.months.push_back({value, it == months.end() ? 0 : it->second, {}});
+            out.months.push_back({value, it == months.end() ? 0 : it->second, {}, {}});
         }
     }
     if (m_spies->days) {
@@ -600,7 +600,7 @@ Facets FacetCounter::read(const PlaceDirectory& places, const CountingMatch& mat
         for (int d = 1; d <= common::days_in_month(year, month); ++d) {
             const std::string value = m_request.month + "-" + two_digits(d);
             const auto it = days.find(value);
-            out.days.push_back({value, it == days.end() ? 0 : it->second, {}});
+            out.days.push_back({value, it == days.end() ? 0 : it->second, {}, {}});
         }
     }
     return out;

@@ -18,6 +18,21 @@
 
 namespace dateline::searcher {
 
+/// A word that characterises one period of a search's timeline (searcher/period_terms.hpp).
+struct PeriodTerm {
+    /// The indexed word, case- and accent-folded ("defense").
+    std::string term;
+    /// As the archive's titles print it ("défense").
+    std::string word;
+    /// The language of the articles it was drawn from.
+    common::Lang lang = common::Lang::unknown;
+    /// Its translation into the reader's language when the word is of the other language and the word table
+    /// has one ("defence"); empty otherwise.
+    std::string label;
+    /// How strongly it marks the period (relative; 1 for the period's best word).
+    double weight = 0.0;
+};
+
 /// A facet value and how many results have it (matching articles, a near-duplicate group counting once).
 struct FacetCount {
     /// "2024", "2024-06", "2024-06-15", a place id, a language code, a source id (schema::source_id).
@@ -26,6 +41,9 @@ struct FacetCount {
     /// Display name (places and countries: in the requested language; sources: as the publisher writes it);
     /// empty when `value` is shown as is.
     std::string label;
+    /// Years and months, with SearchRequest::period_terms: the words that distinguish this period's results
+    /// from the search's others, best first.
+    std::vector<PeriodTerm> terms;
 };
 
 /// Which facets to count.

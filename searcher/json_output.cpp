@@ -23,6 +23,14 @@ nlohmann::json facet_json(const std::vector<FacetCount>& counts) {
     for (const auto& c : counts) {
         nlohmann::json item{{"value", c.value}, {"count", c.count}};
         if (!c.label.empty()) item["label"] = c.label;
+        if (!c.terms.empty()) {
+            auto& terms = item["terms"] = nlohmann::json::array();
+            for (const auto& t : c.terms) {
+                nlohmann::json term{{"term", t.term}, {"word", t.word}, {"lang", std::string(common::lang_code(t.lang))}, {"weight", t.weight}};
+                if (!t.label.empty()) term["label"] = t.label;
+                terms.push_back(std::move(term));
+            }
+        }
         arr.push_back(std::move(item));
     }
     return arr;

@@ -1,5 +1,6 @@
 // dateline-search: search a dateline index from the command line, as text or JSON; related articles,
 // completions, and a latency benchmark over a file of queries.
+#include "export.hpp"
 #include "index_reader.hpp"
 #include "json_output.hpp"
 #include "searcher.hpp"
@@ -47,6 +48,24 @@ void print_facet(std::string_view name, const std::vector<searcher::FacetCount>&
     std::cout << name << ':';
     for (const auto& c : counts) std::cout << ' ' << (c.label.empty() ? c.value : c.label) << " (" << c.count << ')';
     std::cout << '\n';
+}
+
+/// The years (or months) with the words that characterise them: "2019 (4): Vladivostok, summit".
+void print_periods(std::string_view name, const std::vector<searcher::FacetCount>& counts) {
+    bool any = false;
+    for (const auto& c : counts) any = any || !c.terms.empty();
+    if (!any) return;
+    std::cout << name << ":\n";
+    for (const auto& c : counts) {
+        if (c.terms.empty()) continue;
+        std::cout << "  " << c.value << " (" << c.count << "):";
+        for (std::size_t k = 0; k < c.terms.size(); ++k) {
+            const auto& t = c.terms[k];
+            std::cout << (k ? ", " : " ") << t.word;
+            if (!t.label.empty()) std::cout << " (" << t.label << ')';
+        }
+        std::cout << '\n';
+    }
 }
 
 void print_hits(const std::vector<searcher::SearchHit>& hits, bool tty, bool explain, std::optional<std::size_t> partial_from = {}) {
@@ -108,6 +127,8 @@ void print_text(const searcher::SearchRequest& req, const searcher::SearchRespon
             print_facet("by month", r.facets->months);
             print_facet("by day", r.facets->days);
             if (r.facets->undated > 0) std::cout << "undated: " << r.facets->undated << '\n';
+            print_periods("what each year's articles were about", r.facets->years);
+            print_periods("what each month's articles were about", r.facets->months);
         }
         if (!r.facets_exact) std::cout << "(counting stopped at the time limit: facet counts are partial)\n";
     }
@@ -196,6 +217,8 @@ int main(int argc, char** argv) {
     std::string sort = "relevance";
     std::string ui_lang = "en";
     std::string related;
+    std::string export_format;
+    bool terms_uncached = false;
     std::string suggest;
     std::string bench_file;
     std::string data_dir;
@@ -250,12 +273,18 @@ int main(int argc, char** argv) {
         ("no-facets", po::bool_switch(&no_facets), "do not count facets (faster; totals become estimates)")
         ("facet-year", po::value(&request.facet_year)->value_name("YYYY"), "also count the months of this year")
         ("facet-month", po::value(&request.facet_month)->value_name("YYYY-MM"), "also count the days of this month")
+        ("terms", po::bool_switch(&request.period_terms),
+         "with the timeline: the words that characterise each year's results (each month's with --facet-year)")
+        ("terms-uncached", po::bool_switch(&terms_uncached), "with --terms: compute them every time (measurements; default: cached per index revision)")
         ("facet-top", po::value(&request.facet_top)->value_name("N"), "places, countries and sources listed (default 10)")
         ("ui-lang", po::value(&ui_lang)->value_name("en|fr"), "language of place names (default en)")
         ("no-snippets", po::bool_switch(&no_snippets), "show the start of each article instead of passages around matches")
         ("no-translate", po::bool_switch(&no_translate), "do not also search the words' translations into the other language")
         ("translations", po::value(&translations)->value_name("FILE"),
          "English<->French word table for translating queries (default: translations.tsv in the data directory)")
+        ("export", po::value(&export_format)->value_name("csv|jsonl"),
+         "write every result (at most 100000) to standard output as CSV (RFC 4180, header row) or JSON Lines: "
+         "rank, id, date, lang, source, title, url, places, score; a cut export is reported on standard error")
         ("explain", po::bool_switch(&request.explain), "show the parsed query and what each result's score is made of")
         ("related", po::value(&related)->value_name("ID"), "list the articles most like article ID")
         ("suggest", po::value(&suggest)->value_name("PREFIX"), "list completions of PREFIX (places, title words)")
@@ -291,6 +320,7 @@ int main(int argc, char** argv) {
         }
         const int modes = !related.empty() + !suggest.empty() + !bench_file.empty();
         if (modes > 1) throw common::UsageError("--related, --suggest and --bench-queries cannot be combined");
+        if (modes == 1 && !export_format.empty()) throw common::UsageError("--export cannot be combined with --related, --suggest or --bench-queries");
         if (modes == 1 && !words.empty()) throw common::UsageError("a QUERY cannot be combined with --related, --suggest or --bench-queries");
         for (const auto& w : words) request.query += (request.query.empty() ? "" : " ") + w;
         request.sort = searcher::parse_sort_order(sort);
@@ -304,7 +334,9 @@ int main(int argc, char** argv) {
         if (!data_dir.empty()) open_options.data_dir = data_dir;
         if (!translations.empty()) open_options.translations = translations;
         open_options.use_translations = !no_translate;
-        searcher::Searcher searcher(searcher::open_index(dbs, open_options));
+        searcher::SearchTuning tuning;
+        tuning.period_terms.cached = !terms_uncached;
+        searcher::Searcher searcher(searcher::open_index(dbs, open_options), tuning);
         const bool tty = isatty(STDOUT_FILENO) != 0;
         const auto dump = [](const nlohmann::json& j) { return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace); };
 
@@ -339,6 +371,16 @@ int main(int argc, char** argv) {
                 for (const auto& c : response.completions) {
                     std::cout << c.text << "\t" << c.kind << (c.place_id.empty() ? "" : " " + c.place_id) << "\t" << c.count << '\n';
                 }
+            }
+            return k_exit_ok;
+        }
+        if (!export_format.empty()) {
+            searcher::ResultExport out(request, searcher::parse_export_format(export_format));
+            for (std::string part = out.next(searcher); !part.empty(); part = out.next(searcher)) std::cout << part;
+            std::cout.flush();
+            if (out.cut()) {
+                std::cerr << "dateline-search: export cut at " << out.written() << " of " << (out.total_exact() ? "" : "about ") << out.total()
+                          << " results (at most " << searcher::k_export_max << " per export; narrow the search with --from/--to)\n";
             }
             return k_exit_ok;
         }

@@ -455,6 +455,20 @@ SearchResponse Searcher::search(const SearchRequest& request) {
     SearchResponse response;
     const BuiltQuery query = build_query(request);
     run(request, query, response);
+    if (request.period_terms && response.facets && query.has_text) {
+        // The periods of the timeline count the head when it has articles, else every match.
+        PeriodSearch period;
+        period.matches = query.matches();
+        if (has_head(query) && response.total_all.value_or(0) > 0) {
+            period.matches = Xapian::Query(Xapian::Query::OP_FILTER, period.matches, query.all_words);
+        }
+        period.query = &query;
+        period.weight = m_weight.get();
+        period.collapse = request.collapse;
+        period.ui_lang = label_lang(request.ui_lang);
+        find_period_terms(m_index, period, *response.facets, [this](const std::string& folded) { return m_completer.printed_form(folded, true); },
+                          m_tuning.period_terms);
+    }
     const std::size_t strict_total = response.total_all.value_or(response.total);
     // Spelling: when the query finds little, or a word it has never appears in the archive (stemming
     // may still have found articles: "Poutin" matches "Poutine").

@@ -4,6 +4,7 @@
 
 #include "facets.hpp"
 #include "index_reader.hpp"
+#include "period_terms.hpp"
 #include "query_builder.hpp"
 #include "ranking.hpp"
 #include "snippets.hpp"
@@ -70,6 +71,9 @@ struct SearchRequest {
     bool explain = false;
     /// Also search the plain words' translations into the other language (when the index has a word table).
     bool translate = true;
+    /// With facets: the words that characterise each year's results (and each month's, when drilled into
+    /// a year) in FacetCount::terms (period_terms.hpp). Costs a few matches and expansions per period.
+    bool period_terms = false;
 };
 
 /// One part of a result's score.
@@ -202,6 +206,8 @@ struct SearchTuning {
     double recency_share = 0.5;
     /// Spelling suggestions are looked for when a query finds fewer results than this.
     std::size_t spelling_below = 3;
+    /// Period terms (SearchRequest::period_terms).
+    PeriodTermOptions period_terms;
 };
 
 /// Runs searches on an open index. Not thread-safe and not movable: one Searcher per thread.

@@ -63,6 +63,11 @@ struct UiText {
     const char* error_heading;
     const char* not_found;
     const char* footer_api;
+    const char* periods_heading;
+    const char* follow;
+    const char* follow_title;
+    const char* download;
+    const char* download_title;
     const char* months[12];
 };
 
@@ -111,6 +116,11 @@ constexpr UiText k_en = {
     .error_heading = "Something went wrong",
     .not_found = "No article has this id.",
     .footer_api = "JSON API",
+    .periods_heading = "%1: what the articles were about",
+    .follow = "Follow",
+    .follow_title = "Atom feed of this search: new articles as they are published",
+    .download = "Download these results",
+    .download_title = "Every result of this search as CSV (at most 100,000)",
     .months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
 };
 
@@ -159,6 +169,11 @@ constexpr UiText k_fr = {
     .error_heading = "Une erreur est survenue",
     .not_found = "Aucun article n’a cet identifiant.",
     .footer_api = "API JSON",
+    .periods_heading = "%1 : de quoi parlaient les articles",
+    .follow = "Suivre",
+    .follow_title = "Flux Atom de cette recherche : les nouveaux articles dès leur parution",
+    .download = "Télécharger ces résultats",
+    .download_title = "Tous les résultats de cette recherche en CSV (100 000 au plus)",
     .months = {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
 };
 
@@ -223,6 +238,29 @@ std::string language_name(std::string_view code, const UiText& t) {
     return std::string(code);
 }
 
+/// The Atom feed of the search of `p` (newest first: no sort, page or size of its own).
+std::string feed_href(const SearchParams& p) {
+    SearchParams f = p;
+    f.sort.clear();
+    f.page = 1;
+    f.size = 10;
+    f.terms.reset();
+    f.drill.clear();
+    const std::string qs = to_query_string(f);
+    return "/feed" + (qs.empty() ? std::string() : "?" + qs);
+}
+
+/// Every result of the search of `p` as CSV.
+std::string export_href(const SearchParams& p) {
+    SearchParams f = p;
+    f.page = 1;
+    f.size = 10;
+    f.terms.reset();
+    f.drill.clear();
+    const std::string qs = to_query_string(f);
+    return "/api/export?" + (qs.empty() ? std::string() : qs + "&") + "format=csv";
+}
+
 std::string search_href(const SearchParams& p) {
     const std::string qs = to_query_string(p);
     return qs.empty() ? "/" : "/?" + qs;
@@ -246,7 +284,8 @@ std::map<std::string, std::string> place_labels(const searcher::Facets* facets) 
 /// The date of an article as the pages show it: ISO 8601, empty when undated.
 std::string iso_date(const common::Article& article) { return article.date ? article.date->iso() : std::string(); }
 
-void write_head(HtmlWriter& w, const PageContext& ctx, const std::string& title) {
+/// `feed_href`: the Atom feed of the page's search, announced to browsers and feed readers (none: "").
+void write_head(HtmlWriter& w, const PageContext& ctx, const std::string& title, const std::string& feed_href = {}) {
     const UiText& t = ui_text(ctx.ui);
     w.markup("<!doctype html>\n");
     w.open("html", {{"lang", t.lang_code}});
@@ -256,6 +295,7 @@ void write_head(HtmlWriter& w, const PageContext& ctx, const std::string& title)
     w.element("title", {}, title);
     w.empty("link", {{"rel", "stylesheet"}, {"href", "/style.css"}});
     w.empty("link", {{"rel", "search"}, {"type", "application/opensearchdescription+xml"}, {"title", ctx.site_name}, {"href", "/opensearch.xml"}});
+    if (!feed_href.empty()) w.empty("link", {{"rel", "alternate"}, {"type", "application/atom+xml"}, {"title", title}, {"href", feed_href}});
     w.close("head");
     w.open("body", {{"class", "dl-page"}});
 }
@@ -351,6 +391,40 @@ void write_histogram(HtmlWriter& w, const std::vector<Bar>& bars, const std::str
     w.close("svg");
 }
 
+/// Under the bars, readable without hovering: each period with its words ("2019: Vladivostok, summit"),
+/// a word of the other language followed by its translation; the period links to its drill-down (a year)
+/// or its filter (a month).
+void write_period_terms(HtmlWriter& w, const PageContext& ctx, const std::vector<FacetCount>& periods, bool months) {
+    const UiText& t = ui_text(ctx.ui);
+    const bool any = std::any_of(periods.begin(), periods.end(), [](const FacetCount& c) { return !c.terms.empty(); });
+    if (!any) return;
+    w.open("dl", {{"class", "dl-periods"}});
+    for (const FacetCount& c : periods) {
+        if (c.terms.empty()) continue;
+        const std::string label = months ? format_date(c.value, ctx.ui) : c.value;
+        SearchParams to = ctx.params;
+        to.page = 1;
+        if (months) {
+            to.from = c.value;
+            to.to = c.value;
+        } else {
+            to.drill = c.value;
+        }
+        w.open("dt");
+        w.element("a", {{"href", search_href(to)}, {"title", format(t.periods_heading, label)}}, label);
+        w.close("dt");
+        w.open("dd");
+        for (std::size_t k = 0; k < c.terms.size(); ++k) {
+            const searcher::PeriodTerm& term = c.terms[k];
+            if (k) w.text(", ");
+            w.element("span", {{"class", "dl-period-term"}, {"lang", std::string(common::lang_code(term.lang))}}, term.word);
+            if (!term.label.empty()) w.text(" (" + term.label + ")");
+        }
+        w.close("dd");
+    }
+    w.close("dl");
+}
+
 /// The timeline of a search whose facets are `facets` (none: an empty timeline).
 void write_timeline(HtmlWriter& w, const PageContext& ctx, const searcher::Facets* facets) {
     const UiText& t = ui_text(ctx.ui);
@@ -393,6 +467,7 @@ void write_timeline(HtmlWriter& w, const PageContext& ctx, const searcher::Facet
             bars.push_back(std::move(b));
         }
         write_histogram(w, bars, format(t.timeline_months_label, year), t, ctx.ui);
+        if (facets) write_period_terms(w, ctx, facets->months, true);
     } else if (facets && !facets->years.empty()) {
         std::map<int, std::size_t> by_year;
         for (const FacetCount& y : facets->years) {
@@ -418,6 +493,7 @@ void write_timeline(HtmlWriter& w, const PageContext& ctx, const searcher::Facet
             }
         }
         write_histogram(w, bars, t.timeline_years_label, t, ctx.ui);
+        write_period_terms(w, ctx, facets->years, false);
     }
     w.close("section");
 }
@@ -621,7 +697,7 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
     const UiText& t = ui_text(ctx.ui);
     const SearchParams& p = ctx.params;
     HtmlWriter w;
-    write_head(w, ctx, p.q.empty() ? ctx.site_name : p.q + " — " + ctx.site_name);
+    write_head(w, ctx, p.q.empty() ? ctx.site_name : p.q + " — " + ctx.site_name, p.q.empty() ? std::string() : feed_href(p));
     write_header(w, ctx);
     const SearchResponse* r = data.response ? &*data.response : nullptr;
     const searcher::Facets* facets = r && r->facets ? &*r->facets : nullptr;
@@ -647,6 +723,15 @@ std::string render_search_page(const PageContext& ctx, const SearchPageData& dat
             if (r->partial_from.value_or(0) > 0) w.text(std::string(" ") + t.with_every_word);
         }
         w.close("p");
+        if (!p.q.empty()) {
+            w.open("p", {{"class", "dl-follow"}});
+            w.element("a", {{"href", feed_href(p)}, {"class", "dl-follow-link"}, {"type", "application/atom+xml"}, {"title", t.follow_title}}, t.follow);
+            if (total > 0) {
+                w.text(" · ");
+                w.element("a", {{"href", export_href(p)}, {"class", "dl-download-link"}, {"download", ""}, {"title", t.download_title}}, t.download);
+            }
+            w.close("p");
+        }
         const std::string correction = r->did_you_mean.value_or(std::string());
         if (!correction.empty() && correction != p.q) {
             SearchParams corrected = p;

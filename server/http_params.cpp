@@ -21,7 +21,7 @@ using common::UsageError;
 
 const std::set<std::string>& api_names() {
     static const std::set<std::string> names = {"q",    "from", "to",     "place",    "lang",  "source", "sort",
-                                                 "page", "size", "facets", "collapse", "drill", "ui", "translate"};
+                                                 "page", "size", "facets", "collapse", "drill", "ui", "translate", "terms"};
     return names;
 }
 
@@ -122,6 +122,8 @@ SearchParams parse_search_params(const QueryParams& params, const RequestLimits&
             p.collapse = parse_switch(name, value);
         } else if (name == "translate") {
             p.translate = parse_switch(name, value);
+        } else if (name == "terms") {
+            p.terms = parse_switch(name, value);
         } else if (name == "drill") {
             const auto digits = [&](std::size_t from, std::size_t n) {
                 return std::all_of(value.begin() + static_cast<std::ptrdiff_t>(from), value.begin() + static_cast<std::ptrdiff_t>(from + n),
@@ -159,6 +161,7 @@ searcher::SearchRequest to_search_request(const SearchParams& params, common::La
     request.facets = params.facets;
     request.collapse = params.collapse;
     request.translate = params.translate;
+    request.period_terms = params.terms.value_or(false);
     if (params.drill.size() == 4) request.facet_year = params.drill;
     if (params.drill.size() == 7) {
         request.facet_year = params.drill.substr(0, 4);
@@ -189,6 +192,7 @@ std::string to_query_string(const SearchParams& p) {
     if (!p.facets) add("facets", "false");
     if (!p.collapse) add("collapse", "false");
     if (!p.translate) add("translate", "0");
+    if (p.terms) add("terms", *p.terms ? "1" : "0");
     add("drill", p.drill);
     add("ui", p.ui);
     return out;

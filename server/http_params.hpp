@@ -1,11 +1,12 @@
 // The parameters of a search as the API and the pages take them (q, from, to, place, lang, source, sort,
-// page, size, facets, collapse, drill, ui, translate), their checks against the server's limits, and the links that carry them.
+// page, size, facets, collapse, drill, ui, translate, terms), their checks against the server's limits, and the links that carry them.
 #pragma once
 
 #include "http_config.hpp"
 #include "searcher/searcher.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,9 @@ struct SearchParams {
     bool translate = true;
     /// Date facet drill-down: "YYYY" counts the months of that year, "YYYY-MM" the days of that month.
     std::string drill;
+    /// The words that characterise each period of the timeline (terms=1 / terms=0); unset: the route's
+    /// default (on in the page, off in the API).
+    std::optional<bool> terms;
     /// Interface language asked for ("en", "fr"; also the language of place labels), empty to follow
     /// Accept-Language.
     std::string ui;

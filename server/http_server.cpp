@@ -3,12 +3,14 @@
 
 #include "http_cache.hpp"
 #include "http_connection.hpp"
+#include "http_feed.hpp"
 #include "http_html.hpp"
 #include "http_index.hpp"
 #include "http_pages.hpp"
 #include "http_params.hpp"
 #include "http_static.hpp"
 #include "http_stats.hpp"
+#include "searcher/export.hpp"
 #include "searcher/json_output.hpp"
 #include "search_gate.hpp"
 
@@ -41,6 +43,8 @@ using Clock = std::chrono::steady_clock;
 thread_local std::optional<Clock::time_point> t_request_start;
 
 constexpr const char* k_json_type = "application/json; charset=utf-8";
+/// Entries of a search's Atom feed: its newest articles.
+constexpr std::size_t k_feed_entries = 20;
 constexpr const char* k_html_type = "text/html; charset=utf-8";
 constexpr const char* k_page_csp =
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
@@ -212,6 +216,7 @@ struct HttpServer::Impl {
             {"PUT",     R"(/api/articles/(.+))",         Access::write,     Kind::api,    "/api/articles/ID",         &Impl::put_article},
             {"DELETE",  R"(/api/articles/(.+))",         Access::write,     Kind::api,    "/api/articles/ID",         &Impl::delete_article},
             {"POST",    "/api/articles",                 Access::write,     Kind::api,    "/api/articles",            &Impl::post_articles},
+            {"GET",     "/api/export",                   Access::read,      Kind::api,    "/api/export",              &Impl::export_results},
             {"GET",     "/api/stats",                    Access::read,      Kind::api,    "/api/stats",               &Impl::stats},
             {"GET",     "/api/health",                   Access::read,      Kind::api,    "/api/health",              &Impl::health},
             {"OPTIONS", R"(/api/.*)",                    Access::preflight, Kind::api,    "",                         &Impl::preflight},
@@ -219,6 +224,7 @@ struct HttpServer::Impl {
             {"GET",     "/widget.js",                    Access::read,      Kind::shared, "",                         &Impl::static_file},
             {"GET",     "/",                             Access::read,      Kind::site,   "",                         &Impl::search_page},
             {"GET",     "/article",                      Access::read,      Kind::site,   "",                         &Impl::article_page},
+            {"GET",     "/feed",                         Access::read,      Kind::shared, "",                         &Impl::feed},
             // The web root's files: any path but those of the API (is_api_path).
             {"GET",     R"(/(?!api(/|$)).+)",            Access::read,      Kind::site,   "",                         &Impl::static_file},
         };
@@ -581,6 +587,81 @@ struct HttpServer::Impl {
         });
     }
 
+    /// Atom feed of a search (http_feed.hpp): its newest articles, 304 to a conditional GET when they are
+    /// the same.
+    void feed(const httplib::Request& req, httplib::Response& res) {
+        FeedContext ctx;
+        ctx.site_name = config.site_name;
+        ctx.base_url = base_url(req);
+        ctx.params = parse_search_params(req.params, config.limits, ParamStrictness::api);
+        ctx.ui = ctx.params.ui == "fr" ? common::Lang::fr : common::Lang::en;
+        searcher::SearchRequest request = to_search_request(ctx.params, ctx.ui);
+        request.sort = searcher::SortOrder::date;
+        request.offset = 0;
+        request.limit = k_feed_entries;
+        request.facets = false;
+        request.spelling = false;
+        request.period_terms = false;
+        const searcher::SearchResponse response = with_searcher([&](searcher::Searcher& s) {
+            const SearchGate::Pass pass(search_gate);
+            return s.search(request);
+        });
+        const AtomFeed feed = render_atom_feed(ctx, response);
+        res.set_header("ETag", feed.etag);
+        if (feed.last_modified) res.set_header("Last-Modified", http_date(*feed.last_modified));
+        if (feed_not_modified(feed, req.get_header_value("If-None-Match"), req.get_header_value("If-Modified-Since"))) {
+            res.status = 304;
+            return;
+        }
+        res.status = 200;
+        res.set_content(feed.body, "application/atom+xml; charset=utf-8");
+    }
+
+    /// Every result of a search as CSV or JSON Lines (searcher/export.hpp), streamed a page at a time in a
+    /// chunked response; X-Total-Count and X-Export-Count say how many matched and how many are sent.
+    void export_results(const httplib::Request& req, httplib::Response& res) {
+        QueryParams search_params;
+        std::string format = "csv";
+        for (const auto& [name, value] : req.params) {
+            if (name == "format") {
+                format = value;
+            } else {
+                search_params.emplace(name, value);
+            }
+        }
+        const searcher::ExportFormat export_format = searcher::parse_export_format(format);
+        const SearchParams params = parse_search_params(search_params, config.limits, ParamStrictness::api);
+        const searcher::SearchRequest request = to_search_request(params, params.ui == "fr" ? common::Lang::fr : common::Lang::en);
+        auto out = std::make_shared<searcher::ResultExport>(request, export_format);
+        const auto next = [this, out] {
+            return with_searcher([&](searcher::Searcher& s) {
+                const SearchGate::Pass pass(search_gate);
+                return out->next(s);
+            });
+        };
+        // The first page before any byte is sent: it counts the results (for the headers), and a bad
+        // search is still answered with an error status.
+        auto pending = std::make_shared<std::string>(next());
+        res.set_header("X-Total-Count", std::to_string(out->total()));
+        res.set_header("X-Export-Count", std::to_string(out->planned()));
+        res.set_header("X-Export-Limit", std::to_string(searcher::k_export_max));
+        res.set_header("X-Export-Cut", out->cut() ? "true" : "false");
+        res.set_header("Content-Disposition", std::string("attachment; filename=\"dateline-export.") + format + "\"");
+        res.set_chunked_content_provider(std::string(searcher::export_content_type(export_format)), [next, pending](std::size_t, httplib::DataSink& sink) {
+            try {
+                std::string part = pending->empty() ? next() : std::exchange(*pending, std::string());
+                if (part.empty()) {
+                    sink.done();
+                    return true;
+                }
+                return sink.write(part.data(), part.size());
+            } catch (...) {
+                // Headers are gone: the only way left to say it failed is to cut the response short.
+                return false;
+            }
+        });
+    }
+
     void suggest(const httplib::Request& req, httplib::Response& res) {
         searcher::SuggestRequest request;
         bool opensearch = false;
@@ -739,7 +820,9 @@ struct HttpServer::Impl {
         int status = data.error.empty() ? 200 : 400;
         if (data.error.empty()) {
             try {
-                const searcher::SearchRequest request = to_search_request(ctx.params, ctx.ui);
+                searcher::SearchRequest request = to_search_request(ctx.params, ctx.ui);
+                // The words of each period are shown under the timeline unless terms=0.
+                request.period_terms = ctx.params.terms.value_or(true);
                 data.response = with_searcher([&](searcher::Searcher& s) {
                     const SearchGate::Pass pass(search_gate);
                     return s.search(request);

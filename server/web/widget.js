@@ -74,6 +74,7 @@ h3{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:#5b6475;m
 .bar:hover,.bar:focus-visible,.bar.on{background:var(--dl-accent)}
 .bar:disabled{background:#d9dde5;cursor:default}
 .ticks{display:flex;gap:2px;font-size:.65rem;color:#5b6475}.ticks span{flex:1;min-width:0;text-align:center;overflow:hidden}
+.periods{margin:.5rem 0 0;font-size:.75rem;display:grid;grid-template-columns:auto 1fr;gap:.15rem .5rem}.periods dt{font-weight:600}.periods dd{margin:0;color:#2b3240}
 .tl-nav{display:flex;justify-content:space-between;gap:.5rem;font-size:.85rem;margin-bottom:.25rem}
 .facet{list-style:none;margin:0;padding:0}
 .facet button{display:flex;justify-content:space-between;width:100%;gap:.5rem;border:0;background:none;padding:.25rem .35rem;border-radius:.3rem;text-align:left;color:inherit}
@@ -315,7 +316,7 @@ mark{background:var(--dl-mark);color:inherit;border-radius:.15em;padding:0 .1em}
       try {
         // drill=YYYY makes the facets count the months of that year too.
         const data = await this.get('/api/search', { q: s.q, from: s.from, to: s.to, place: s.place, lang: s.lang, source: s.source,
-          page: s.page, size: s.size, drill: s.drill, ui: this.uiLang });
+          page: s.page, size: s.size, drill: s.drill, terms: 1, ui: this.uiLang });
         if (seq !== this.seq) return;
         this.response = data;
         this.months = s.drill ? ((data.facets && data.facets.months) || []) : null;
@@ -453,7 +454,14 @@ mark{background:var(--dl-mark);color:inherit;border-radius:.15em;padding:0 .1em}
         barRow.append(bar);
         tickRow.append(h('span', null, i % every === 0 ? b.tick : ''));
       });
-      return h('div', { class: 'box' }, h('h3', null, t.timeline), nav, barRow, tickRow);
+      // The words that characterise each period (facets.years[].terms, or the drilled year's months).
+      const periods = h('dl', { class: 'periods' });
+      for (const p of (s.drill && this.months ? this.months : years)) {
+        if (!p.terms || !p.terms.length) continue;
+        const words = p.terms.map(w => w.label ? w.word + ' (' + w.label + ')' : w.word).join(', ');
+        periods.append(h('dt', null, p.value), h('dd', null, words));
+      }
+      return h('div', { class: 'box' }, h('h3', null, t.timeline), nav, barRow, tickRow, periods.childNodes.length ? periods : null);
     }
 
     facetList(title, values, field, label) {

@@ -287,6 +287,24 @@ const phonePage = async page => {
 phonePage.contextOptions = { viewport: { width: 375, height: 740 }, isMobile: true, javaScriptEnabled: false };
 await test('page: phone width', phonePage);
 
+const followAndDownload = async page => {
+  await page.goto(base + '/?q=North+Korea+Russia');
+  check(await page.locator('.dl-periods dd').count() >= 2, 'no period terms under the timeline');
+  check(await page.locator('link[rel="alternate"][type="application/atom+xml"]').count() === 1, 'no alternate link');
+  // Download: the browser saves the CSV of every result.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a.dl-download-link').click()]);
+  check(download.suggestedFilename() === 'dateline-export.csv', 'download name: ' + download.suggestedFilename());
+  const path = await download.path();
+  const csv = (await import('node:fs')).readFileSync(path, 'utf8');
+  check(csv.startsWith('rank,id,date,lang,source,title,url,places,place_ids,score\r\n'), 'CSV header: ' + csv.slice(0, 80));
+  // Follow: the Atom feed of the same search.
+  const [response] = await Promise.all([page.waitForResponse(r => r.url().includes('/feed?')), page.locator('a.dl-follow-link').click()]);
+  check(response.status() === 200 && /application\/atom\+xml/.test(response.headers()['content-type']), 'feed response ' + response.status());
+  check((await response.text()).includes('<feed xmlns="http://www.w3.org/2005/Atom"'), 'not an Atom feed');
+};
+followAndDownload.contextOptions = { viewport: { width: 1280, height: 900 }, javaScriptEnabled: false, acceptDownloads: true };
+await test('page: Follow opens the Atom feed, Download saves the CSV', followAndDownload);
+
 await browser.close();
 server.kill('SIGTERM');
 rmSync(work, { recursive: true, force: true });

@@ -38,6 +38,8 @@ TEST_CASE("dateline-search: errors and exit codes", "[cli]") {
         {{"--db", db, "--from", "yesterday", "Kim"}, 2, "bad from date 'yesterday'; expected YYYY, YYYY-MM or YYYY-MM-DD"},
         {{"--db", db, "--related", "no-such-id"}, 2, "no article with id 'no-such-id'"},
         {{"--db", db, "--related", "x", "--suggest", "y"}, 2, "--related, --suggest and --bench-queries cannot be combined"},
+        {{"--db", db, "--export", "csv", "--related", "x"}, 2, "--export cannot be combined with --related, --suggest or --bench-queries"},
+        {{"--db", db, "--export", "xml", "x"}, 2, "unknown export format 'xml'; expected one of: csv, jsonl"},
         {{"--db", db, "--suggest", "y", "Kim"}, 2, "a QUERY cannot be combined with --related, --suggest or --bench-queries"},
         {{"--db", db, "--facet-year", "24"}, 2, "bad facet year '24'; expected YYYY"},
         {{"--db", db, "--bench-queries", "/nonexistent/queries.txt"}, 1, "cannot read queries file '/nonexistent/queries.txt'"},

@@ -4,7 +4,7 @@ sample_corpus/, then check every route, error path, CORS header, write, reopen a
 
 Usage: test_http.py --serve BIN --index BIN --search BIN --corpus DIR --web-root DIR --group NAME
 Groups (one CTest test each, so that ctest -j runs them in parallel): api, errors, writes, cors, static,
-pages, cli. Only the Python standard library is used.
+pages, follow (period terms, feeds, exports), cli. Only the Python standard library is used.
 """
 
 import argparse
@@ -356,7 +356,7 @@ def error_tests(args, srv, ctx):
 
     def unknown_api_route():
         # Any method on a path no route takes is a 404 that lists the API's routes.
-        routes = "/api/search, /api/suggest, /api/articles/ID/related, /api/articles/ID, /api/articles, /api/stats, /api/health"
+        routes = "/api/search, /api/suggest, /api/articles/ID/related, /api/articles/ID, /api/articles, /api/export, /api/stats, /api/health"
         expect_error(srv.get("/api/nope"), 404, "no API route GET /api/nope; routes: " + routes)
         expect_error(srv.request("PUT", "/api/nope", body=""), 404, "no API route PUT /api/nope; routes: " + routes)
         expect_error(srv.get("/api"), 404, "no API route GET /api;")
@@ -1014,6 +1014,161 @@ def page_tests(args, srv, ctx):
             did_you_mean_and_similar, article_page, articles_missing_a_word, translations_line, bad_page_params]
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def follow_tests(args, srv, ctx):
+    """Period terms in the API and the page, the Atom feed of a search and the export of its results."""
+    import csv
+    import io
+    import xml.etree.ElementTree as ET
+
+    auth = {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"}
+    # Titles that CSV and XML must carry intact: commas, quotes, a line break, markup.
+    tricky = [
+        ("exp-1", 'Zanzibar cloves, "the red gold", fetch record prices\nat the Stone Town auction', "2026-02-01"),
+        ("exp-2", "Zanzibar <script>alert('x')</script> & <b>spice</b> traders, again", "2026-02-02"),
+        ("exp-3", 'Zanzibar ferry: ""quoted"" , commas ,, and a trailing quote"', "2026-02-03"),
+    ]
+
+    def put_tricky():
+        for ident, title, date in tricky:
+            body = {"title": title, "body": "Traders in Zanzibar said the clove harvest was late this year. " * 3, "date": date, "lang": "en",
+                    "source": "test"}
+            r = srv.request("PUT", "/api/articles/" + ident, body=json.dumps(body), headers=auth)
+            check(r.status == 200, "PUT %s: %d %s" % (ident, r.status, r.text[:200]))
+        deadline = time.monotonic() + 5
+        while srv.get("/api/search?" + qs(q="Zanzibar", facets="false")).json()["total"] < 3:
+            check(time.monotonic() < deadline, "the written articles are not searchable")
+            time.sleep(0.05)
+
+    def feed(path, headers=None):
+        r = srv.get(path, headers=headers)
+        check(r.status in (200, 304), "feed status %d: %s" % (r.status, r.text[:200]))
+        return r
+
+    def api_terms():
+        j = srv.get("/api/search?" + qs(q="North Korea Russia", terms="1")).json()
+        years = [y for y in j["facets"]["years"] if y["count"] > 0]
+        check(len(years) >= 2 and all(y.get("terms") for y in years), "years without terms: %s" % years)
+        for y in years:
+            for t in y["terms"]:
+                check(set(t) >= {"term", "word", "lang", "weight"}, "term fields: %s" % t)
+                check(t["term"] not in ("north", "korea", "russia", "the", "le"), "query word or stopword as a term: %s" % t)
+        lists = [tuple(t["term"] for t in y["terms"]) for y in years]
+        check(len(set(lists)) == len(lists), "two years with the same terms: %s" % lists)
+        j = srv.get("/api/search?" + qs(q="North Korea Russia")).json()
+        check(all("terms" not in y for y in j["facets"]["years"]), "terms without terms=1")
+        expect_error(srv.get("/api/search?" + qs(q="x", terms="maybe")), 400, "terms")
+
+    def page_terms_follow_download():
+        html = srv.get("/?" + qs(q="North Korea Russia", ui="en")).text
+        m = re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]*" href="([^"]+)">', html)
+        check(m and m.group(1).startswith("/feed?q=North%20Korea%20Russia"), "no alternate link to the feed")
+        check('class="dl-follow-link"' in html and ">Follow</a>" in html, "no visible Follow link")
+        check('class="dl-download-link"' in html and ">Download these results</a>" in html, "no Download link")
+        check('<dl class="dl-periods">' in html and 'class="dl-period-term"' in html, "no period terms under the timeline")
+        fr = srv.get("/?" + qs(q="North Korea Russia", ui="fr")).text
+        check(">Suivre</a>" in fr and ">Télécharger ces résultats</a>" in fr, "French page lacks Suivre / Télécharger")
+        off = srv.get("/?" + qs(q="North Korea Russia", terms="0")).text
+        check('class="dl-periods"' not in off, "terms=0 still shows period terms")
+        # The page's feed link answers a valid feed.
+        r = feed(m.group(1).replace("&amp;", "&"))
+        check(r.status == 200 and "application/atom+xml" in (r.header("Content-Type") or ""), "feed content type")
+
+    def feed_fields():
+        r = feed("/feed?" + qs(q="North Korea", lang="en"))
+        root = ET.fromstring(r.body)
+        check(root.tag == ATOM + "feed", "root is %s" % root.tag)
+        for name in ("id", "title", "updated", "author"):
+            check(root.find(ATOM + name) is not None, "feed lacks <%s>" % name)
+        rels = {l.get("rel"): l.get("href") for l in root.findall(ATOM + "link")}
+        check(rels.get("self", "").endswith("/feed?q=North%20Korea&lang=en&sort=date"), "self link %s" % rels)
+        entries = root.findall(ATOM + "entry")
+        check(len(entries) >= 3, "few entries: %d" % len(entries))
+        dates = [e.find(ATOM + "updated").text for e in entries]
+        check(dates == sorted(dates, reverse=True), "entries not newest first: %s" % dates)
+        for e in entries:
+            for name in ("id", "title", "updated", "link", "summary"):
+                check(e.find(ATOM + name) is not None, "entry lacks <%s>" % name)
+            check(re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", e.find(ATOM + "updated").text), "updated not RFC 3339")
+        cats = [c.get("term") for e in entries for c in e.findall(ATOM + "category")]
+        check("KP" in cats, "places are not categories: %s" % cats)
+        ids = [e.find(ATOM + "id").text for e in entries]
+        check(len(set(ids)) == len(ids), "entry ids repeat")
+        # The same entries as the API's date-ordered search with the same filters.
+        j = srv.get("/api/search?" + qs(q="North Korea", lang="en", sort="date", size=20)).json()
+        check([h["title"] for h in j["results"]] == [e.find(ATOM + "title").text for e in entries], "feed differs from the search")
+
+    def feed_conditional_get():
+        path = "/feed?" + qs(q="Zanzibar")
+        r = feed(path)
+        etag, modified = r.header("ETag"), r.header("Last-Modified")
+        check(etag and modified, "no validators: %s" % r.headers)
+        check(feed(path, {"If-None-Match": etag}).status == 304, "If-None-Match did not give 304")
+        check(feed(path, {"If-None-Match": '"other", ' + etag}).status == 304, "a list of tags did not give 304")
+        check(feed(path, {"If-Modified-Since": modified}).status == 304, "If-Modified-Since did not give 304")
+        check(feed(path, {"If-None-Match": '"stale"'}).status == 200, "a stale tag gave 304")
+        # A new matching article: a new tag, and the old one no longer answers 304.
+        body = {"title": "Zanzibar clove auction closes early", "body": "Zanzibar traders closed the clove auction early.", "date": "2026-03-01",
+                "lang": "en", "source": "test"}
+        check(srv.request("PUT", "/api/articles/exp-4", body=json.dumps(body), headers=auth).status == 200, "PUT")
+        deadline = time.monotonic() + 5
+        while True:
+            r = feed(path, {"If-None-Match": etag})
+            if r.status == 200:
+                break
+            check(time.monotonic() < deadline, "still 304 after a new article matched")
+            time.sleep(0.05)
+        check(r.header("ETag") != etag, "same ETag after a new article")
+        check(ET.fromstring(r.body).find(ATOM + "entry/" + ATOM + "title").text == body["title"], "newest entry is not the new article")
+
+    def feed_escapes_markup():
+        r = feed("/feed?" + qs(q="Zanzibar"))
+        check(b"<script>" not in r.body and b"<b>" not in r.body, "markup of a title reached the feed unescaped")
+        titles = [e.find(ATOM + "title").text for e in ET.fromstring(r.body).findall(ATOM + "entry")]
+        for _, title, _ in tricky:
+            check(title in titles, "title not carried intact: %r in %r" % (title, titles))
+
+    def export_csv_round_trip():
+        total = srv.get("/api/search?" + qs(q="Zanzibar")).json()["total"]
+        r = srv.get("/api/export?" + qs(q="Zanzibar", format="csv"))
+        check(r.status == 200 and (r.header("Content-Type") or "").startswith("text/csv"), "status %d %s" % (r.status, r.header("Content-Type")))
+        check((r.header("Transfer-Encoding") or "") == "chunked", "export not streamed (chunked)")
+        check(r.header("X-Total-Count") == str(total) and r.header("X-Export-Cut") == "false", "export headers: %s" % r.headers)
+        check(b"\r\n" in r.body, "CSV lines do not end with CRLF")
+        rows = list(csv.reader(io.StringIO(r.body.decode("utf-8"), newline="")))
+        check(rows[0] == ["rank", "id", "date", "lang", "source", "title", "url", "places", "place_ids", "score"], "header %s" % rows[0])
+        check(len(rows) - 1 == total, "%d rows for %d results" % (len(rows) - 1, total))
+        by_id = {row[1]: row for row in rows[1:]}
+        for ident, title, date in tricky:
+            check(ident in by_id, "%s missing from the export" % ident)
+            check(by_id[ident][5] == title, "title did not round-trip: %r != %r" % (by_id[ident][5], title))
+            check(by_id[ident][2].startswith(date), "date %r" % by_id[ident][2])
+        check([int(row[0]) for row in rows[1:]] == list(range(1, total + 1)), "ranks are not 1..total")
+        float(rows[1][9])
+
+    def export_jsonl_counts():
+        for params in ({"q": "North Korea"}, {"q": ""}, {"q": "élections", "lang": "fr"}, {"q": "Zanzibar"}):
+            total = srv.get("/api/search?" + qs(**params)).json()["total"]
+            r = srv.get("/api/export?" + qs(format="jsonl", **params))
+            check(r.status == 200, "status %d" % r.status)
+            lines = r.body.decode("utf-8").splitlines()
+            check(len(lines) == total, "%s: %d lines for a total of %d" % (params, len(lines), total))
+            objects = [json.loads(line) for line in lines]
+            check(len({o["id"] for o in objects}) == total, "ids repeat in the export")
+            for o in objects:
+                check(set(o) == {"rank", "id", "date", "lang", "source", "title", "url", "places", "score"}, "fields %s" % sorted(o))
+
+    def export_errors():
+        expect_error(srv.get("/api/export?" + qs(q="x", format="xml")), 400, "unknown export format 'xml'; expected one of: csv, jsonl")
+        expect_error(srv.get("/api/export?" + qs(q="x", bogus="1")), 400, "unknown parameter 'bogus'")
+        expect_error(srv.get("/feed?" + qs(q="x", sort="sideways")), 400, "sideways")
+
+    return [put_tricky, api_terms, page_terms_follow_download, feed_fields, feed_conditional_get, feed_escapes_markup, export_csv_round_trip,
+            export_jsonl_counts, export_errors]
+
+
 def cli_tests(args, work, ctx):
     def run(*cmd):
         return subprocess.run([args.serve, *cmd], capture_output=True, text=True, timeout=30)
@@ -1133,7 +1288,7 @@ def main():
                                "connections": {"header_timeout_ms": 1000, "max_connections_per_client": 2}}, f)
             server = Server(args, db, extra)
             groups = {"hardening": hardening_tests, "api": api_tests, "errors": error_tests, "writes": write_tests, "cors": cors_tests, "static": static_tests,
-                      "pages": page_tests}
+                      "pages": page_tests, "follow": follow_tests}
             if args.group not in groups:
                 print("unknown group %r; expected one of: %s, cli" % (args.group, ", ".join(groups)))
                 return 2

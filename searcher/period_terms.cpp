@@ -138,6 +138,14 @@ void query_words(const OpenIndex& index, const BuiltQuery& query, std::unordered
     }
 }
 
+/// Whether `term` is the whole of hyphenated words ("etatsunis" of "États-Unis", "longterm"), which the
+/// indexer writes without positions besides its parts: no word a reader would recognise.
+bool compound_whole(const Xapian::Database& db, const std::string& term) {
+    const Xapian::PostingIterator post = db.postlist_begin(term);
+    if (post == db.postlist_end(term)) return false;
+    return db.positionlist_begin(*post, term) == db.positionlist_end(*post, term);
+}
+
 /// The candidate words of one period, by folded word.
 std::unordered_map<std::string, Candidate> candidates_of(const Xapian::Database& db, const PeriodSearch& search, const Period& period,
                                                          const PeriodWordDecider& decider, const PeriodTermOptions& options) {
@@ -159,6 +167,9 @@ std::unordered_map<std::string, Candidate> candidates_of(const Xapian::Database&
     const double all = static_cast<double>(top.size());
     for (const auto& [rset, lang] : {std::pair{&english, common::Lang::en}, std::pair{&french, common::Lang::fr}}) {
         if (rset->empty()) continue;
+        // Common in the language's articles: "yesterday" in English ones, "depuis" in French ones.
+        const double in_lang = static_cast<double>(db.get_termfreq(schema::lang_term(common::lang_code(lang))));
+        const auto common_limit = std::max(options.common_floor, static_cast<Xapian::doccount>(options.common_share * in_lang));
         // Exact term frequencies: the weights of one database and of any sharding of it agree.
         const Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(options.candidates), *rset,
                                                    Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
@@ -166,6 +177,7 @@ std::unordered_map<std::string, Candidate> candidates_of(const Xapian::Database&
         const double best = eset.begin().get_weight();
         const double share = static_cast<double>(rset->size()) / all;
         for (auto t = eset.begin(); t != eset.end(); ++t) {
+            if (db.get_termfreq(*t) > common_limit || compound_whole(db, *t)) continue;
             const double w = best > 0 ? t.get_weight() / best * share : 0.0;
             Candidate& c = out[*t];
             if (w > c.weight) c.lang = lang;
@@ -254,7 +266,8 @@ void find_period_terms(const OpenIndex& index, const PeriodSearch& search, Facet
         if (!state.empty()) {
             key = state + '\x1f' + search.matches.serialise() + '\x1f' + (search.collapse ? "c" : "-") +
                   std::string(common::lang_code(search.ui_lang)) + '\x1f' + std::to_string(options.documents) + ',' +
-                  std::to_string(options.terms) + ',' + std::to_string(options.candidates);
+                  std::to_string(options.terms) + ',' + std::to_string(options.candidates) + ',' + std::to_string(options.common_share) + ',' +
+                  std::to_string(options.common_floor);
             for (const Period& p : periods) key += '\x1f' + p.count->value;
         }
         std::optional<PeriodWords> words = key.empty() ? std::nullopt : period_cache().find(key);

@@ -19,11 +19,15 @@ namespace dateline::searcher {
 struct PeriodTermOptions {
     /// A period's best matches taken as its relevance set (its cost grows with them: their term lists
     /// are read).
-    std::size_t documents = 50;
+    std::size_t documents = 25;
     /// Words kept per period.
     std::size_t terms = 5;
     /// Candidates drawn per period and language before the periods are compared.
     std::size_t candidates = 30;
+    /// A word in more than this share of the articles of its language (and in at least `common_floor`)
+    /// says nothing of a period ("depuis", "avait", "yesterday"): the stopword lists are kept short for search.
+    double common_share = 0.1;
+    Xapian::doccount common_floor = 50;
     /// Keep the words per index state and search (off: computed every time, for measurements).
     bool cached = true;
 };

@@ -456,7 +456,7 @@ TEST_CASE("continents and world regions are places without a country, not towns 
     CHECK(r.places[0].country.empty());
 }
 
-TEST_CASE("a short story is about every place it names; a long one not about those named in passing", "[places]") {
+TEST_CASE("a short story is about every place it names, a long one not about those named in passing", "[places]") {
     const std::string lead = "SINGAPORE, Feb 14 (Reuters) - Singapore's economy grew 8 pct last year, helped by electronics "
                              "exports to the United States, the trade ministry said on Friday.";
     const ArticlePlaces brief = extractor().extract("SINGAPORE ECONOMY GROWS 8 PCT", lead, Lang::en);

@@ -716,6 +716,7 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
             if (articles.empty()) {
                 std::string why = errors.empty() ? std::string("no article in the page") : errors.front();
                 if (const auto at = why.find("error: "); at != std::string::npos) why = why.substr(at + 7);
+                if (why.ends_with("; skipped")) why.resize(why.size() - 9);
                 skip(c.url, "not an article: " + why);
                 save(record);
                 count_write();

@@ -277,9 +277,88 @@ class CrawlProgress {
 };
 
 /// A page fetched by a worker, for the main thread.
+/// A page read through its format's reader, its articles built, ready to be written by the writer thread.
+struct PreparedPage {
+    std::vector<BuiltDocument> built;
+    std::vector<std::string> ids;
+    /// Articles of the page left out, with the reason (dated before --since).
+    std::vector<std::string> skips;
+    /// Why the page gave no article; empty when it gave some (or all were left out).
+    std::string not_article;
+};
+
+/// The reader of a page answered 200: html or scraped by its Content-Type (by its content when it has none);
+/// `automatic` for any other type.
+InputFormat page_format(const HttpResponse& r, const std::string& final_url) {
+    const std::string type = media_type(r.content_type);
+    if (type == "text/html" || type == "application/xhtml+xml") return InputFormat::html;
+    if (type == "text/plain") return InputFormat::scraped;
+    if (type.empty()) {
+        const auto parsed = parse_web_url(final_url);
+        const InputFormat detected = detect_format(std::string_view(r.body).substr(0, 4096), parsed ? parsed->path : final_url);
+        if (detected == InputFormat::html || detected == InputFormat::scraped) return detected;
+    }
+    return InputFormat::automatic;
+}
+
+/// Reads a page with its format's reader (as dateline-index add reads a file) and builds its articles, filling
+/// what the page does not say from the sitemap or feed. Thread-safe: the fetching threads prepare HTML pages,
+/// so that analysis runs in parallel with the writer.
+PreparedPage prepare_page(const Candidate& c, const std::string& final_url, const std::string& body, InputFormat format,
+                          std::shared_ptr<const ChromeModels> chrome, const CrawlOptions& options, const DocumentBuilder& builder,
+                          Diagnostics& diagnostics) {
+    PreparedPage out;
+    std::vector<std::string> errors;
+    std::vector<std::string> warnings;
+    Diagnostics page_diagnostics(errors, warnings);
+    SourceOptions source_options;
+    source_options.source_name = options.source_name;
+    source_options.chrome = std::move(chrome);
+    InputFile file{final_url, final_url, c.site, final_url};
+    std::vector<common::Article> articles;
+    std::istringstream in(body);
+    try {
+        make_source(format, source_options)->read(in, file, [&](common::Article&& a) { articles.push_back(std::move(a)); }, page_diagnostics);
+    } catch (const common::Error& e) {
+        errors.push_back(final_url + ": error: " + e.what());
+    }
+    for (const std::string& w : warnings) {
+        const auto at = w.find("warning: ");
+        diagnostics.warning(final_url, 0, at == std::string::npos ? w : w.substr(at + 9));
+    }
+    if (articles.empty()) {
+        std::string why = errors.empty() ? std::string("no article in the page") : errors.front();
+        if (const auto at = why.find("error: "); at != std::string::npos) why = why.substr(at + 7);
+        if (why.ends_with("; skipped")) why.resize(why.size() - 9);
+        out.not_article = why;
+        return out;
+    }
+    for (common::Article& article : articles) {
+        // What the sitemap or feed said fills what the page does not say.
+        if (article.url.empty()) article.url = final_url;
+        if (article.title.empty()) article.title = c.title;
+        if (!article.date && c.date) article.date = c.date;
+        if (article.lang == common::Lang::unknown && !c.lang.empty()) set_stated_language(article, c.lang, file, 0, diagnostics);
+        if (!options.source_name.empty()) article.source = options.source_name;
+        if (article.source.empty()) article.source = url_host(article.url);
+        if (article.source.empty()) article.source = url_host(final_url);
+        if (options.since && article.date && article.date->unix_seconds() < options.since->unix_seconds()) {
+            out.skips.push_back("article dated " + article.date->iso() + ", before --since " + options.since->iso());
+            continue;
+        }
+        out.built.push_back(builder.build(article));
+        out.ids.push_back(article.id);
+    }
+    return out;
+}
+
 struct PageResult {
     std::size_t candidate = 0;
     Fetched fetched;
+    /// For an answer 200: the body's hash and reader, and the page prepared when a fetching thread could.
+    std::string hash;
+    InputFormat format = InputFormat::automatic;
+    std::optional<PreparedPage> prepared;
 };
 
 /// A bounded queue from the fetching threads to the writer.
@@ -300,7 +379,9 @@ class ResultQueue {
         m_ready.wait_for(lock, std::chrono::milliseconds(200), [&] { return !m_items.empty() || m_done >= producers; });
         if (m_items.empty()) {
             if (m_done >= producers) return std::nullopt;
-            return PageResult{static_cast<std::size_t>(-1), {}};
+            PageResult tick;
+            tick.candidate = static_cast<std::size_t>(-1);
+            return tick;
         }
         PageResult r = std::move(m_items.front());
         m_items.pop_front();
@@ -632,6 +713,7 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
     std::vector<std::thread> pool;
     std::exception_ptr worker_error;
     std::mutex worker_error_mutex;
+    const DocumentBuilder builder(make_index_analyzer(), options.builder);
     for (std::size_t w = 0; w < workers && !to_fetch.empty(); ++w) {
         pool.emplace_back([&] {
             try {
@@ -646,9 +728,21 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
                     const Candidate& c = candidates[task];
                     Validators validators;
                     if (c.record) validators = {c.record->etag, c.record->last_modified};
-                    Fetched f = fetch(ctx, worker_client, c.url, validators, options.max_page_bytes);
-                    worker_requests += f.requests;
-                    results.push(PageResult{task, std::move(f)});
+                    PageResult result;
+                    result.candidate = task;
+                    result.fetched = fetch(ctx, worker_client, c.url, validators, options.max_page_bytes);
+                    worker_requests += result.fetched.requests;
+                    const HttpResponse& r = result.fetched.response;
+                    if (result.fetched.refusal.empty() && r.failure == FetchFailure::none && r.status == 200) {
+                        result.hash = hex64(common::fnv1a64(r.body));
+                        result.format = page_format(r, result.fetched.final_url);
+                        const bool same = c.record && c.record->content_hash == result.hash;
+                        // HTML pages stand alone; scraped ones wait for their site's template (the writer's).
+                        if (result.format == InputFormat::html && !same) {
+                            result.prepared = prepare_page(c, result.fetched.final_url, r.body, result.format, nullptr, options, builder, diagnostics);
+                        }
+                    }
+                    results.push(std::move(result));
                 }
             } catch (...) {
                 std::lock_guard lock(worker_error_mutex);
@@ -660,7 +754,6 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
     }
 
     // The writer: this thread. Articles and the crawl state of their pages are committed together.
-    const DocumentBuilder builder(make_index_analyzer(), options.builder);
     auto chrome = std::make_shared<ChromeModels>();
     std::map<std::string, std::vector<HeldPage>> held;  // scraped pages by site, until the template is learned
     std::set<std::string> learned_sites;
@@ -691,57 +784,23 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
             return record;
         };
 
-        // Reads a page through its format's reader and writes its article with the page's state.
-        const auto index_page = [&](const Candidate& c, const std::string& final_url, const std::string& body, InputFormat format,
-                                    const HttpResponse& headers) {
-            std::vector<std::string> errors;
-            std::vector<std::string> warnings;
-            Diagnostics page_diagnostics(errors, warnings);
-            SourceOptions source_options;
-            source_options.source_name = options.source_name;
-            source_options.chrome = chrome;
-            const auto parsed = parse_web_url(final_url);
-            InputFile file{final_url, final_url, c.site, final_url};
-            std::vector<common::Article> articles;
-            std::istringstream in(body);
-            try {
-                make_source(format, source_options)->read(in, file, [&](common::Article&& a) { articles.push_back(std::move(a)); }, page_diagnostics);
-            } catch (const common::Error& e) {
-                errors.push_back(final_url + ": error: " + e.what());
-            }
-            for (const std::string& w : warnings) {
-                diagnostics.warning(final_url, 0, w.substr(w.find("warning: ") == std::string::npos ? 0 : w.find("warning: ") + 9));
-            }
-            CrawlRecord record = new_record(c, headers, hex64(common::fnv1a64(body)));
-            if (articles.empty()) {
-                std::string why = errors.empty() ? std::string("no article in the page") : errors.front();
-                if (const auto at = why.find("error: "); at != std::string::npos) why = why.substr(at + 7);
-                if (why.ends_with("; skipped")) why.resize(why.size() - 9);
-                skip(c.url, "not an article: " + why);
-                save(record);
-                count_write();
-                return;
-            }
-            for (common::Article& article : articles) {
-                // What the sitemap or feed said fills what the page does not say.
-                if (article.url.empty()) article.url = final_url;
-                if (article.title.empty()) article.title = c.title;
-                if (!article.date && c.date) article.date = c.date;
-                if (article.lang == common::Lang::unknown && !c.lang.empty()) set_stated_language(article, c.lang, file, 0, diagnostics);
-                if (!options.source_name.empty()) article.source = options.source_name;
-                if (article.source.empty()) article.source = url_host(article.url);
-                if (article.source.empty()) article.source = url_host(final_url);
-                if (options.since && article.date && article.date->unix_seconds() < options.since->unix_seconds()) {
-                    skip(c.url, "article dated " + article.date->iso() + ", before --since " + options.since->iso());
-                    continue;
-                }
-                BuiltDocument built = builder.build(article);
-                write_article(db, duplicates, built);
-                record.article_id = article.id;
+        // Writes a prepared page's articles with the page's state.
+        const auto write_page = [&](const Candidate& c, PreparedPage& page, const HttpResponse& headers, const std::string& hash) {
+            CrawlRecord record = new_record(c, headers, hash);
+            if (!page.not_article.empty()) skip(c.url, "not an article: " + page.not_article);
+            for (const std::string& why : page.skips) skip(c.url, why);
+            for (std::size_t k = 0; k < page.built.size(); ++k) {
+                write_article(db, duplicates, page.built[k]);
+                record.article_id = page.ids[k];
                 ++summary.articles_indexed;
             }
             save(record);
             count_write();
+        };
+        const auto index_page = [&](const Candidate& c, const std::string& final_url, const std::string& body, InputFormat format,
+                                    const HttpResponse& headers) {
+            PreparedPage page = prepare_page(c, final_url, body, format, chrome, options, builder, diagnostics);
+            write_page(c, page, headers, hex64(common::fnv1a64(body)));
         };
         const auto release_held = [&](const std::string& site) {
             auto it = held.find(site);
@@ -821,18 +880,8 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
             } else {
                 ++summary.pages_fetched;
                 summary.bytes += r.body.size();
-                const std::string hash = hex64(common::fnv1a64(r.body));
-                const std::string type = media_type(r.content_type);
-                const auto parsed = parse_web_url(f.final_url);
-                InputFormat format = InputFormat::automatic;
-                if (type == "text/html" || type == "application/xhtml+xml") {
-                    format = InputFormat::html;
-                } else if (type == "text/plain") {
-                    format = InputFormat::scraped;
-                } else if (type.empty()) {
-                    const InputFormat detected = detect_format(std::string_view(r.body).substr(0, 4096), parsed ? parsed->path : f.final_url);
-                    if (detected == InputFormat::html || detected == InputFormat::scraped) format = detected;
-                }
+                const std::string& hash = item->hash;
+                const InputFormat format = item->format;
                 if (c.record && !c.record->content_hash.empty() && c.record->content_hash == hash) {
                     // Same content, although the server did not answer the conditional request with 304.
                     ++summary.pages_unchanged;
@@ -843,6 +892,7 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
                     save(record);
                     count_write();
                 } else if (format == InputFormat::automatic) {
+                    const std::string type = media_type(r.content_type);
                     skip(c.url, "type: " + (type.empty() ? std::string("content") : "'" + type + "'") + " is not a page dateline reads (HTML or text)");
                     save(new_record(c, r, hash));
                     count_write();
@@ -854,6 +904,8 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
                     auto& pages = held[c.site];
                     pages.push_back(HeldPage{item->candidate, f.final_url, std::move(r.body), std::move(headers)});
                     if (pages.size() >= k_chrome_sample_pages) release_held(c.site);
+                } else if (item->prepared) {
+                    write_page(c, *item->prepared, r, hash);
                 } else {
                     index_page(c, f.final_url, r.body, format, r);
                 }

@@ -178,6 +178,26 @@ def main():
     check("the resumed crawl does not fetch again what was committed before the kill",
           0 < len(refetched) < len(files), f"{len(refetched)} pages fetched again")
 
+    # ---- --since: a first crawl limited by date; Ctrl-C commits what was fetched and exits 130.
+    db4 = os.path.join(work, "db4")
+    since = [a if a != db else db4 for a in crawl] + ["--since", "2024-01-01"]
+    code, out = run(since)
+    dated = articles(args.search, db4)
+    check("--since keeps the articles dated from then on, and says why it skipped the others",
+          dated and all(v[1] >= "2024-01-01" for v in dated.values()) and len(dated) < len(files) - 1 and
+          ", before --since 2024-01-01" in out, f"{sorted(v[1] for v in dated.values())}\n{out}")
+    _, seen = log_entries(log)
+    p = subprocess.Popen([a if a != db else os.path.join(work, "db5") for a in crawl], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 20
+    while time.time() < deadline and sum(1 for e in log_entries(log, seen)[0] if e["path"] in page_paths) < 4:
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    err = p.communicate(timeout=30)[1]
+    check("Ctrl-C stops the crawl with status 130, what was fetched committed",
+          p.returncode == 130 and "interrupted: what was fetched is committed" in err and 0 < len(articles(args.search, os.path.join(work, "db5"))),
+          f"exit {p.returncode}\n{err}")
+
     # ---- Refusals: a literal private address, a name resolving to one, and the same allowed.
     port = base.rsplit(":", 1)[1]
     code, out = run([args.index, "crawl", "--db", os.path.join(work, "db3"), base + "/"])

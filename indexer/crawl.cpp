@@ -49,6 +49,9 @@ using clock = std::chrono::steady_clock;
 
 /// Sitemap files read per crawl at most (a sitemap index may point at many; a loop of indexes ends here).
 constexpr std::size_t k_max_sitemaps = 1000;
+/// Pages listed per crawl at most: a hostile sitemap index (1,000 sitemaps of 50,000 URLs) must not exhaust
+/// memory. Further URLs are left out with a warning.
+constexpr std::size_t k_max_listed_pages = 2'000'000;
 /// Scraped (plain text) pages of a site held to learn its template before any of them is read, as
 /// dateline-index learns it from a folder's pages.
 constexpr std::size_t k_chrome_sample_pages = 200;
@@ -547,6 +550,7 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
     // or article pages.
     std::vector<Candidate> candidates;
     std::map<std::string, std::size_t> candidate_index;
+    bool listed_too_many = false;
     const auto add_candidate = [&](const std::string& raw, const std::string& base, Candidate c) {
         const auto url = resolve_web_url(base, raw);
         if (!url) {
@@ -559,6 +563,13 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
         }
         c.url = url->url;
         c.site = url->site();
+        if (candidates.size() >= k_max_listed_pages && !candidate_index.count(c.url)) {
+            if (candidates.size() == k_max_listed_pages && !listed_too_many) {
+                listed_too_many = true;
+                diagnostics.warning(base, 0, "more than " + std::to_string(k_max_listed_pages) + " pages listed; the rest are left out");
+            }
+            return;
+        }
         auto [it, added] = candidate_index.try_emplace(c.url, candidates.size());
         if (!added) {
             // Listed twice (a sitemap and a feed): keep what each says.

@@ -24,6 +24,8 @@ std::string id_term(std::string_view id) { return unique_term(k_prefix_id, id); 
 
 std::string origin_term(std::string_view absolute_path) { return unique_term(k_prefix_origin, absolute_path); }
 
+std::string crawl_key(std::string_view url) { return unique_term(k_meta_crawl_prefix, url); }
+
 std::string place_rank_term(std::size_t rank, std::string_view id) {
     std::string term(k_prefix_place_rank);
     term += static_cast<char>('0' + rank);

@@ -112,6 +112,9 @@ inline constexpr std::string_view k_meta_last_update = "dateline.last_update";
 /// "1" when every article of the index carries its place rank terms (k_prefix_place_rank): set when the
 /// index is created, by a build that writes them. An index without it is searched through the place slots.
 inline constexpr std::string_view k_meta_place_ranks = "dateline.place_ranks";
+/// Prefix of the crawl state (dateline-index crawl): crawl_key(url) → a JSON record of the page's last fetch
+/// (its URL, ETag, Last-Modified, content hash, last seen, article id), written in the commit of the article.
+inline constexpr std::string_view k_meta_crawl_prefix = "dateline.crawl:";
 
 /// The unique-id term of an article: "Q" + id, or, for ids too long for a Xapian term (over 239 bytes,
 /// e.g. long URLs), "Q" + "h" + a 64-bit hash of the id. Every lookup by id goes through this.
@@ -120,6 +123,10 @@ std::string id_term(std::string_view id);
 /// The origin term of an input file, from its absolute path: "XF" + path, or, for paths too long for a
 /// Xapian term, "XF" + "h" + a 64-bit hash of the path (as id_term does).
 std::string origin_term(std::string_view absolute_path);
+
+/// The metadata key of a crawled URL's state: k_meta_crawl_prefix + URL, or the prefix + "h" + a 64-bit hash
+/// of the URL for URLs too long for a key (the record holds the URL itself).
+std::string crawl_key(std::string_view url);
 
 /// The place rank term of place `id` at `rank` (< k_place_slot_count) among an article's places.
 std::string place_rank_term(std::size_t rank, std::string_view id);

@@ -270,7 +270,11 @@ std::string declared_encoding(std::string_view head) {
 
 }  // namespace
 
-FeedSource::FeedSource() {
+int untrusted_xml_options() noexcept {
+    return XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+}
+
+void init_xml_parser() {
     // Once per process, before any parsing (libxml2's documented requirement for threaded programs).
     static const bool initialised = [] {
         xmlInitParser();
@@ -280,6 +284,8 @@ FeedSource::FeedSource() {
     }();
     (void)initialised;
 }
+
+FeedSource::FeedSource() { init_xml_parser(); }
 
 void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) {
     auto content = read_document(in, file, diagnostics, /*repair_utf8=*/false);
@@ -297,8 +303,7 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
         diagnostics.error(file.display_name, 0, "out of memory creating the XML parser");
         return;
     }
-    // No XML_PARSE_NOENT (no entity substitution), no DTD loading, no network: external entities are never read.
-    const int options = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+    const int options = untrusted_xml_options();
     const std::unique_ptr<xmlDoc, DocDeleter> doc(xmlCtxtReadMemory(ctxt.get(), content->data(), static_cast<int>(content->size()),
                                                                     nullptr, nullptr, options));
     const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;

@@ -15,6 +15,14 @@ class FeedSource : public Source {
     void read(std::istream& in, const InputFile& file, const ArticleSink& sink, Diagnostics& diagnostics) override;
 };
 
+/// libxml2's options for untrusted XML, feeds and sitemaps alike: no entity substitution, no DTD loading, no
+/// network (external entities are never read), recovery from malformed markup, no messages on stderr.
+int untrusted_xml_options() noexcept;
+
+/// Prepares libxml2 once per process (its requirement for threaded programs) and sets its nesting limit to
+/// k_max_nesting_depth. Called by every reader of XML before it parses.
+void init_xml_parser();
+
 /// Feed content: certain when the markup's root is <rss>, <rdf:RDF> or <feed>; possible when markup's
 /// prologue hides the root within the first bytes (the name decides: .xml, .rss, .atom).
 ContentMatch sniff_feed(std::string_view content);

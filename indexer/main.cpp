@@ -1,4 +1,5 @@
 // dateline-index: the indexer's command line (add, analyze, delete), git-style subcommands.
+#include "crawl_cli.hpp"
 #include "diagnostics.hpp"
 #include "formats.hpp"
 #include "index_writer.hpp"
@@ -46,6 +47,7 @@ const char* const k_overview =
     "  analyze  TEXT...             show the tokens and terms the analysis produces\n"
     "  places   TEXT...             show the places found in a text, and why\n"
     "  delete   --db DIR ID...      remove articles by id\n"
+    "  crawl    --db DIR URL...     fetch a site's articles (sitemaps, feeds) over HTTP and index them\n"
     "\n"
     "Run 'dateline-index COMMAND --help' for the options of a command.\n"
     "Exit status: 0 ok, 1 failure, 2 usage error, 3 done but some input was skipped, 130 interrupted.\n";
@@ -373,8 +375,13 @@ int main(int argc, char** argv) {
         if (command == "analyze") return cmd_analyze({args.begin() + 1, args.end()});
         if (command == "delete") return cmd_delete({args.begin() + 1, args.end()});
         if (command == "places") return cmd_places({args.begin() + 1, args.end()});
+        if (command == "crawl") {
+            std::signal(SIGINT, on_sigint);
+            std::signal(SIGTERM, on_sigint);
+            return indexer::crawl_command({args.begin() + 1, args.end()}, g_interrupted);
+        }
         if (!command.starts_with("-") && !std::filesystem::exists(command)) {
-            throw common::UsageError("unknown command '" + command + "'; expected one of: add, analyze, places, delete (or --db DIR INPUT...)");
+            throw common::UsageError("unknown command '" + command + "'; expected one of: add, analyze, places, delete, crawl (or --db DIR INPUT...)");
         }
         return cmd_add(args);
     } catch (...) {

@@ -24,6 +24,10 @@ struct IndexOptions {
     std::size_t batch_size = 1000;
     /// Analysis threads (0: one per core).
     unsigned threads = 0;
+    /// Shards of a new index (0 or 1: one database; N > 1: N shard databases under the index directory and
+    /// a stub database listing them, each fed by its own writer thread). An existing index keeps its layout:
+    /// 0 takes it as it is, another number than its own is a usage error. See writable_shards.
+    std::size_t shards = 0;
     /// Re-read files even when their size and modification time are unchanged.
     bool force = false;
     /// Make the index mirror the inputs: the articles last read from a file that this run reads again and
@@ -71,8 +75,17 @@ struct IndexSummary {
 };
 
 /// Opens (creating if needed) the index at `path` for writing and checks it was built by a compatible
-/// version. Throws common::EnvironmentError otherwise.
+/// version. A sharded index of one shard opens that shard. Throws common::EnvironmentError otherwise (also
+/// for a sharded index of several shards: open each of writable_shards()).
 Xapian::WritableDatabase open_writable_index(const std::string& path);
+
+/// The shard databases to write for the index at `path`, in stub order: the shards its stub lists (a
+/// sharded index), or `path` itself (a single database). A new index with `shards` > 1 is created sharded:
+/// `path/shard-000` ... and the stub `path/XAPIANDB`, which Xapian (and every dateline reader) opens as one
+/// database. Articles go to shard common::shard_of(id term, count). Throws common::UsageError when `shards`
+/// (non-zero) differs from an existing index's count or exceeds common::k_max_shards, and
+/// common::EnvironmentError when the stub lists a remote shard or cannot be read or written.
+std::vector<std::string> writable_shards(const std::string& path, std::size_t shards);
 
 /// The analyzer recorded in an index (or the current one for a new index), with the gazetteer's
 /// protected words when the gazetteer is available.
@@ -98,11 +111,12 @@ void stamp_last_update(Xapian::WritableDatabase& db);
 IndexSummary index_inputs(const std::string& db_path, const std::vector<std::string>& inputs,
                           const SourceOptions& source_options, const IndexOptions& options, Diagnostics& diagnostics);
 
-/// Deletes articles by id. Returns how many existed.
+/// Deletes articles by id (from whichever shard holds them). Returns how many existed.
 std::size_t delete_articles(const std::string& db_path, const std::vector<std::string>& ids);
 
 /// Writes `articles` to the index at `db_path` as dateline-index does (analysed with the index's analyzer,
-/// near-duplicates grouped, the last update stamped, committed at once). Returns how many were written.
+/// near-duplicates grouped across shards, each routed to its id's shard, the last update stamped, committed
+/// at once). Returns how many were written.
 /// Throws common::EnvironmentError when the index cannot be opened or written. The write path of the
 /// HTTP server's CMS routes.
 std::size_t write_articles(const std::string& db_path, std::vector<common::Article>& articles);

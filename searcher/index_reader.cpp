@@ -6,6 +6,7 @@
 #include "common/errors.hpp"
 #include "common/places.hpp"
 #include "common/schema.hpp"
+#include "common/shard_layout.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -26,7 +27,13 @@ std::vector<std::string> split_specs(const std::vector<std::string>& specs) {
         while (start <= spec.size()) {
             const std::size_t comma = spec.find(',', start);
             const std::string part = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            if (!part.empty()) out.push_back(part);
+            // A stub database (a sharded index directory, or a stub file) stands for the shards it lists.
+            const std::string stub = part.empty() || part.starts_with("tcp:") ? std::string() : common::stub_file_of(part);
+            if (!stub.empty()) {
+                for (std::string& shard : common::read_stub(stub)) out.push_back(std::move(shard));
+            } else if (!part.empty()) {
+                out.push_back(part);
+            }
             if (comma == std::string::npos) break;
             start = comma + 1;
         }

@@ -49,7 +49,9 @@ struct IndexOpenOptions {
 };
 
 /// Opens shards given as local directories or "tcp:HOST:PORT" (a xapian-tcpsrv); a spec may also
-/// list several shards separated by commas. Each shard must carry dateline metadata of this build's
+/// list several shards separated by commas, and a stub database (a sharded index directory written by
+/// `dateline-index --shards N`, or a stub file with `auto PATH` / `remote HOST:PORT` lines) stands for the
+/// shards it lists (common::read_stub), each then checked and reported on its own. Each shard must carry dateline metadata of this build's
 /// layout version and the same analysis settings. Throws common::UsageError for a malformed spec and
 /// common::EnvironmentError naming the shard (or the missing gazetteer) otherwise.
 OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptions& options = {});

@@ -1,10 +1,19 @@
 // Shards: two local databases, and two remote ones served by xapian-tcpsrv, answer as one database does.
 #include "search_fixture.hpp"
 
+#include "indexer/diagnostics.hpp"
+#include "indexer/index_writer.hpp"
+
+#include "common/shard_layout.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 using namespace dateline;
 
@@ -20,6 +29,38 @@ const std::string& combined_db() {
         return path;
     }();
     return db;
+}
+
+/// The English and French JSONL files as a sharded index of three shards (dateline-index --shards 3).
+const std::string& sharded_db() {
+    static test::TempDir dir("dateline-search-sharded");
+    static const std::string db = [] {
+        const std::string path = dir / "db";
+        const std::string corpus = DATELINE_SAMPLE_CORPUS;
+        std::ostringstream messages;
+        indexer::Diagnostics diagnostics(messages);
+        indexer::IndexOptions options;
+        options.quiet = true;
+        options.shards = 3;
+        indexer::index_inputs(path, {corpus + "/articles_en.jsonl", corpus + "/articles_fr.jsonl"}, {}, options, diagnostics);
+        return path;
+    }();
+    return db;
+}
+
+/// id -> the hit's snippet text and marked title, to compare answers whose equal weights may come in another order.
+std::map<std::string, std::string> snippets(const searcher::SearchResponse& r) {
+    std::map<std::string, std::string> out;
+    for (const auto& hit : r.hits) {
+        std::string marked = hit.title.text;
+        for (const auto& [begin, end] : hit.title.marks) marked += " " + std::to_string(begin) + "-" + std::to_string(end);
+        for (const auto& passage : hit.snippet.passages) {
+            marked += "\n" + passage.text;
+            for (const auto& [begin, end] : passage.marks) marked += " " + std::to_string(begin) + "-" + std::to_string(end);
+        }
+        out[hit.article.id] = hit.extract + "\n" + marked;
+    }
+    return out;
 }
 
 /// (weight, id) pairs, so that results with equal weights compare whatever their docid order.
@@ -62,6 +103,7 @@ void compare_with_combined(const std::vector<std::string>& shards) {
             } else {
                 CHECK(ranked(b) == ranked(a));
             }
+            CHECK(snippets(b) == snippets(a));
             REQUIRE(a.facets);
             REQUIRE(b.facets);
             CHECK(counts(b.facets->years) == counts(a.facets->years));
@@ -111,6 +153,64 @@ TEST_CASE("two remote shards (xapian-tcpsrv) answer as one database", "[shards][
     compare_with_combined({en.spec(), fr.spec()});
     // A local and a remote shard together.
     compare_with_combined({test::sample_en_db(), fr.spec()});
+}
+
+TEST_CASE("a sharded index (3 shards) answers as one database, as a local stub and as a stub of remote shards", "[shards][remote]") {
+    const std::vector<std::string> shards = common::read_stub(sharded_db() + "/XAPIANDB");
+    REQUIRE(shards.size() == 3);
+    // The index directory itself (its stub), and the shards named one by one.
+    compare_with_combined({sharded_db()});
+    compare_with_combined(shards);
+    if (!test::have_tcpsrv()) {
+        WARN("xapian-tcpsrv not installed (apt-get install xapian-tools): remote shards not tested");
+        return;
+    }
+    // Three stock xapian-tcpsrv, one per shard, listed by a stub file as scripts/cluster writes it.
+    test::TcpServer a(shards[0]);
+    test::TcpServer b(shards[1]);
+    test::TcpServer c(shards[2]);
+    test::TempDir dir("dateline-search-stub");
+    const std::string stub = dir.write("cluster.stub", "remote " + a.address() + "\nremote " + b.address() + "\nremote " + c.address() + "\n");
+    compare_with_combined({stub});
+}
+
+TEST_CASE("a remote shard that is down or hung gives a clear error within the time limit, never a hang", "[shards][remote]") {
+    if (!test::have_tcpsrv()) {
+        WARN("xapian-tcpsrv not installed (apt-get install xapian-tools): shard failures not tested");
+        return;
+    }
+    const std::vector<std::string> shards = common::read_stub(sharded_db() + "/XAPIANDB");
+    searcher::SearchRequest request;
+    request.query = "Kim Putin summit";
+    request.facet_year = "2024";
+    using clock = std::chrono::steady_clock;
+    {
+        auto down = std::make_unique<test::TcpServer>(shards[1]);
+        test::TcpServer up(shards[0]);
+        searcher::Searcher s(searcher::open_index({up.spec(), down->spec(), shards[2]}));
+        CHECK(s.search(request).total > 0);
+        down.reset();  // the machine went away
+        const auto start = clock::now();
+        CHECK_THROWS_AS(s.search(request), Xapian::NetworkError);
+        CHECK(clock::now() - start < std::chrono::seconds(11));
+    }
+    {
+        test::TcpServer hung(shards[1]);
+        searcher::Searcher s(searcher::open_index({shards[0], hung.spec(), shards[2]}));
+        hung.freeze();
+        const auto start = clock::now();
+        // Xapian's remote timeout (10 s, set when the shard is opened) ends the wait.
+        CHECK_THROWS_AS(s.search(request), Xapian::NetworkError);
+        CHECK(clock::now() - start < std::chrono::seconds(15));
+    }
+    // Opening a cluster whose shard is down names it.
+    int port = 0;
+    {
+        test::TcpServer gone(shards[1]);
+        port = std::stoi(gone.address().substr(gone.address().rfind(':') + 1));
+    }
+    CHECK_THROWS_WITH(searcher::open_index({shards[0], "tcp:127.0.0.1:" + std::to_string(port)}),
+                      Catch::StartsWith("cannot open index 'tcp:127.0.0.1:" + std::to_string(port) + "'"));
 }
 
 TEST_CASE("a bad remote shard spec is a usage error, an unreachable one an environment error", "[shards]") {

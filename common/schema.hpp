@@ -53,6 +53,12 @@ inline constexpr std::string_view k_prefix_simhash_band = "XH";
 /// `dateline-index --sync` deletes the articles of a re-read file that it no longer holds by this term.
 /// Articles written by the HTTP server's CMS routes or read from standard input carry none.
 inline constexpr std::string_view k_prefix_origin = "XF";
+/// Sample bucket of the article (boolean): "XK" + two decimal digits, 00 .. k_sample_buckets - 1, from a hash
+/// of its id (sample_term()). A query matching too many articles for exact facets counts those of the first
+/// k buckets only: a uniform sample of k / k_sample_buckets of the matches, with any backend (it is a filter).
+/// Written since the index metadata k_meta_sample_buckets appeared.
+inline constexpr std::string_view k_prefix_sample = "XK";
+inline constexpr std::size_t k_sample_buckets = 64;
 /// Documents without a date carry this term so they can be found and counted.
 inline constexpr std::string_view k_term_no_date = "XNODATE";
 
@@ -113,6 +119,10 @@ inline constexpr std::string_view k_meta_last_update = "dateline.last_update";
 /// index is created, by a build that writes them. An index without it is searched through the place slots.
 inline constexpr std::string_view k_meta_place_ranks = "dateline.place_ranks";
 
+/// The number of sample buckets (k_sample_buckets, decimal) when every article of the index carries its
+/// sample term (k_prefix_sample): set when the index is created, by a build that writes them.
+inline constexpr std::string_view k_meta_sample_buckets = "dateline.sample_buckets";
+
 /// The unique-id term of an article: "Q" + id, or, for ids too long for a Xapian term (over 239 bytes,
 /// e.g. long URLs), "Q" + "h" + a 64-bit hash of the id. Every lookup by id goes through this.
 std::string id_term(std::string_view id);
@@ -120,6 +130,12 @@ std::string id_term(std::string_view id);
 /// The origin term of an input file, from its absolute path: "XF" + path, or, for paths too long for a
 /// Xapian term, "XF" + "h" + a 64-bit hash of the path (as id_term does).
 std::string origin_term(std::string_view absolute_path);
+
+/// The sample term of the article with id term `id_term`: "XK" + its bucket (two digits), the bucket taken
+/// from the high half of common::fnv1a64(id_term) so that it does not follow the shard (the low half's modulo).
+std::string sample_term(std::string_view id_term);
+/// The sample term of bucket `bucket` (< k_sample_buckets).
+std::string sample_bucket_term(std::size_t bucket);
 
 /// The place rank term of place `id` at `rank` (< k_place_slot_count) among an article's places.
 std::string place_rank_term(std::size_t rank, std::string_view id);

@@ -422,6 +422,7 @@ Xapian::WritableDatabase open_writable_index(const std::string& path) {
         db.set_metadata(std::string(schema::k_meta_analysis), make_index_analyzer()->settings().to_json());
         db.set_metadata(std::string(schema::k_meta_place_ranks), "1");
         db.set_metadata(std::string(schema::k_meta_origins), "1");
+        db.set_metadata(std::string(schema::k_meta_sample_buckets), std::to_string(schema::k_sample_buckets));
         db.commit();
     } else {
         // Appending must analyse as the index was written: the same layout, stemmers and place names.

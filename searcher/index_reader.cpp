@@ -117,6 +117,7 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
     if (index.shards.empty()) throw common::UsageError("no index given: --db DIR (or tcp:HOST:PORT)");
     std::string settings_json;
     index.place_rank_terms = true;
+    index.sample_terms = true;
     for (const auto& spec : index.shards) {
         Xapian::Database shard = open_shard(spec);
         const std::string version = shard.get_metadata(std::string(schema::k_meta_version));
@@ -126,6 +127,9 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
         }
         common::check_layout_version(spec, version, common::IndexAccess::read);
         if (shard.get_metadata(std::string(schema::k_meta_place_ranks)) != "1") index.place_rank_terms = false;
+        if (shard.get_metadata(std::string(schema::k_meta_sample_buckets)) != std::to_string(schema::k_sample_buckets)) {
+            index.sample_terms = false;
+        }
         const std::string analysis = shard.get_metadata(std::string(schema::k_meta_analysis));
         if (settings_json.empty()) {
             settings_json = analysis;

@@ -29,6 +29,9 @@ struct OpenIndex {
     std::vector<Xapian::Database> local_shards;
     /// Every shard's articles carry place rank terms (schema::k_meta_place_ranks).
     bool place_rank_terms = false;
+    /// Every shard's articles carry their sample term (schema::k_prefix_sample): facets of a query matching
+    /// more than SearchTuning::facet_exact_limit articles may count a uniform sample of them.
+    bool sample_terms = false;
     /// The English<->French word table for translating queries; null when none is installed.
     std::shared_ptr<const Translator> translator;
 };

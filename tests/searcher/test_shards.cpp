@@ -4,7 +4,10 @@
 #include "indexer/diagnostics.hpp"
 #include "indexer/index_writer.hpp"
 
+#include "common/schema.hpp"
 #include "common/shard_layout.hpp"
+
+#include "searcher/json_output.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -211,6 +214,80 @@ TEST_CASE("a remote shard that is down or hung gives a clear error within the ti
     }
     CHECK_THROWS_WITH(searcher::open_index({shards[0], "tcp:127.0.0.1:" + std::to_string(port)}),
                       Catch::StartsWith("cannot open index 'tcp:127.0.0.1:" + std::to_string(port) + "'"));
+}
+
+TEST_CASE("beyond the exact limit, facets count a uniform sample, flagged, the same on one database and on shards", "[shards][facets]") {
+    searcher::SearchTuning exact;
+    searcher::SearchTuning sampling;
+    sampling.facet_exact_limit = 12;
+    searcher::SearchRequest request;
+    request.query = "";
+    request.collapse = false;
+    request.limit = 5;
+    const auto whole = searcher::Searcher(searcher::open_index({combined_db()}), exact).search(request);
+    REQUIRE(whole.facets_exact);
+    REQUIRE(whole.total > 12);
+    CHECK(to_json(request, whole)["facets"].count("share") == 0);
+
+    searcher::Searcher one(searcher::open_index({combined_db()}), sampling);
+    const auto sampled = one.search(request);
+    CHECK_FALSE(sampled.facets_exact);
+    REQUIRE(sampled.facets);
+    const double share = sampled.facets->share;
+    const auto buckets = static_cast<std::size_t>(std::lround(share * common::schema::k_sample_buckets));
+    CHECK(buckets >= 1);
+    CHECK(buckets < common::schema::k_sample_buckets);
+    const auto json = to_json(request, sampled);
+    CHECK(json["facets"]["exact"] == false);
+    CHECK(json["facets"]["share"] == Approx(share));
+    // The hits are not sampled.
+    CHECK(test::hit_ids(sampled) == test::hit_ids(whole));
+
+    // The counts are those of the articles of the first `buckets` sample buckets, scaled by 1 / share.
+    const Xapian::Database db(combined_db());
+    std::map<std::string, std::size_t> years;
+    std::size_t in_sample = 0;
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+        const Xapian::Document doc = db.get_document(*it);
+        bool sampled_doc = false;
+        for (std::size_t b = 0; b < buckets; ++b) {
+            const std::string term = common::schema::sample_bucket_term(b);
+            auto t = doc.termlist_begin();
+            t.skip_to(term);
+            if (t != doc.termlist_end() && *t == term) sampled_doc = true;
+        }
+        if (!sampled_doc) continue;
+        ++in_sample;
+        const std::string year = doc.get_value(common::schema::k_slot_year);
+        if (!year.empty()) ++years[year];
+    }
+    CHECK(in_sample > 0);
+    CHECK(in_sample < whole.total);
+    CHECK(sampled.facets->counted == static_cast<std::size_t>(std::llround(static_cast<double>(in_sample) / share)));
+    // The total comes from the ranking match when it saw every match (here), else it is this estimate.
+    CHECK(sampled.total == whole.total);
+    for (const auto& year : sampled.facets->years) {
+        INFO("year " << year.value);
+        CHECK(year.count == static_cast<std::size_t>(std::llround(static_cast<double>(years[year.value]) / share)));
+    }
+
+    // The sample is chosen by id, so every layout counts the same articles.
+    auto same = [&](const std::vector<std::string>& specs) {
+        const auto other = searcher::Searcher(searcher::open_index(specs), sampling).search(request);
+        CHECK(other.facets->share == share);
+        CHECK(other.facets->counted == sampled.facets->counted);
+        CHECK(counts(other.facets->years) == counts(sampled.facets->years));
+        CHECK(counts(other.facets->places) == counts(sampled.facets->places));
+        CHECK(counts(other.facets->languages) == counts(sampled.facets->languages));
+    };
+    same({sharded_db()});
+    if (test::have_tcpsrv()) {
+        const std::vector<std::string> shards = common::read_stub(sharded_db() + "/XAPIANDB");
+        test::TcpServer a(shards[0]);
+        test::TcpServer b(shards[1]);
+        test::TcpServer c(shards[2]);
+        same({a.spec(), b.spec(), c.spec()});
+    }
 }
 
 TEST_CASE("a bad remote shard spec is a usage error, an unreachable one an environment error", "[shards]") {

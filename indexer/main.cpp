@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace po = boost::program_options;
@@ -81,6 +82,9 @@ std::string format_values() {
     for (const indexer::InputFormatRow& row : indexer::input_formats()) values += ", " + std::string(row.name);
     return values;
 }
+
+/// Shards of a new index without --shards: one per core, at most this many.
+constexpr std::size_t k_default_max_shards = 4;
 
 /// Ctrl-C and SIGTERM: the indexing run's cancel token (IndexOptions::cancel).
 std::atomic<bool> g_interrupted{false};
@@ -141,7 +145,7 @@ int cmd_add(const std::vector<std::string>& args) {
         ("field", po::value(&fields)->value_name("A=B"), "map an article field to an input field, e.g. body=article (repeatable)")
         ("threads,j", po::value(&options.threads)->value_name("N"), "analysis threads (default: one per core)")
         ("batch", po::value(&options.batch_size)->value_name("N"), "articles per commit (default: 1000)")
-        ("shards", po::value(&options.shards)->value_name("N"), "a new index: N shard databases under DIR and a stub database listing them, one writer thread each (default: 1, one database); an existing index keeps its shards")
+        ("shards", po::value(&options.shards)->value_name("N"), "a new index: N shard databases under DIR and a stub database listing them, one writer thread each (default: one per core, at most 4; 1: one database); an existing index keeps its shards")
         ("force", po::bool_switch(&options.force), "re-read files even if unchanged since the last run")
         ("sync", po::bool_switch(&options.sync), "delete the articles that re-read files no longer hold, and those of files gone from directory inputs")
         ("verbose,v", po::bool_switch(&verbose), "list every id --sync deletes (default: the first 10 per file)")
@@ -150,6 +154,10 @@ int cmd_add(const std::vector<std::string>& args) {
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to write");
     if (inputs.empty()) throw common::UsageError("no INPUT given: name files, directories, or '-' for standard input");
     if (options.batch_size == 0) throw common::UsageError("--batch must be at least 1");
+    if (options.shards == 0 && !std::filesystem::exists(db)) {
+        // A new index: one shard (and writer thread) per core, up to 4. An existing one keeps its layout.
+        options.shards = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, k_default_max_shards);
+    }
     options.builder.default_lang = common::parse_lang_option(lang);
     if (verbose) options.max_reported_ids = static_cast<std::size_t>(-1);
     indexer::SourceOptions source_options;

@@ -8,6 +8,7 @@
 #include "common/schema.hpp"
 #include "common/shard_layout.hpp"
 
+#include "tests/run_program.hpp"
 #include "tests/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -218,4 +219,40 @@ TEST_CASE("compact: shards compacted in place, or merged into one database", "[s
     CHECK(collapse_keys(Xapian::Database(dir / "merged")) == keys);
     CHECK(index(dir / "merged", {k_corpus}, 0).articles_indexed == 0);
     CHECK_THROWS_WITH(indexer::merge_shards(db, dir / "merged"), "'" + (dir / "merged") + "' exists; name a new directory for the merged index");
+}
+
+TEST_CASE("dateline-index --shards and compact on the command line", "[shards][cli]") {
+    TempDir dir("dateline-shards-cli");
+    const std::string input = dir.write("a.jsonl", jsonl({"c1", "c2", "c3", "c4"}));
+    auto run = testing::run_program(DATELINE_INDEX_BIN, {"--db", dir / "db", "--shards", "3", "--quiet", input});
+    CHECK(run.status == 0);
+    CHECK(common::read_stub(dir / "db/XAPIANDB").size() == 3);
+    CHECK(doccount(dir / "db") == 4);
+    run = testing::run_program(DATELINE_INDEX_BIN, {"--db", dir / "db", "--shards", "2", input});
+    CHECK(run.status == 2);
+    CHECK_THAT(run.out, Catch::Contains("dateline-index: index '" + (dir / "db") + "' has 3 shards, not 2"));
+    run = testing::run_program(DATELINE_INDEX_BIN, {"--db", dir / "db", "--shards", "100", input});
+    CHECK(run.status == 2);
+    CHECK_THAT(run.out, Catch::Contains("--shards 100 is too many; at most 64"));
+    // Without --shards a new index gets one shard per core (at most 4): a stub whenever there are 2 cores or more.
+    run = testing::run_program(DATELINE_INDEX_BIN, {"--db", dir / "auto", "--quiet", input});
+    CHECK(run.status == 0);
+    CHECK(doccount(dir / "auto") == 4);
+    // And --shards 1 is one database, as before.
+    run = testing::run_program(DATELINE_INDEX_BIN, {"--db", dir / "single", "--shards", "1", "--quiet", input});
+    CHECK(run.status == 0);
+    CHECK(std::filesystem::exists(dir / "single/iamglass"));
+
+    run = testing::run_program(DATELINE_INDEX_BIN, {"compact", "--db", dir / "db"});
+    CHECK(run.status == 0);
+    CHECK_THAT(run.out, Catch::StartsWith("compacted 3 shards (4 articles)"));
+    run = testing::run_program(DATELINE_INDEX_BIN, {"compact", "--db", dir / "db", "--out", dir / "merged"});
+    CHECK(run.status == 0);
+    CHECK_THAT(run.out, Catch::StartsWith("merged 3 shards (4 articles)"));
+    CHECK(doccount(dir / "merged") == 4);
+    run = testing::run_program(DATELINE_INDEX_BIN, {"compact"});
+    CHECK(run.status == 2);
+    CHECK_THAT(run.out, Catch::Contains("missing --db DIR: the index to compact"));
+    run = testing::run_program(DATELINE_INDEX_BIN, {"compact", "--db", dir / "missing"});
+    CHECK(run.status == 1);
 }

@@ -57,7 +57,7 @@ def main():
     serve = None
     try:
         one = os.path.join(work, "one")
-        subprocess.run([args.index, "--db", one, "--quiet", args.corpus], check=True, timeout=120)
+        subprocess.run([args.index, "--db", one, "--shards", "1", "--quiet", args.corpus], check=True, timeout=120)
         index = os.path.join(work, "index")
         up = subprocess.run([args.cluster, "up", "--db", index, "--shards", "3", "--input", args.corpus, "--replica",
                              "--state", state], env=env, capture_output=True, text=True, timeout=120)

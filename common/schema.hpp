@@ -54,8 +54,9 @@ inline constexpr std::string_view k_prefix_simhash_band = "XH";
 /// Articles written by the HTTP server's CMS routes or read from standard input carry none.
 inline constexpr std::string_view k_prefix_origin = "XF";
 /// Sample bucket of the article (boolean): "XK" + two decimal digits, 00 .. k_sample_buckets - 1, from a hash
-/// of its id (sample_term()). A query matching too many articles for exact facets counts those of the first
-/// k buckets only: a uniform sample of k / k_sample_buckets of the matches, with any backend (it is a filter).
+/// of its near-duplicate group's key, its own id term when alone (sample_term()): a group is sampled whole.
+/// A query matching too many articles for exact facets counts those of the first k buckets only: a uniform
+/// sample of k / k_sample_buckets of the groups, with any backend (it is a filter).
 /// Written since the index metadata k_meta_sample_buckets appeared.
 inline constexpr std::string_view k_prefix_sample = "XK";
 inline constexpr std::size_t k_sample_buckets = 64;
@@ -131,7 +132,8 @@ std::string id_term(std::string_view id);
 /// Xapian term, "XF" + "h" + a 64-bit hash of the path (as id_term does).
 std::string origin_term(std::string_view absolute_path);
 
-/// The sample term of the article with id term `id_term`: "XK" + its bucket (two digits), the bucket taken
+/// The sample term of the articles of the group whose key is `id_term` (an article alone: its own id term):
+/// "XK" + the bucket (two digits), the bucket taken
 /// from the high half of common::fnv1a64(id_term) so that it does not follow the shard (the low half's modulo).
 std::string sample_term(std::string_view id_term);
 /// The sample term of bucket `bucket` (< k_sample_buckets).

@@ -54,7 +54,6 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
     Xapian::Document& doc = built.document;
     built.id_term = schema::id_term(article.id);
     doc.add_boolean_term(built.id_term);
-    doc.add_boolean_term(schema::sample_term(built.id_term));
     doc.add_value(schema::k_slot_id_term, built.id_term);
 
     const std::vector<common::Token> title_tokens = m_analyzer->tokenize(article.title);

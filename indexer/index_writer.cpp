@@ -468,6 +468,9 @@ Xapian::docid write_grouped(Xapian::WritableDatabase& db, BuiltDocument& built, 
     } else if (!group.empty()) {
         built.document.add_value(schema::k_slot_collapse, group);
     }
+    // Sampled by group: a group of near-duplicates is in a facet sample whole or not at all, so that counts
+    // of groups scale without bias (an article alone is its own group).
+    built.document.add_boolean_term(schema::sample_term(group.empty() ? built.id_term : group));
     use_recorded_source_label(db, built.document);
     return db.replace_document(built.id_term, built.document);
 }

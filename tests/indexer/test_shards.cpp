@@ -98,6 +98,16 @@ TEST_CASE("a sharded index holds one database's articles, each in its id's shard
     // The pair spans two shards and still forms one group.
     CHECK(keys.at(k_wire) == k_wire);
     CHECK(keys.at(k_wire_copy) == k_wire);
+    // Every article carries the sample term of its group (its own id term when alone): groups are sampled whole.
+    for (const auto& [id_term, key] : keys) {
+        const Xapian::Document doc = many.get_document(*many.postlist_begin(id_term));
+        const std::string expected = schema::sample_term(key.empty() ? id_term : key);
+        auto t = doc.termlist_begin();
+        t.skip_to(std::string(schema::k_prefix_sample));
+        REQUIRE(t != doc.termlist_end());
+        CHECK(*t == expected);
+    }
+    CHECK(schema::sample_term(k_wire) == schema::sample_term(keys.at(k_wire_copy)));
 
     for (std::size_t s = 0; s < n; ++s) {
         const Xapian::Database shard(shards[s]);

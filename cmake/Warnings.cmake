@@ -11,6 +11,10 @@ endif()
 if(DATELINE_WERROR)
   target_compile_options(dateline_warnings INTERFACE -Werror)
 endif()
+# GCC 12 at -O3 reports a false -Wrestrict inside std::string's operator+ (GCC bug 105329).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(dateline_warnings INTERFACE -Wno-restrict)
+endif()
 if(DATELINE_SANITIZE)
   target_compile_options(dateline_warnings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
     -fno-sanitize-recover=undefined)

@@ -25,6 +25,15 @@ std::string id_term(std::string_view id) { return unique_term(k_prefix_id, id); 
 std::string origin_term(std::string_view absolute_path) { return unique_term(k_prefix_origin, absolute_path); }
 
 std::string crawl_key(std::string_view url) { return unique_term(k_meta_crawl_prefix, url); }
+std::string sample_bucket_term(std::size_t bucket) {
+    char digits[8];
+    std::snprintf(digits, sizeof digits, "%02zu", bucket % k_sample_buckets);
+    return std::string(k_prefix_sample) + digits;
+}
+
+std::string sample_term(std::string_view id_term) {
+    return sample_bucket_term(static_cast<std::size_t>((fnv1a64(id_term) >> 32) % k_sample_buckets));
+}
 
 std::string place_rank_term(std::size_t rank, std::string_view id) {
     std::string term(k_prefix_place_rank);

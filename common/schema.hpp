@@ -53,6 +53,13 @@ inline constexpr std::string_view k_prefix_simhash_band = "XH";
 /// `dateline-index --sync` deletes the articles of a re-read file that it no longer holds by this term.
 /// Articles written by the HTTP server's CMS routes or read from standard input carry none.
 inline constexpr std::string_view k_prefix_origin = "XF";
+/// Sample bucket of the article (boolean): "XK" + two decimal digits, 00 .. k_sample_buckets - 1, from a hash
+/// of its near-duplicate group's key, its own id term when alone (sample_term()): a group is sampled whole.
+/// A query matching too many articles for exact facets counts those of the first k buckets only: a uniform
+/// sample of k / k_sample_buckets of the groups, with any backend (it is a filter).
+/// Written since the index metadata k_meta_sample_buckets appeared.
+inline constexpr std::string_view k_prefix_sample = "XK";
+inline constexpr std::size_t k_sample_buckets = 64;
 /// Documents without a date carry this term so they can be found and counted.
 inline constexpr std::string_view k_term_no_date = "XNODATE";
 
@@ -116,6 +123,10 @@ inline constexpr std::string_view k_meta_place_ranks = "dateline.place_ranks";
 /// (its URL, ETag, Last-Modified, content hash, last seen, article id), written in the commit of the article.
 inline constexpr std::string_view k_meta_crawl_prefix = "dateline.crawl:";
 
+/// The number of sample buckets (k_sample_buckets, decimal) when every article of the index carries its
+/// sample term (k_prefix_sample): set when the index is created, by a build that writes them.
+inline constexpr std::string_view k_meta_sample_buckets = "dateline.sample_buckets";
+
 /// The unique-id term of an article: "Q" + id, or, for ids too long for a Xapian term (over 239 bytes,
 /// e.g. long URLs), "Q" + "h" + a 64-bit hash of the id. Every lookup by id goes through this.
 std::string id_term(std::string_view id);
@@ -127,6 +138,12 @@ std::string origin_term(std::string_view absolute_path);
 /// The metadata key of a crawled URL's state: k_meta_crawl_prefix + URL, or the prefix + "h" + a 64-bit hash
 /// of the URL for URLs too long for a key (the record holds the URL itself).
 std::string crawl_key(std::string_view url);
+/// The sample term of the articles of the group whose key is `id_term` (an article alone: its own id term):
+/// "XK" + the bucket (two digits), the bucket taken
+/// from the high half of common::fnv1a64(id_term) so that it does not follow the shard (the low half's modulo).
+std::string sample_term(std::string_view id_term);
+/// The sample term of bucket `bucket` (< k_sample_buckets).
+std::string sample_bucket_term(std::size_t bucket);
 
 /// The place rank term of place `id` at `rank` (< k_place_slot_count) among an article's places.
 std::string place_rank_term(std::size_t rank, std::string_view id);

@@ -496,7 +496,7 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
         if (const std::string why = ctx.policy.refusal(seed); !why.empty()) throw common::UsageError("cannot crawl " + seed.url + ": " + why);
     }
 
-    Xapian::WritableDatabase db = open_writable_index(db_path);
+    ArticleWriter db(db_path, options.shards);
     auto load_record = [&](const std::string& url) -> std::optional<CrawlRecord> {
         const std::string value = db.get_metadata(schema::crawl_key(url));
         if (value.empty()) return std::nullopt;
@@ -771,14 +771,9 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
     std::exception_ptr writer_error;
     std::size_t done = 0;
     try {
-        NearDuplicateFinder duplicates(db_path);
-        db.begin_transaction();
         std::size_t in_batch = 0;
         auto commit = [&] {
-            stamp_last_update(db);
-            db.commit_transaction();
-            duplicates.committed(db.get_lastdocid());
-            db.begin_transaction();
+            db.commit();
             in_batch = 0;
         };
         const auto count_write = [&] {
@@ -801,7 +796,7 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
             if (!page.not_article.empty()) skip(c.url, "not an article: " + page.not_article);
             for (const std::string& why : page.skips) skip(c.url, why);
             for (std::size_t k = 0; k < page.built.size(); ++k) {
-                write_article(db, duplicates, page.built[k]);
+                db.write(page.built[k]);
                 record.article_id = page.ids[k];
                 ++summary.articles_indexed;
             }
@@ -864,9 +859,7 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
                     if (options.sync) {
                         bool deleted = false;
                         if (!c.record->article_id.empty()) {
-                            const std::string term = schema::id_term(c.record->article_id);
-                            if (db.term_exists(term)) {
-                                db.delete_document(term);
+                            if (db.remove(c.record->article_id)) {
                                 deleted = true;
                                 ++summary.deleted;
                             }
@@ -927,18 +920,13 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
             // Pages held for template learning: learned from what was fetched (interrupted: still indexed).
             while (!held.empty()) release_held(held.begin()->first);
         }
-        stamp_last_update(db);
-        // Explicit commit: the destructor would swallow errors.
-        db.commit_transaction();
+        // Explicit commit: the destructor would cancel.
+        db.finish();
     } catch (...) {
         writer_error = std::current_exception();
         stop = true;
         results.abandon();
-        try {
-            db.cancel_transaction();
-        } catch (const Xapian::Error&) {
-            // No transaction in progress (the error came from committing it).
-        }
+        db.cancel();
     }
     for (std::thread& t : pool) t.join();
     if (writer_error) {

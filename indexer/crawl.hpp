@@ -28,6 +28,8 @@ struct CrawlOptions {
     bool allow_private = false;
     /// Seconds between the starts of two requests to one site; a robots.txt Crawl-delay that is longer wins.
     double delay_seconds = 1.0;
+    /// Shards of a new index (see IndexOptions::shards); an existing index keeps its layout.
+    std::size_t shards = 0;
     /// Requests in flight to one site at most.
     unsigned parallel_per_host = 2;
     double timeout_seconds = 30.0;

@@ -2,6 +2,7 @@
 #include "crawl_cli.hpp"
 
 #include "crawl.hpp"
+#include "index_writer.hpp"
 
 #include "common/cli.hpp"
 #include "common/errors.hpp"
@@ -10,6 +11,7 @@
 #include <boost/program_options.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace dateline::indexer {
@@ -52,6 +54,7 @@ int crawl_command(const std::vector<std::string>& args, const std::atomic<bool>&
         ("resolve", po::value(&options.resolve)->value_name("HOST:PORT:ADDR"), "use ADDR for HOST:PORT instead of DNS (repeatable)")
         ("source,s", po::value(&options.source_name)->value_name("NAME"), "source (publisher) name of every article (default: the page's, else the URL's host)")
         ("lang,l", po::value(&lang)->value_name("en|fr|auto"), "language of pages that do not state one (default: auto = detect)")
+        ("shards", po::value(&options.shards)->value_name("N"), "a new index: N shard databases (default: one per core, at most 4; 1: one database); an existing index keeps its shards")
         ("batch", po::value(&options.batch_size)->value_name("N"), "pages per commit (default: 100)")
         ("quiet,q", po::bool_switch(&options.quiet), "no progress and no notices (errors are still shown)");
     po::options_description hidden;
@@ -70,6 +73,7 @@ int crawl_command(const std::vector<std::string>& args, const std::atomic<bool>&
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to write");
     if (urls.empty()) throw common::UsageError("no URL given: name a site root, a sitemap or a feed");
     if (options.batch_size == 0) throw common::UsageError("--batch must be at least 1");
+    if (options.shards == 0 && !std::filesystem::exists(db)) options.shards = indexer::default_new_index_shards();
     if (options.parallel_per_host == 0) throw common::UsageError("--parallel must be at least 1");
     if (!(options.delay_seconds >= 0)) throw common::UsageError("--delay must be 0 or more seconds");
     if (!(options.timeout_seconds > 0)) throw common::UsageError("--timeout must be more than 0 seconds");

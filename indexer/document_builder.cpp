@@ -133,7 +133,7 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
         doc.add_boolean_term(schema::dateline_term(article.dateline_place));
         doc.add_value(schema::k_slot_dateline, article.dateline_place);
     }
-    // No collapse key: write_article() gives one to the articles of a near-duplicate group only.
+    // No collapse key: the writer gives one to the articles of a near-duplicate group only.
     doc.set_data(article.to_stored_json());
     return built;
 }

@@ -15,6 +15,7 @@
 #include "common/schema.hpp"
 #include "common/stopwords.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdio>
@@ -136,14 +137,29 @@ void add_fingerprint(Xapian::Document& doc, const Fingerprint& fp) {
 }
 
 NearDuplicateFinder::NearDuplicateFinder(std::string db_path, std::size_t memory_limit)
-    : m_db_path(std::move(db_path)), m_memory_limit(memory_limit) {
+    : NearDuplicateFinder(std::vector<std::string>{std::move(db_path)}, memory_limit) {}
+
+NearDuplicateFinder::NearDuplicateFinder(std::vector<std::string> shard_paths, std::size_t memory_limit)
+    : m_shard_paths(std::move(shard_paths)), m_memory_limit(memory_limit), m_memory_floor(m_shard_paths.size(), 1) {
     try {
-        m_reader = Xapian::Database(m_db_path);
+        for (std::size_t s = 0; s < m_shard_paths.size(); ++s) {
+            Xapian::Database shard(m_shard_paths[s]);
+            m_memory_floor[s] = shard.get_lastdocid() + 1;
+            m_reader.add_database(shard);
+        }
         m_reader_open = true;
-        m_memory_floor = m_reader.get_lastdocid() + 1;
     } catch (const Xapian::Error&) {
         // Nothing committed yet: every earlier article of the run is in memory.
+        m_reader = Xapian::Database();
+        std::fill(m_memory_floor.begin(), m_memory_floor.end(), 1);
     }
+}
+
+void NearDuplicateFinder::open_reader() {
+    Xapian::Database reader;
+    for (const std::string& path : m_shard_paths) reader.add_database(Xapian::Database(path));
+    m_reader = reader;
+    m_reader_open = true;
 }
 
 std::string NearDuplicateFinder::find(const Fingerprint& fp) {
@@ -162,7 +178,8 @@ std::string NearDuplicateFinder::find(const Fingerprint& fp) {
             }
         }
     }
-    if (m_reader_open && m_memory_floor > 1) {
+    const bool any_stored = std::any_of(m_memory_floor.begin(), m_memory_floor.end(), [](Xapian::docid f) { return f > 1; });
+    if (m_reader_open && any_stored) {
         // Articles of earlier runs (or forgotten from memory): through their band terms in the database.
         find_stored(fp, best, best_key);
     }
@@ -185,7 +202,14 @@ void NearDuplicateFinder::search_stored(const Fingerprint& fp, int& best, std::s
     for (const std::string& term : band_terms(fp)) {
         std::size_t seen = 0;
         for (auto it = m_reader.postlist_begin(term); it != m_reader.postlist_end(term); ++it) {
-            if (*it >= m_memory_floor) break;  // postings come in docid order; the rest are in memory
+            // Xapian numbers the documents of shard s (of n) as (id - 1) * n + s + 1 in the combined database.
+            const std::size_t n = m_shard_paths.size();
+            const Xapian::docid local = (*it - 1) / static_cast<Xapian::docid>(n) + 1;
+            if (local >= m_memory_floor[(*it - 1) % n]) {
+                // Postings come in docid order: with one shard the rest are all in memory.
+                if (n == 1) break;
+                continue;
+            }
             if (++seen > k_max_stored_candidates_per_band) break;
             const Xapian::Document doc = m_reader.get_document(*it, Xapian::DOC_ASSUME_VALID);
             const int d = hamming_distance(fp.simhash, parse_fingerprint_hex(doc.get_value(schema::k_slot_simhash)));
@@ -216,11 +240,13 @@ void NearDuplicateFinder::clear_memory() {
     for (auto& band : m_bands) band.clear();
 }
 
-void NearDuplicateFinder::committed(Xapian::docid last_docid) {
+void NearDuplicateFinder::committed(Xapian::docid last_docid) { committed(std::vector<Xapian::docid>{last_docid}); }
+
+void NearDuplicateFinder::committed(const std::vector<Xapian::docid>& last_docids) {
     if (m_entries.size() >= m_memory_limit) {
         // Memory is full: what is committed is found in the database from now on.
         clear_memory();
-        m_memory_floor = last_docid + 1;
+        for (std::size_t s = 0; s < m_memory_floor.size() && s < last_docids.size(); ++s) m_memory_floor[s] = last_docids[s] + 1;
     }
     // Always move the reader to the new revision: glass discards a revision two commits later, and a
     // reader left on it would fail with DatabaseModifiedError.
@@ -228,8 +254,7 @@ void NearDuplicateFinder::committed(Xapian::docid last_docid) {
         if (m_reader_open) {
             m_reader.reopen();
         } else {
-            m_reader = Xapian::Database(m_db_path);
-            m_reader_open = true;
+            open_reader();
         }
     } catch (const Xapian::Error&) {
         m_reader_open = false;

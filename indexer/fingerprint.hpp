@@ -68,6 +68,9 @@ class NearDuplicateFinder {
   public:
     /// `db_path`: the database the writer commits to.
     explicit NearDuplicateFinder(std::string db_path, std::size_t memory_limit = 500000);
+    /// A sharded index: `shard_paths` are its shard databases in stub order (a group may span shards, so
+    /// earlier articles are looked up in all of them at once).
+    explicit NearDuplicateFinder(std::vector<std::string> shard_paths, std::size_t memory_limit = 500000);
 
     /// The collapse key of the closest earlier near-duplicate, or "" when none.
     std::string find(const Fingerprint& fingerprint);
@@ -75,6 +78,11 @@ class NearDuplicateFinder {
     void add(const Fingerprint& fingerprint, const std::string& collapse_key);
     /// A commit happened; `last_docid` is the writer's highest document id.
     void committed(Xapian::docid last_docid);
+    /// Every shard committed all that was added; `last_docids` are their highest document ids, in order.
+    void committed(const std::vector<Xapian::docid>& last_docids);
+    /// True when the articles kept in memory reached the limit: the caller should commit every shard and
+    /// call committed(), which forgets them (they are then found in the database).
+    bool memory_full() const noexcept { return m_entries.size() >= m_memory_limit; }
 
   private:
     struct Entry {
@@ -85,13 +93,15 @@ class NearDuplicateFinder {
     /// Looks in the database (retrying once on a discarded revision); keeps the closest match.
     void find_stored(const Fingerprint& fingerprint, int& best, std::string& best_key);
     void search_stored(const Fingerprint& fingerprint, int& best, std::string& best_key);
+    void open_reader();
 
-    std::string m_db_path;
+    std::vector<std::string> m_shard_paths;
     std::size_t m_memory_limit;
+    /// All shards as one database (Xapian interleaves their document ids).
     Xapian::Database m_reader;
     bool m_reader_open = false;
-    /// Documents with smaller ids are looked up in the database; the others are in memory.
-    Xapian::docid m_memory_floor = 1;
+    /// Per shard: documents with smaller (shard) ids are looked up in the database; the others are in memory.
+    std::vector<Xapian::docid> m_memory_floor;
     std::vector<Entry> m_entries;
     std::array<std::unordered_map<std::uint32_t, std::vector<std::uint32_t>>, k_bands> m_bands;
 };

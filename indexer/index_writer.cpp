@@ -7,6 +7,7 @@
 #include "common/analysis_setup.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
+#include "common/shard_layout.hpp"
 #include "common/text.hpp"
 
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -318,9 +320,93 @@ class Progress {
 
 struct StopReading {};
 
+/// An article for its shard's writer, with the collapse key of its near-duplicate group ("" when none).
+struct WriteOp {
+    BuiltDocument built;
+    std::string group;
+    std::size_t file = 0;
+};
+
+/// For the shard holding a group's first article: that article gets the group's key when still alone.
+struct HeadOp {
+    std::string group;
+};
+
+/// Commit now and answer with the shard's highest document id (0 when the shard writer has stopped).
+struct CommitOp {
+    std::promise<Xapian::docid>* done = nullptr;
+};
+
+using ShardOp = std::variant<WriteOp, HeadOp, FileDone, CommitOp>;
+
+/// The deletions of each shard's --sync, merged per file in the order the files were first reported.
+void merge_deletions(IndexSummary& into, IndexSummary& shard, std::size_t max_ids) {
+    into.articles_deleted += shard.articles_deleted;
+    for (FileDeletions& d : shard.deletions) {
+        const auto same = std::find_if(into.deletions.begin(), into.deletions.end(), [&](const FileDeletions& e) { return e.file == d.file; });
+        if (same == into.deletions.end()) {
+            if (d.vanished) ++into.files_vanished;
+            into.deletions.push_back(std::move(d));
+            continue;
+        }
+        same->count += d.count;
+        for (std::string& id : d.ids) {
+            if (same->ids.size() < max_ids) same->ids.push_back(std::move(id));
+        }
+    }
+}
+
 }  // namespace
 
+std::vector<std::string> writable_shards(const std::string& path, std::size_t shards) {
+    if (shards > common::k_max_shards) {
+        throw common::UsageError("--shards " + std::to_string(shards) + " is too many; at most " + std::to_string(common::k_max_shards));
+    }
+    const std::string stub = common::stub_file_of(path);
+    if (!stub.empty()) {
+        std::vector<std::string> listed = common::read_stub(stub);
+        for (const std::string& shard : listed) {
+            if (shard.starts_with("tcp:")) {
+                throw common::EnvironmentError("index '" + path + "' lists the remote shard '" + shard +
+                                               "'; write to the shards' own directories (remote shards are read-only)");
+            }
+        }
+        if (shards != 0 && shards != listed.size()) {
+            throw common::UsageError("index '" + path + "' has " + std::to_string(listed.size()) + " shards, not " + std::to_string(shards) +
+                                     ": articles are routed by their id over the shards it was created with; re-index into a new "
+                                     "directory to change their number (docs/SCALING.md)");
+        }
+        return listed;
+    }
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec) && !std::filesystem::is_empty(path, ec);
+    if (shards <= 1) return {path};
+    if (exists) {
+        throw common::UsageError("index '" + path + "' is a single database; --shards " + std::to_string(shards) +
+                                 " needs a new directory (or 'dateline-index compact' to merge shards into one)");
+    }
+    std::filesystem::create_directories(path, ec);
+    if (ec) throw common::EnvironmentError("cannot create index directory '" + path + "': " + ec.message());
+    std::vector<std::string> names;
+    std::vector<std::string> paths;
+    for (std::size_t k = 0; k < shards; ++k) {
+        names.push_back(common::shard_directory_name(k));
+        paths.push_back((std::filesystem::path(path) / names.back()).string());
+    }
+    // The stub first: a crash before the shards exist leaves a layout the next run completes (each shard
+    // database is created when first opened for writing), never a directory that looks like no index.
+    common::write_stub(path, names);
+    for (const std::string& shard : paths) open_writable_index(shard);
+    return paths;
+}
+
 Xapian::WritableDatabase open_writable_index(const std::string& path) {
+    if (const std::string stub = common::stub_file_of(path); !stub.empty()) {
+        const std::vector<std::string> shards = writable_shards(path, 0);
+        if (shards.size() == 1) return open_writable_index(shards.front());
+        throw common::EnvironmentError("index '" + path + "' has " + std::to_string(shards.size()) +
+                                       " shards: open each shard for writing (indexer::writable_shards)");
+    }
     Xapian::WritableDatabase db;
     try {
         db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
@@ -336,6 +422,7 @@ Xapian::WritableDatabase open_writable_index(const std::string& path) {
         db.set_metadata(std::string(schema::k_meta_analysis), make_index_analyzer()->settings().to_json());
         db.set_metadata(std::string(schema::k_meta_place_ranks), "1");
         db.set_metadata(std::string(schema::k_meta_origins), "1");
+        db.set_metadata(std::string(schema::k_meta_sample_buckets), std::to_string(schema::k_sample_buckets));
         db.commit();
     } else {
         // Appending must analyse as the index was written: the same layout, stemmers and place names.
@@ -357,31 +444,109 @@ void stamp_last_update(Xapian::WritableDatabase& db) {
     db.set_metadata(std::string(schema::k_meta_last_update), buf);
 }
 
-Xapian::docid write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates, BuiltDocument& built) {
-    const std::string group = duplicates.find(built.fingerprint);
-    if (!group.empty()) {
-        // The group's first article gets the key too when it is still alone. The writer sees its own
-        // uncommitted changes, so a first article written earlier in this batch is found as well.
+namespace {
+
+/// The part of grouping done in the shard of a group's first article: it gets the key when still alone.
+void mark_group_head(Xapian::WritableDatabase& db, const std::string& group) {
+    // The writer sees its own uncommitted changes, so a first article written earlier in this batch is found.
+    const auto first = db.postlist_begin(group);
+    if (first == db.postlist_end(group)) return;
+    Xapian::Document head = db.get_document(*first);
+    if (!head.get_value(schema::k_slot_collapse).empty()) return;
+    head.add_value(schema::k_slot_collapse, group);
+    db.replace_document(*first, head);
+}
+
+/// The part done in the article's own shard: it is written with its group's key ("" when alone).
+Xapian::docid write_grouped(Xapian::WritableDatabase& db, BuiltDocument& built, const std::string& group) {
+    if (group == built.id_term) {
+        // The article is being re-indexed: it stays the head of its group if it had one.
         const auto first = db.postlist_begin(group);
-        if (first != db.postlist_end(group)) {
-            Xapian::Document head = db.get_document(*first);
-            if (group == built.id_term) {
-                // The article is being re-indexed: it stays the head of its group if it had one.
-                if (!head.get_value(schema::k_slot_collapse).empty()) built.document.add_value(schema::k_slot_collapse, group);
-            } else {
-                if (head.get_value(schema::k_slot_collapse).empty()) {
-                    head.add_value(schema::k_slot_collapse, group);
-                    db.replace_document(*first, head);
-                }
-                built.document.add_value(schema::k_slot_collapse, group);
-            }
-        } else if (group != built.id_term) {
+        if (first != db.postlist_end(group) && !db.get_document(*first).get_value(schema::k_slot_collapse).empty()) {
             built.document.add_value(schema::k_slot_collapse, group);
         }
+    } else if (!group.empty()) {
+        built.document.add_value(schema::k_slot_collapse, group);
     }
-    duplicates.add(built.fingerprint, group.empty() ? built.id_term : group);
+    // Sampled by group: a group of near-duplicates is in a facet sample whole or not at all, so that counts
+    // of groups scale without bias (an article alone is its own group).
+    built.document.add_boolean_term(schema::sample_term(group.empty() ? built.id_term : group));
     use_recorded_source_label(db, built.document);
     return db.replace_document(built.id_term, built.document);
+}
+
+}  // namespace
+
+std::size_t default_new_index_shards() {
+    return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
+}
+
+ArticleWriter::ArticleWriter(const std::string& db_path, std::size_t shards) : m_paths(writable_shards(db_path, shards)) {
+    for (const std::string& path : m_paths) m_dbs.push_back(open_writable_index(path));
+    m_duplicates = std::make_unique<NearDuplicateFinder>(m_paths);
+    for (Xapian::WritableDatabase& db : m_dbs) db.begin_transaction();
+    m_open = true;
+}
+
+ArticleWriter::~ArticleWriter() { cancel(); }
+
+Xapian::docid ArticleWriter::write(BuiltDocument& built) {
+    const std::string group = m_duplicates->find(built.fingerprint);
+    // The group's first article gets the key too when it is still alone (in its own shard).
+    if (!group.empty() && group != built.id_term) mark_group_head(m_dbs[common::shard_of(group, m_dbs.size())], group);
+    m_duplicates->add(built.fingerprint, group.empty() ? built.id_term : group);
+    const Xapian::docid docid = write_grouped(m_dbs[common::shard_of(built.id_term, m_dbs.size())], built, group);
+    // The finder then forgets what it holds and finds it in the databases.
+    if (m_duplicates->memory_full()) commit();
+    return docid;
+}
+
+bool ArticleWriter::remove(const std::string& id) {
+    // Every shard is asked, so that an article is found wherever an older layout put it.
+    const std::string term = schema::id_term(id);
+    bool found = false;
+    for (Xapian::WritableDatabase& db : m_dbs) {
+        if (db.term_exists(term)) {
+            db.delete_document(term);
+            found = true;
+        }
+    }
+    return found;
+}
+
+std::string ArticleWriter::get_metadata(const std::string& key) const { return m_dbs.front().get_metadata(key); }
+
+void ArticleWriter::set_metadata(const std::string& key, const std::string& value) { m_dbs.front().set_metadata(key, value); }
+
+void ArticleWriter::commit() {
+    finish();
+    for (Xapian::WritableDatabase& db : m_dbs) db.begin_transaction();
+    m_open = true;
+}
+
+void ArticleWriter::finish() {
+    if (!m_open) return;
+    m_open = false;
+    std::vector<Xapian::docid> last(m_dbs.size());
+    // The first shard, which holds the run state, last.
+    for (std::size_t s = m_dbs.size(); s-- > 0;) {
+        stamp_last_update(m_dbs[s]);
+        m_dbs[s].commit_transaction();
+        last[s] = m_dbs[s].get_lastdocid();
+    }
+    m_duplicates->committed(last);
+}
+
+void ArticleWriter::cancel() noexcept {
+    if (!m_open) return;
+    m_open = false;
+    for (Xapian::WritableDatabase& db : m_dbs) {
+        try {
+            db.cancel_transaction();
+        } catch (const Xapian::Error&) {
+            // No transaction in progress (the error came from committing it).
+        }
+    }
 }
 
 IndexSummary index_inputs(const std::string& db_path, const std::vector<std::string>& inputs,
@@ -390,12 +555,15 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     IndexSummary summary;
     const std::size_t errors_before = diagnostics.errors();
     const std::size_t warnings_before = diagnostics.warnings();
-    Xapian::WritableDatabase db = open_writable_index(db_path);
+    const std::vector<std::string> shard_paths = writable_shards(db_path, options.shards);
+    const std::size_t shard_count = shard_paths.size();
+    std::vector<Xapian::WritableDatabase> dbs;
+    for (const std::string& path : shard_paths) dbs.push_back(open_writable_index(path));
     auto analyzer = make_index_analyzer();
     const DocumentBuilder builder(analyzer, options.builder);
     const std::vector<InputFile> files = resolve_inputs(inputs, source_options, diagnostics);
-    // Which files changed since the last run, decided before the writer thread starts: the database
-    // must not be read here while that thread writes to it.
+    // Which files changed since the last run, decided before the writer threads start: the databases
+    // must not be read here while those threads write to them.
     std::vector<std::string> signatures(files.size());
     std::vector<std::string> meta_keys(files.size());
     std::vector<std::string> origins(files.size());
@@ -407,18 +575,25 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
             meta_keys[i] = std::string(schema::k_meta_file_prefix) + path;
             origins[i] = schema::origin_term(path);
         }
+        // Each shard records the file once its share of the file's articles is committed: the file is
+        // unchanged only when every shard says so (a crash between two shards' commits reads it again).
         // A file that lost articles in a run without --sync is read again by a run with it.
-        const std::string recorded = signatures[i].empty() ? std::string() : db.get_metadata(meta_keys[i]);
-        unchanged[i] = !options.force && !signatures[i].empty() &&
-                       (recorded == signatures[i] || (!options.sync && recorded == signatures[i] + std::string(schema::k_meta_file_unsynced)));
+        unchanged[i] = !options.force && !signatures[i].empty();
+        for (std::size_t s = 0; s < shard_count && unchanged[i]; ++s) {
+            const std::string recorded = dbs[s].get_metadata(meta_keys[i]);
+            unchanged[i] = recorded == signatures[i] ||
+                           (!options.sync && recorded == signatures[i] + std::string(schema::k_meta_file_unsynced));
+        }
     }
-    SyncPlan sync_plan;
+    std::vector<SyncPlan> sync_plans(shard_count);
     if (options.sync) {
-        if (db.get_metadata(std::string(schema::k_meta_origins)).empty() && db.get_doccount() > 0) {
+        if (dbs.front().get_metadata(std::string(schema::k_meta_origins)).empty() && dbs.front().get_doccount() > 0) {
             diagnostics.warning(db_path, 0, "this index was created by a build that did not record where articles come from: "
                                             "--sync keeps the articles of a file until it is read again (--force reads all)");
         }
-        for (const std::string& key : vanished_files(db, inputs, meta_keys)) sync_plan.file_vanished(key);
+        for (std::size_t s = 0; s < shard_count; ++s) {
+            for (const std::string& key : vanished_files(dbs[s], inputs, meta_keys)) sync_plans[s].file_vanished(key);
+        }
     }
     // Scraped pages: learn each source's site template from its pages before reading any of them.
     SourceOptions read_options = source_options;
@@ -465,80 +640,139 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     std::atomic<std::size_t> written{0};
     // Set by the reader once every file was read (not interrupted): only then may --sync delete.
     std::atomic<bool> reading_complete{false};
-    std::exception_ptr writer_error;
-    bool writer_stopped = false;
-    // The writer's part of the summary (--sync's deletions), merged once it is joined.
-    IndexSummary deletions;
-    std::thread writer([&] {
-        std::uint64_t seq = 0;
-        try {
-            NearDuplicateFinder duplicates(db_path);
-            // Each batch is a transaction: committed whole, or (on an error) cancelled whole, so that the
-            // destructor cannot commit part of a batch.
-            db.begin_transaction();
-            std::size_t in_batch = 0;
-            auto count_write = [&] {
-                if (++in_batch < options.batch_size) return;
-                stamp_last_update(db);
-                db.commit_transaction();
-                duplicates.committed(db.get_lastdocid());
+    // One writer thread per shard, each applying its queue in order: the order of the input within a
+    // shard, which is all that matters since an id always goes to the same shard.
+    std::vector<std::unique_ptr<BlockingQueue<ShardOp>>> queues;
+    for (std::size_t s = 0; s < shard_count; ++s) queues.push_back(std::make_unique<BlockingQueue<ShardOp>>(512));
+    std::vector<std::exception_ptr> shard_errors(shard_count);
+    std::vector<IndexSummary> shard_deletions(shard_count);
+    std::atomic<bool> writer_stopped{false};
+    std::vector<std::thread> writers;
+    for (std::size_t s = 0; s < shard_count; ++s) {
+        writers.emplace_back([&, s] {
+            Xapian::WritableDatabase& db = dbs[s];
+            SyncPlan& sync_plan = sync_plans[s];
+            BlockingQueue<ShardOp>& queue = *queues[s];
+            try {
+                // Each batch is a transaction: committed whole, or (on an error) cancelled whole, so that the
+                // destructor cannot commit part of a batch.
                 db.begin_transaction();
-                in_batch = 0;
-            };
-            for (;; ++seq) {
+                std::size_t in_batch = 0;
+                auto commit_batch = [&] {
+                    stamp_last_update(db);
+                    db.commit_transaction();
+                    db.begin_transaction();
+                    in_batch = 0;
+                };
+                auto count_write = [&] {
+                    if (++in_batch >= options.batch_size) commit_batch();
+                };
+                bool stopped = false;
+                while (auto op = queue.pop()) {
+                    if (stopping()) {
+                        // Ctrl-C: commit what is written, leave what is queued.
+                        if (auto* commit = std::get_if<CommitOp>(&*op)) commit->done->set_value(0);
+                        stopped = true;
+                        writer_stopped = true;
+                        break;
+                    }
+                    if (auto* write = std::get_if<WriteOp>(&*op)) {
+                        sync_plan.written(write->file, write_grouped(db, write->built, write->group));
+                        ++written;
+                        count_write();
+                    } else if (auto* head = std::get_if<HeadOp>(&*op)) {
+                        mark_group_head(db, head->group);
+                    } else if (auto* commit = std::get_if<CommitOp>(&*op)) {
+                        commit_batch();
+                        commit->done->set_value(db.get_lastdocid());
+                    } else {
+                        const auto& done = std::get<FileDone>(*op);
+                        std::vector<Xapian::docid> stale = sync_plan.file_read(db, done, origins[done.file]);
+                        std::string record = done.meta_value;
+                        if (!stale.empty() && !options.sync) {
+                            record += schema::k_meta_file_unsynced;
+                        } else if (!stale.empty() && done.errors > 0) {
+                            diagnostics.warning(files[done.file].display_name, 0,
+                                                std::to_string(stale.size()) + " articles indexed from it before are not in it now" +
+                                                    (shard_count > 1 ? " (shard " + std::to_string(s) + ")" : std::string()) +
+                                                    "; --sync keeps them, since " + std::to_string(done.errors) +
+                                                    " of its records could not be read");
+                        } else if (!stale.empty()) {
+                            // Recorded after the deletions, at the end of the run.
+                            sync_plan.defer(done, origins[done.file], files[done.file].display_name, std::move(stale));
+                            continue;
+                        }
+                        db.set_metadata(done.meta_key, record);
+                    }
+                }
+                if (options.sync && !stopped && reading_complete && !stopping()) {
+                    sync_plan.apply(db, options.max_reported_ids, count_write, stopping, shard_deletions[s]);
+                }
+                stamp_last_update(db);
+                // Explicit commit: the destructor would swallow errors.
+                db.commit_transaction();
+            } catch (...) {
+                shard_errors[s] = std::current_exception();
+                writer_failed = true;
+                try {
+                    db.cancel_transaction();
+                } catch (const Xapian::Error&) {
+                    // No transaction in progress (the error came from committing it).
+                }
+            }
+            // Keep draining so that the dispatcher never waits on a full queue or an unanswered commit.
+            while (auto op = queue.pop()) {
+                if (auto* commit = std::get_if<CommitOp>(&*op)) commit->done->set_value(0);
+            }
+        });
+    }
+
+    // The dispatcher takes the built articles in input order, groups near-duplicates across all shards
+    // (one finder sees every shard, so a group's key is the same wherever its members land), and routes
+    // each article to the shard of its id.
+    std::exception_ptr dispatcher_error;
+    std::thread dispatcher([&] {
+        std::uint64_t next = 0;
+        try {
+            NearDuplicateFinder duplicates(shard_paths);
+            for (;; ++next) {
                 if (stopping()) {
-                    // Ctrl-C: commit what is written, leave what is queued.
                     writer_stopped = true;
                     break;
                 }
-                std::optional<Result> r = results.take(seq);
+                std::optional<Result> r = results.take(next);
                 if (!r) break;
                 if (auto* built = std::get_if<BuiltDocument>(&r->payload)) {
-                    sync_plan.written(r->file, write_article(db, duplicates, *built));
-                    ++written;
-                    count_write();
+                    const std::string group = duplicates.find(built->fingerprint);
+                    if (!group.empty() && group != built->id_term) queues[common::shard_of(group, shard_count)]->push(HeadOp{group});
+                    duplicates.add(built->fingerprint, group.empty() ? built->id_term : group);
+                    const std::size_t shard = common::shard_of(built->id_term, shard_count);
+                    queues[shard]->push(WriteOp{std::move(*built), group, r->file});
+                    if (duplicates.memory_full()) {
+                        // Every shard commits what it was given, then the finder forgets it and looks it
+                        // up in the databases instead.
+                        std::vector<std::promise<Xapian::docid>> commits(shard_count);
+                        for (std::size_t s = 0; s < shard_count; ++s) queues[s]->push(CommitOp{&commits[s]});
+                        std::vector<Xapian::docid> last(shard_count);
+                        for (std::size_t s = 0; s < shard_count; ++s) last[s] = commits[s].get_future().get();
+                        duplicates.committed(last);
+                    }
                 } else {
                     const auto& done = std::get<FileDone>(r->payload);
                     if (done.meta_key.empty()) continue;
-                    std::vector<Xapian::docid> stale = sync_plan.file_read(db, done, origins[done.file]);
-                    std::string record = done.meta_value;
-                    if (!stale.empty() && !options.sync) {
-                        record += schema::k_meta_file_unsynced;
-                    } else if (!stale.empty() && done.errors > 0) {
-                        diagnostics.warning(files[done.file].display_name, 0,
-                                            std::to_string(stale.size()) + " articles indexed from it before are not in it now; " +
-                                                "--sync keeps them, since " + std::to_string(done.errors) +
-                                                " of its records could not be read");
-                    } else if (!stale.empty()) {
-                        // Recorded after the deletions, at the end of the run.
-                        sync_plan.defer(done, origins[done.file], files[done.file].display_name, std::move(stale));
-                        continue;
-                    }
-                    db.set_metadata(done.meta_key, record);
-                }
-            }
-            if (options.sync && !writer_stopped && reading_complete && !stopping()) {
-                sync_plan.apply(db, options.max_reported_ids, count_write, stopping, deletions);
-            }
-            stamp_last_update(db);
-            // Explicit commit: the destructor would swallow errors.
-            db.commit_transaction();
-            if (writer_stopped) {
-                while (results.take(seq++)) {
+                    // Each shard records the file after its share of the file's articles.
+                    for (std::size_t s = 0; s < shard_count; ++s) queues[s]->push(done);
                 }
             }
         } catch (...) {
-            writer_error = std::current_exception();
+            dispatcher_error = std::current_exception();
             writer_failed = true;
-            try {
-                db.cancel_transaction();
-            } catch (const Xapian::Error&) {
-                // No transaction in progress (the error came from committing it).
-            }
-            // Keep draining so that the workers never wait on a full buffer.
-            while (results.take(++seq)) {
-            }
+            ++next;
         }
+        // Keep draining so that the workers never wait on a full buffer.
+        while (results.take(next++)) {
+        }
+        for (auto& queue : queues) queue->close();
     });
 
     Progress progress(options.quiet, total_bytes);
@@ -587,12 +821,14 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     reading_complete = !summary.interrupted;
     jobs.close();
     for (auto& t : pool) t.join();
-    writer.join();
-    if (writer_error) std::rethrow_exception(writer_error);
+    dispatcher.join();
+    for (auto& t : writers) t.join();
+    if (dispatcher_error) std::rethrow_exception(dispatcher_error);
+    for (const std::exception_ptr& e : shard_errors) {
+        if (e) std::rethrow_exception(e);
+    }
     if (writer_stopped) summary.interrupted = true;
-    summary.articles_deleted = deletions.articles_deleted;
-    summary.files_vanished = deletions.files_vanished;
-    summary.deletions = std::move(deletions.deletions);
+    for (IndexSummary& d : shard_deletions) merge_deletions(summary, d, options.max_reported_ids);
     progress.update(files_done, files.size(), written.load(), summary.bytes_read, true);
     summary.articles_indexed = written.load();
     summary.errors = diagnostics.errors() - errors_before;
@@ -602,21 +838,25 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
 }
 
 std::size_t delete_articles(const std::string& db_path, const std::vector<std::string>& ids) {
-    Xapian::WritableDatabase db = open_writable_index(db_path);
+    // An id lives in the shard its hash names; every shard is asked, so that an article is found wherever
+    // an older layout put it. Each shard commits on its own: a crash in between leaves a re-run to finish.
     std::size_t deleted = 0;
-    try {
-        for (const std::string& id : ids) {
-            const std::string term = schema::id_term(id);
-            if (db.term_exists(term)) {
-                db.delete_document(term);
-                ++deleted;
+    for (const std::string& path : writable_shards(db_path, 0)) {
+        Xapian::WritableDatabase db = open_writable_index(path);
+        try {
+            for (const std::string& id : ids) {
+                const std::string term = schema::id_term(id);
+                if (db.term_exists(term)) {
+                    db.delete_document(term);
+                    ++deleted;
+                }
             }
+            stamp_last_update(db);
+            db.commit();
+            db.close();
+        } catch (const Xapian::Error& e) {
+            throw common::EnvironmentError("cannot write to index '" + path + "': " + e.get_description());
         }
-        stamp_last_update(db);
-        db.commit();
-        db.close();
-    } catch (const Xapian::Error& e) {
-        throw common::EnvironmentError("cannot write to index '" + db_path + "': " + e.get_description());
     }
     return deleted;
 }
@@ -624,19 +864,29 @@ std::size_t delete_articles(const std::string& db_path, const std::vector<std::s
 std::size_t write_articles(const std::string& db_path, std::vector<common::Article>& articles) {
     // Const after construction, so shared by the threads that write one after another.
     static const DocumentBuilder builder(make_index_analyzer(), DocumentBuilderOptions{});
-    Xapian::WritableDatabase db = open_writable_index(db_path);
+    const std::vector<std::string> shard_paths = writable_shards(db_path, 0);
+    std::vector<Xapian::WritableDatabase> dbs;
+    for (const std::string& path : shard_paths) dbs.push_back(open_writable_index(path));
+    std::size_t current = 0;
     try {
-        NearDuplicateFinder duplicates(db_path);
+        NearDuplicateFinder duplicates(shard_paths);
         for (common::Article& article : articles) {
             BuiltDocument built = builder.build(article);
-            write_article(db, duplicates, built);
+            // As dateline-index routes it: the article to its id's shard, the group's first article's key to its own.
+            const std::string group = duplicates.find(built.fingerprint);
+            if (!group.empty() && group != built.id_term) mark_group_head(dbs[common::shard_of(group, dbs.size())], group);
+            duplicates.add(built.fingerprint, group.empty() ? built.id_term : group);
+            write_grouped(dbs[common::shard_of(built.id_term, dbs.size())], built, group);
         }
-        stamp_last_update(db);
-        // Explicit commit: the destructor would swallow errors.
-        db.commit();
-        db.close();
+        for (current = 0; current < dbs.size(); ++current) {
+            stamp_last_update(dbs[current]);
+            // Explicit commit: the destructor would swallow errors.
+            dbs[current].commit();
+            dbs[current].close();
+        }
     } catch (const Xapian::Error& e) {
-        throw common::EnvironmentError("cannot write to index '" + db_path + "': " + e.get_description());
+        throw common::EnvironmentError("cannot write to index '" + shard_paths[std::min(current, shard_paths.size() - 1)] +
+                                       "': " + e.get_description());
     }
     return articles.size();
 }

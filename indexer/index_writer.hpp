@@ -24,6 +24,10 @@ struct IndexOptions {
     std::size_t batch_size = 1000;
     /// Analysis threads (0: one per core).
     unsigned threads = 0;
+    /// Shards of a new index (0 or 1: one database; N > 1: N shard databases under the index directory and
+    /// a stub database listing them, each fed by its own writer thread). An existing index keeps its layout:
+    /// 0 takes it as it is, another number than its own is a usage error. See writable_shards.
+    std::size_t shards = 0;
     /// Re-read files even when their size and modification time are unchanged.
     bool force = false;
     /// Make the index mirror the inputs: the articles last read from a file that this run reads again and
@@ -71,18 +75,63 @@ struct IndexSummary {
 };
 
 /// Opens (creating if needed) the index at `path` for writing and checks it was built by a compatible
-/// version. Throws common::EnvironmentError otherwise.
+/// version. A sharded index of one shard opens that shard. Throws common::EnvironmentError otherwise (also
+/// for a sharded index of several shards: open each of writable_shards()).
 Xapian::WritableDatabase open_writable_index(const std::string& path);
+
+/// The shard databases to write for the index at `path`, in stub order: the shards its stub lists (a
+/// sharded index), or `path` itself (a single database). A new index with `shards` > 1 is created sharded:
+/// `path/shard-000` ... and the stub `path/XAPIANDB`, which Xapian (and every dateline reader) opens as one
+/// database. Articles go to shard common::shard_of(id term, count). Throws common::UsageError when `shards`
+/// (non-zero) differs from an existing index's count or exceeds common::k_max_shards, and
+/// common::EnvironmentError when the stub lists a remote shard or cannot be read or written.
+std::vector<std::string> writable_shards(const std::string& path, std::size_t shards);
+
+/// Shards of a new index when the user gives no number: one per core (one writer thread each), at most 4.
+std::size_t default_new_index_shards();
 
 /// The analyzer recorded in an index (or the current one for a new index), with the gazetteer's
 /// protected words when the gazetteer is available.
 std::shared_ptr<const common::Analyzer> make_index_analyzer();
 
-/// Writes one built article (replacing an article with the same id), grouping it with its closest earlier
-/// near-duplicate: both then carry the group's collapse key (the first article's id term). Articles
-/// without a near-duplicate carry no collapse key, which keeps collapsing cheap at search time.
-/// The one write path of dateline-index and of the HTTP server's CMS routes. Returns the document's id.
-Xapian::docid write_article(Xapian::WritableDatabase& db, NearDuplicateFinder& duplicates, BuiltDocument& built);
+/// An index opened for writing article by article, in transactions: the crawler's write path. Works on a
+/// single database and on every shard of a sharded index alike: each article goes to its id's shard,
+/// grouped with its closest earlier near-duplicate across all shards (both then carry the group's
+/// collapse key, the first article's id term; an article without one carries none, which keeps collapsing
+/// cheap at search time), replacing an article with the same id. Run state (set_metadata) lives in the
+/// first shard and is committed after the other shards' articles, so a crash between two shards' commits
+/// leaves state that names less than was written, never more: a re-run writes the rest again.
+class ArticleWriter {
+public:
+    /// Opens the index at `db_path`, creating it with `shards` shards when new: see writable_shards.
+    /// Throws common::EnvironmentError or common::UsageError as open_writable_index and writable_shards do.
+    explicit ArticleWriter(const std::string& db_path, std::size_t shards = 0);
+    ~ArticleWriter();
+    ArticleWriter(const ArticleWriter&) = delete;
+    ArticleWriter& operator=(const ArticleWriter&) = delete;
+
+    /// Writes one built article. Returns the document id in its shard.
+    Xapian::docid write(BuiltDocument& built);
+    /// Deletes the article `id` from whichever shard holds it. Returns whether it existed.
+    bool remove(const std::string& id);
+    /// Run state (in the first shard).
+    std::string get_metadata(const std::string& key) const;
+    void set_metadata(const std::string& key, const std::string& value);
+    /// Commits the transaction of every shard (the first one last, with the last update stamped) and
+    /// starts the next one.
+    void commit();
+    /// Commits what is written and ends the transactions; no write may follow.
+    void finish();
+    /// Cancels the uncommitted transactions (after an error); no write may follow.
+    void cancel() noexcept;
+    std::size_t shard_count() const noexcept { return m_dbs.size(); }
+
+private:
+    std::vector<std::string> m_paths;
+    std::vector<Xapian::WritableDatabase> m_dbs;
+    std::unique_ptr<NearDuplicateFinder> m_duplicates;
+    bool m_open = false;
+};
 
 /// Records the time of this write (UTC, ISO 8601) in the index metadata, for /api/stats; commit follows.
 void stamp_last_update(Xapian::WritableDatabase& db);
@@ -98,11 +147,12 @@ void stamp_last_update(Xapian::WritableDatabase& db);
 IndexSummary index_inputs(const std::string& db_path, const std::vector<std::string>& inputs,
                           const SourceOptions& source_options, const IndexOptions& options, Diagnostics& diagnostics);
 
-/// Deletes articles by id. Returns how many existed.
+/// Deletes articles by id (from whichever shard holds them). Returns how many existed.
 std::size_t delete_articles(const std::string& db_path, const std::vector<std::string>& ids);
 
 /// Writes `articles` to the index at `db_path` as dateline-index does (analysed with the index's analyzer,
-/// near-duplicates grouped, the last update stamped, committed at once). Returns how many were written.
+/// near-duplicates grouped across shards, each routed to its id's shard, the last update stamped, committed
+/// at once). Returns how many were written.
 /// Throws common::EnvironmentError when the index cannot be opened or written. The write path of the
 /// HTTP server's CMS routes.
 std::size_t write_articles(const std::string& db_path, std::vector<common::Article>& articles);

@@ -1,5 +1,6 @@
 // dateline-index: the indexer's command line (add, analyze, delete), git-style subcommands.
 #include "crawl_cli.hpp"
+#include "compaction.hpp"
 #include "diagnostics.hpp"
 #include "formats.hpp"
 #include "index_writer.hpp"
@@ -25,6 +26,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace po = boost::program_options;
@@ -48,6 +50,7 @@ const char* const k_overview =
     "  places   TEXT...             show the places found in a text, and why\n"
     "  delete   --db DIR ID...      remove articles by id\n"
     "  crawl    --db DIR URL...     fetch a site's articles (sitemaps, feeds) over HTTP and index them\n"
+    "  compact  --db DIR [--out NEW] compact the index's shards in place, or merge them into NEW\n"
     "\n"
     "Run 'dateline-index COMMAND --help' for the options of a command.\n"
     "Exit status: 0 ok, 1 failure, 2 usage error, 3 done but some input was skipped, 130 interrupted.\n";
@@ -141,6 +144,7 @@ int cmd_add(const std::vector<std::string>& args) {
         ("field", po::value(&fields)->value_name("A=B"), "map an article field to an input field, e.g. body=article (repeatable)")
         ("threads,j", po::value(&options.threads)->value_name("N"), "analysis threads (default: one per core)")
         ("batch", po::value(&options.batch_size)->value_name("N"), "articles per commit (default: 1000)")
+        ("shards", po::value(&options.shards)->value_name("N"), "a new index: N shard databases under DIR and a stub database listing them, one writer thread each (default: one per core, at most 4; 1: one database); an existing index keeps its shards")
         ("force", po::bool_switch(&options.force), "re-read files even if unchanged since the last run")
         ("sync", po::bool_switch(&options.sync), "delete the articles that re-read files no longer hold, and those of files gone from directory inputs")
         ("verbose,v", po::bool_switch(&verbose), "list every id --sync deletes (default: the first 10 per file)")
@@ -149,6 +153,10 @@ int cmd_add(const std::vector<std::string>& args) {
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to write");
     if (inputs.empty()) throw common::UsageError("no INPUT given: name files, directories, or '-' for standard input");
     if (options.batch_size == 0) throw common::UsageError("--batch must be at least 1");
+    if (options.shards == 0 && !std::filesystem::exists(db)) {
+        // A new index: one shard (and writer thread) per core, up to 4. An existing one keeps its layout.
+        options.shards = indexer::default_new_index_shards();
+    }
     options.builder.default_lang = common::parse_lang_option(lang);
     if (verbose) options.max_reported_ids = static_cast<std::size_t>(-1);
     indexer::SourceOptions source_options;
@@ -356,6 +364,29 @@ int cmd_delete(const std::vector<std::string>& args) {
     return deleted == ids.size() ? k_exit_ok : k_exit_partial;
 }
 
+int cmd_compact(const std::vector<std::string>& args) {
+    std::string db;
+    std::string out;
+    std::vector<std::string> extra;
+    po::options_description desc(
+        "Usage: dateline-index compact --db DIR [--out NEW]\n\n"
+        "Compact an index with Xapian's compactor (as xapian-compact does): every shard in place, or with --out\n"
+        "all shards merged into one new database NEW. Run it when no dateline-index writes to DIR.\n\nOptions");
+    desc.add_options()
+        ("help,h", "show this help")
+        ("db,d", po::value(&db)->value_name("DIR"), "the index (a single database or a sharded index)")
+        ("out,o", po::value(&out)->value_name("NEW"), "merge all shards into this new database instead");
+    if (parse_command(args, desc, "extra", extra)) return k_exit_ok;
+    if (db.empty()) throw common::UsageError("missing --db DIR: the index to compact");
+    if (!extra.empty()) throw common::UsageError("unexpected argument '" + extra.front() + "'");
+    const indexer::CompactionSummary s = out.empty() ? indexer::compact_in_place(db) : indexer::merge_shards(db, out);
+    char line[256];
+    std::snprintf(line, sizeof line, "%s %zu shards (%zu articles): %.1f MB -> %.1f MB\n", out.empty() ? "compacted" : "merged",
+                  s.shards, s.documents, static_cast<double>(s.bytes_before) / 1e6, static_cast<double>(s.bytes_after) / 1e6);
+    std::cerr << line;
+    return k_exit_ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -380,8 +411,9 @@ int main(int argc, char** argv) {
             std::signal(SIGTERM, on_sigint);
             return indexer::crawl_command({args.begin() + 1, args.end()}, g_interrupted);
         }
+        if (command == "compact") return cmd_compact({args.begin() + 1, args.end()});
         if (!command.starts_with("-") && !std::filesystem::exists(command)) {
-            throw common::UsageError("unknown command '" + command + "'; expected one of: add, analyze, places, delete, crawl (or --db DIR INPUT...)");
+            throw common::UsageError("unknown command '" + command + "'; expected one of: add, analyze, places, delete, crawl, compact (or --db DIR INPUT...)");
         }
         return cmd_add(args);
     } catch (...) {

@@ -9,6 +9,7 @@
 #include "common/schema.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <deque>
 #include <limits>
@@ -604,6 +605,16 @@ Facets FacetCounter::read(const PlaceDirectory& places, const CountingMatch& mat
         }
     }
     return out;
+}
+
+void scale_facets(Facets& facets, double factor) {
+    const auto scale = [factor](std::size_t n) { return static_cast<std::size_t>(std::llround(static_cast<double>(n) * factor)); };
+    for (auto* list : {&facets.years, &facets.months, &facets.days, &facets.places, &facets.countries, &facets.languages, &facets.sources}) {
+        for (FacetCount& c : *list) c.count = scale(c.count);
+    }
+    facets.undated = scale(facets.undated);
+    facets.counted = scale(facets.counted);
+    facets.collapsed = scale(facets.collapsed);
 }
 
 }  // namespace dateline::searcher

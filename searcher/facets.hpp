@@ -88,10 +88,17 @@ struct Facets {
     std::size_t undated = 0;
     /// Matches the spies saw (every match when the count is exact).
     std::size_t counted = 0;
+    /// The share of the matches counted: 1, or k / schema::k_sample_buckets when a sample was counted (the
+    /// counts, `counted` and `collapsed` then being scaled up to estimates of the whole; see scale_facets).
+    double share = 1.0;
     /// Of those, what remains after collapsing near-duplicates: the articles without a collapse key and
     /// one per distinct key. Set when FacetRequest::collapsed.
     std::size_t collapsed = 0;
 };
+
+/// Multiplies every count of `facets` (values, undated, counted, collapsed) by `factor`, rounding: the
+/// estimate of the whole from a sample.
+void scale_facets(Facets& facets, double factor);
 
 /// What a facet is: the value slots that hold an article's values (one value per slot; places take
 /// several slots, most salient first), how its values are listed and labelled, and where its counts go.

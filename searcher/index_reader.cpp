@@ -6,6 +6,7 @@
 #include "common/errors.hpp"
 #include "common/places.hpp"
 #include "common/schema.hpp"
+#include "common/shard_layout.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -26,7 +27,13 @@ std::vector<std::string> split_specs(const std::vector<std::string>& specs) {
         while (start <= spec.size()) {
             const std::size_t comma = spec.find(',', start);
             const std::string part = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            if (!part.empty()) out.push_back(part);
+            // A stub database (a sharded index directory, or a stub file) stands for the shards it lists.
+            const std::string stub = part.empty() || part.starts_with("tcp:") ? std::string() : common::stub_file_of(part);
+            if (!stub.empty()) {
+                for (std::string& shard : common::read_stub(stub)) out.push_back(std::move(shard));
+            } else if (!part.empty()) {
+                out.push_back(part);
+            }
             if (comma == std::string::npos) break;
             start = comma + 1;
         }
@@ -110,6 +117,7 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
     if (index.shards.empty()) throw common::UsageError("no index given: --db DIR (or tcp:HOST:PORT)");
     std::string settings_json;
     index.place_rank_terms = true;
+    index.sample_terms = true;
     for (const auto& spec : index.shards) {
         Xapian::Database shard = open_shard(spec);
         const std::string version = shard.get_metadata(std::string(schema::k_meta_version));
@@ -119,6 +127,9 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
         }
         common::check_layout_version(spec, version, common::IndexAccess::read);
         if (shard.get_metadata(std::string(schema::k_meta_place_ranks)) != "1") index.place_rank_terms = false;
+        if (shard.get_metadata(std::string(schema::k_meta_sample_buckets)) != std::to_string(schema::k_sample_buckets)) {
+            index.sample_terms = false;
+        }
         const std::string analysis = shard.get_metadata(std::string(schema::k_meta_analysis));
         if (settings_json.empty()) {
             settings_json = analysis;

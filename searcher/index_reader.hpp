@@ -29,6 +29,9 @@ struct OpenIndex {
     std::vector<Xapian::Database> local_shards;
     /// Every shard's articles carry place rank terms (schema::k_meta_place_ranks).
     bool place_rank_terms = false;
+    /// Every shard's articles carry their sample term (schema::k_prefix_sample): facets of a query matching
+    /// more than SearchTuning::facet_exact_limit articles may count a uniform sample of them.
+    bool sample_terms = false;
     /// The English<->French word table for translating queries; null when none is installed.
     std::shared_ptr<const Translator> translator;
 };
@@ -49,7 +52,9 @@ struct IndexOpenOptions {
 };
 
 /// Opens shards given as local directories or "tcp:HOST:PORT" (a xapian-tcpsrv); a spec may also
-/// list several shards separated by commas. Each shard must carry dateline metadata of this build's
+/// list several shards separated by commas, and a stub database (a sharded index directory written by
+/// `dateline-index --shards N`, or a stub file with `auto PATH` / `remote HOST:PORT` lines) stands for the
+/// shards it lists (common::read_stub), each then checked and reported on its own. Each shard must carry dateline metadata of this build's
 /// layout version and the same analysis settings. Throws common::UsageError for a malformed spec and
 /// common::EnvironmentError naming the shard (or the missing gazetteer) otherwise.
 OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptions& options = {});

@@ -107,6 +107,8 @@ nlohmann::json to_json(const SearchRequest& request, const SearchResponse& respo
         const Facets& f = *response.facets;
         nlohmann::json facets;
         facets["exact"] = response.facets_exact;
+        // A sample was counted: the counts are estimates of the whole from this share of the matches.
+        if (f.share < 1.0) facets["share"] = f.share;
         for (const FacetSpec& spec : k_facets) facets[std::string(spec.name)] = facet_json(f.*spec.counts);
         if (!f.months.empty()) facets["months"] = facet_json(f.months);
         if (!f.days.empty()) facets["days"] = facet_json(f.days);

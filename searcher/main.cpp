@@ -232,6 +232,7 @@ int main(int argc, char** argv) {
     bool bench_raw = false;
     bool bench_suggest = false;
     std::size_t bench_passes = 1;
+    searcher::SearchTuning tuning;
     po::options_description desc(
         "Usage: dateline-search --db DIR [OPTIONS] QUERY...\n"
         "       dateline-search --db DIR --related ID\n"
@@ -255,6 +256,7 @@ int main(int argc, char** argv) {
         ("version", "show the version")
         ("db,d", po::value(&dbs)->value_name("DIR"), "index directory, or tcp:HOST:PORT; repeat (or separate by commas) for shards")
         ("json", po::bool_switch(&json), "print JSON (the HTTP API's shape, see docs/SEARCH.md)")
+        ("facet-exact-limit", po::value(&tuning.facet_exact_limit)->value_name("N"), "facets are exact up to N matches, then counted on a flagged uniform sample (default 100000; 0: always exact; docs/SCALING.md)")
         ("limit,n", po::value(&request.limit)->value_name("N"), "results per page (default 10, at most 1000)")
         ("offset", po::value(&request.offset)->value_name("N"), "skip the first N results")
         ("from", po::value(&request.from)->value_name("DATE"), "only articles on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD)")
@@ -334,7 +336,6 @@ int main(int argc, char** argv) {
         if (!data_dir.empty()) open_options.data_dir = data_dir;
         if (!translations.empty()) open_options.translations = translations;
         open_options.use_translations = !no_translate;
-        searcher::SearchTuning tuning;
         tuning.period_terms.cached = !terms_uncached;
         searcher::Searcher searcher(searcher::open_index(dbs, open_options), tuning);
         const bool tty = isatty(STDOUT_FILENO) != 0;

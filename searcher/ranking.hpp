@@ -22,6 +22,9 @@ inline constexpr std::size_t k_default_feedback_docs = 10;
 inline constexpr std::size_t k_default_feedback_terms = 20;
 inline constexpr double k_default_feedback_weight = 0.5;
 inline constexpr std::size_t k_default_feedback_min_words = 7;
+/// Facets are exact up to this many matching articles, then counted on a uniform sample of about as many
+/// (SearchTuning::facet_exact_limit; docs/SCALING.md has the measurements behind it).
+inline constexpr std::size_t k_default_facet_exact_limit = 100000;
 
 /// A weighting scheme from its name and parameters, separated by spaces: "bm25 [K1 [B]]",
 /// "bm25+ [K1 [B [DELTA]]]", "tfidf", "trad [K]", "pl2 [C]", "pl2+ [C [DELTA]]", "inl2 [C]", "ifb2 [C]",

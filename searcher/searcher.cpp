@@ -172,18 +172,42 @@ bool Searcher::count(const SearchRequest& request, const BuiltQuery& query, Sear
     wanted.collapsed = request.collapse;
     FacetCounter counter(std::move(wanted), m_tuning.facet_columns ? facet_columns(m_index) : nullptr, m_index.local_shards.empty());
     Xapian::Enquire counting(db);
-    const Xapian::Query matches = query.matches();
+    Xapian::Query matches = query.matches();
+    // Too many matches to check them all in time: count the articles of the first sample buckets only, a
+    // uniform sample (buckets come from a hash of the id) of about facet_exact_limit of them, and scale.
+    std::size_t buckets = schema::k_sample_buckets;
+    if (m_tuning.facet_exact_limit > 0 && m_index.sample_terms) {
+        Xapian::Enquire probe(db);
+        probe.set_query(matches);
+        probe.set_weighting_scheme(Xapian::BoolWeight());
+        // No document checked: the estimate comes from the terms' frequencies (cheap on any backend).
+        const Xapian::doccount estimated = probe.get_mset(0, 0).get_matches_estimated();
+        if (estimated > m_tuning.facet_exact_limit) {
+            buckets = std::max<std::size_t>(1, schema::k_sample_buckets * m_tuning.facet_exact_limit / estimated);
+            std::vector<Xapian::Query> sample;
+            for (std::size_t b = 0; b < buckets; ++b) sample.emplace_back(schema::sample_bucket_term(b));
+            matches = Xapian::Query(Xapian::Query::OP_FILTER, matches, Xapian::Query(Xapian::Query::OP_OR, sample.begin(), sample.end()));
+        }
+    }
+    const bool sampled = buckets < schema::k_sample_buckets;
     counting.set_query(matches);
     counting.set_weighting_scheme(Xapian::BoolWeight());
     if (m_tuning.time_limit_seconds > 0) counting.set_time_limit(m_tuning.time_limit_seconds);
     counter.attach(counting);
     const Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
     // The time limit is what can cut checking short; then the bounds differ.
-    const bool counted_all = all.get_matches_lower_bound() == all.get_matches_upper_bound();
-    response.facets = counter.read(*m_index.places, CountingMatch{db, matches, counted_all});
+    const bool checked_all = all.get_matches_lower_bound() == all.get_matches_upper_bound();
+    response.facets = counter.read(*m_index.places, CountingMatch{db, matches, checked_all});
+    const bool counted_all = checked_all && !sampled;
     response.facets_exact = counted_all;
     response.total_exact = counted_all;
-    response.total = counted_all ? (request.collapse ? response.facets->collapsed : response.facets->counted) : all.get_matches_estimated();
+    if (sampled && checked_all) {
+        response.facets->share = static_cast<double>(buckets) / static_cast<double>(schema::k_sample_buckets);
+        scale_facets(*response.facets, 1.0 / response.facets->share);
+        response.total = request.collapse ? response.facets->collapsed : response.facets->counted;
+    } else {
+        response.total = counted_all ? (request.collapse ? response.facets->collapsed : response.facets->counted) : all.get_matches_estimated();
+    }
     return counted_all;
 }
 

@@ -194,6 +194,11 @@ struct SearchTuning {
     std::size_t feedback_min_words = k_default_feedback_min_words;
     /// Exact counting (facets) stops after this many seconds; results stay right, counts become estimates.
     double time_limit_seconds = 1.0;
+    /// Facets (and `total`) are exact up to this many matching articles (Xapian's estimate, before checking
+    /// any). Beyond, on an index whose articles carry sample terms, they count a uniform sample of about this
+    /// many matches (the articles of the first k of schema::k_sample_buckets buckets) and are scaled up:
+    /// SearchResponse::facets_exact is false and Facets::share says which share was counted. 0: always exact.
+    std::size_t facet_exact_limit = k_default_facet_exact_limit;
     /// Count facets from in-memory columns when every shard is local (see facet_columns); off: always
     /// Xapian's built-in spies (the remote-shard path).
     bool facet_columns = true;

@@ -270,13 +270,17 @@ struct HttpServer::Impl {
         }
     }
 
-    /// The revision a cached response must match: the database revision of a single local index.
-    /// Several or remote shards have no single revision: their responses are not cached.
+    /// The revision a cached response must match: the database revision of a local index; for several local
+    /// shards (a sharded index) the sum of theirs, which grows with every commit of any shard since none
+    /// goes back. Remote shards have no revision a reader can see: their responses are not cached.
     static std::optional<std::uint64_t> cache_revision(searcher::Searcher& searcher) {
         const searcher::OpenIndex& index = searcher.index();
-        if (index.shards.size() != 1 || index.shards.front().rfind("tcp:", 0) == 0) return std::nullopt;
+        if (index.local_shards.empty()) return std::nullopt;
         try {
-            return index.database.get_revision();
+            if (index.local_shards.size() == 1) return index.database.get_revision();
+            std::uint64_t sum = 0;
+            for (const Xapian::Database& shard : index.local_shards) sum += shard.get_revision();
+            return sum;
         } catch (const Xapian::Error&) {
             return std::nullopt;
         }

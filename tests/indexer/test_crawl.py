@@ -54,6 +54,11 @@ def total(search, db, query):
     return json.loads(out)["total"] if code == 0 else -1
 
 
+def total_in(search, db):
+    code, out = run([search, "--db", db, "--json", "--from", "1000"])
+    return json.loads(out)["total"] if code == 0 else -1
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", required=True)
@@ -66,7 +71,8 @@ def main():
     base = site.base
     db = os.path.join(work, "db")
     # --delay 0: the 0.2 s between requests must come from robots.txt's Crawl-delay.
-    crawl = [args.index, "crawl", "--db", db, "--allow-private", "--delay", "0", "--parallel", "2", "--timeout", "1.5",
+    # --shards 3: a sharded index (articles routed by id, crawl state in the first shard); --since below: one database.
+    crawl = [args.index, "crawl", "--db", db, "--shards", "3", "--allow-private", "--delay", "0", "--parallel", "2", "--timeout", "1.5",
              "--max-page-mb", "1", "--retries", "2", "--contact", "https://example.org/dateline-test", base + "/", base + "/feed.xml"]
 
     # ---- First crawl.
@@ -84,6 +90,10 @@ def main():
         check(f"reported: {pattern[len(base):] if pattern.startswith(base) else pattern[:40]}", pattern in out, out)
     check("the user agent names dateline and the contact",
           all(e["user_agent"].startswith("dateline/") and "https://example.org/dateline-test" in e["user_agent"] for e in entries))
+    shard_dirs = sorted(d for d in os.listdir(db) if d.startswith("shard-"))
+    check("a new crawl index with --shards 3 has three shards, each with articles",
+          shard_dirs == ["shard-000", "shard-001", "shard-002"] and os.path.exists(os.path.join(db, "XAPIANDB")) and
+          all(total_in(args.search, os.path.join(db, d)) > 0 for d in shard_dirs), f"{os.listdir(db)}")
     check("the disallowed page is never requested", not any(e["path"].startswith("/private/") for e in entries))
 
     # The same files indexed locally: the crawl must find the same articles, titles, dates and languages.
@@ -185,12 +195,14 @@ def main():
 
     # ---- --since: a first crawl limited by date; Ctrl-C commits what was fetched and exits 130.
     db4 = os.path.join(work, "db4")
-    since = [a if a != db else db4 for a in crawl] + ["--since", "2024-01-01"]
+    since = [a if a != db else db4 for a in crawl if a not in ("--shards", "3")] + ["--shards", "1", "--since", "2024-01-01"]
     code, out = run(since)
     dated = articles(args.search, db4)
     check("--since keeps the articles dated from then on, and says why it skipped the others",
           dated and all(v[1] >= "2024-01-01" for v in dated.values()) and len(dated) < len(files) - 1 and
           ", before --since 2024-01-01" in out, f"{sorted(v[1] for v in dated.values())}\n{out}")
+    check("--shards 1 makes one database", not os.path.exists(os.path.join(db4, "XAPIANDB")) and os.path.exists(os.path.join(db4, "iamglass")),
+          str(os.listdir(db4)))
     _, seen = log_entries(log)
     p = subprocess.Popen([a if a != db else os.path.join(work, "db5") for a in crawl], stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE, text=True)

@@ -169,10 +169,17 @@ TcpServer::TcpServer(const std::string& db) {
     throw std::runtime_error("xapian-tcpsrv did not start");
 }
 
+std::string TcpServer::address() const { return "127.0.0.1:" + std::to_string(m_port); }
+
+void TcpServer::freeze() {
+    if (m_pid > 0) ::kill(-m_pid, SIGSTOP);
+}
+
 TcpServer::~TcpServer() {
     if (m_pid > 0) {
-        // The server and the processes it forked for connections.
+        // The server and the processes it forked for connections (resumed first if frozen).
         ::kill(-m_pid, SIGTERM);
+        ::kill(-m_pid, SIGCONT);
         ::waitpid(m_pid, nullptr, 0);
     }
 }

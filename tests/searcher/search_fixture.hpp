@@ -52,6 +52,10 @@ class TcpServer {
     TcpServer& operator=(const TcpServer&) = delete;
     /// "tcp:127.0.0.1:PORT"
     std::string spec() const;
+    /// "127.0.0.1:PORT", as a stub database's `remote` line names it.
+    std::string address() const;
+    /// Freezes the server (SIGSTOP): it accepts nothing and answers nothing, like a hung machine.
+    void freeze();
 
   private:
     int m_pid = -1;

@@ -1,10 +1,22 @@
 // Shards: two local databases, and two remote ones served by xapian-tcpsrv, answer as one database does.
 #include "search_fixture.hpp"
 
+#include "indexer/diagnostics.hpp"
+#include "indexer/index_writer.hpp"
+
+#include "common/schema.hpp"
+#include "common/shard_layout.hpp"
+
+#include "searcher/json_output.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 using namespace dateline;
 
@@ -20,6 +32,38 @@ const std::string& combined_db() {
         return path;
     }();
     return db;
+}
+
+/// The English and French JSONL files as a sharded index of three shards (dateline-index --shards 3).
+const std::string& sharded_db() {
+    static test::TempDir dir("dateline-search-sharded");
+    static const std::string db = [] {
+        const std::string path = dir / "db";
+        const std::string corpus = DATELINE_SAMPLE_CORPUS;
+        std::ostringstream messages;
+        indexer::Diagnostics diagnostics(messages);
+        indexer::IndexOptions options;
+        options.quiet = true;
+        options.shards = 3;
+        indexer::index_inputs(path, {corpus + "/articles_en.jsonl", corpus + "/articles_fr.jsonl"}, {}, options, diagnostics);
+        return path;
+    }();
+    return db;
+}
+
+/// id -> the hit's snippet text and marked title, to compare answers whose equal weights may come in another order.
+std::map<std::string, std::string> snippets(const searcher::SearchResponse& r) {
+    std::map<std::string, std::string> out;
+    for (const auto& hit : r.hits) {
+        std::string marked = hit.title.text;
+        for (const auto& [begin, end] : hit.title.marks) marked += " " + std::to_string(begin) + "-" + std::to_string(end);
+        for (const auto& passage : hit.snippet.passages) {
+            marked += "\n" + passage.text;
+            for (const auto& [begin, end] : passage.marks) marked += " " + std::to_string(begin) + "-" + std::to_string(end);
+        }
+        out[hit.article.id] = hit.extract + "\n" + marked;
+    }
+    return out;
 }
 
 /// (weight, id) pairs, so that results with equal weights compare whatever their docid order.
@@ -62,6 +106,7 @@ void compare_with_combined(const std::vector<std::string>& shards) {
             } else {
                 CHECK(ranked(b) == ranked(a));
             }
+            CHECK(snippets(b) == snippets(a));
             REQUIRE(a.facets);
             REQUIRE(b.facets);
             CHECK(counts(b.facets->years) == counts(a.facets->years));
@@ -111,6 +156,138 @@ TEST_CASE("two remote shards (xapian-tcpsrv) answer as one database", "[shards][
     compare_with_combined({en.spec(), fr.spec()});
     // A local and a remote shard together.
     compare_with_combined({test::sample_en_db(), fr.spec()});
+}
+
+TEST_CASE("a sharded index (3 shards) answers as one database, as a local stub and as a stub of remote shards", "[shards][remote]") {
+    const std::vector<std::string> shards = common::read_stub(sharded_db() + "/XAPIANDB");
+    REQUIRE(shards.size() == 3);
+    // The index directory itself (its stub), and the shards named one by one.
+    compare_with_combined({sharded_db()});
+    compare_with_combined(shards);
+    if (!test::have_tcpsrv()) {
+        WARN("xapian-tcpsrv not installed (apt-get install xapian-tools): remote shards not tested");
+        return;
+    }
+    // Three stock xapian-tcpsrv, one per shard, listed by a stub file as scripts/cluster writes it.
+    test::TcpServer a(shards[0]);
+    test::TcpServer b(shards[1]);
+    test::TcpServer c(shards[2]);
+    test::TempDir dir("dateline-search-stub");
+    const std::string stub = dir.write("cluster.stub", "remote " + a.address() + "\nremote " + b.address() + "\nremote " + c.address() + "\n");
+    compare_with_combined({stub});
+}
+
+TEST_CASE("a remote shard that is down or hung gives a clear error within the time limit, never a hang", "[shards][remote]") {
+    if (!test::have_tcpsrv()) {
+        WARN("xapian-tcpsrv not installed (apt-get install xapian-tools): shard failures not tested");
+        return;
+    }
+    const std::vector<std::string> shards = common::read_stub(sharded_db() + "/XAPIANDB");
+    searcher::SearchRequest request;
+    request.query = "Kim Putin summit";
+    request.facet_year = "2024";
+    using clock = std::chrono::steady_clock;
+    {
+        auto down = std::make_unique<test::TcpServer>(shards[1]);
+        test::TcpServer up(shards[0]);
+        searcher::Searcher s(searcher::open_index({up.spec(), down->spec(), shards[2]}));
+        CHECK(s.search(request).total > 0);
+        down.reset();  // the machine went away
+        const auto start = clock::now();
+        CHECK_THROWS_AS(s.search(request), Xapian::NetworkError);
+        CHECK(clock::now() - start < std::chrono::seconds(11));
+    }
+    {
+        test::TcpServer hung(shards[1]);
+        searcher::Searcher s(searcher::open_index({shards[0], hung.spec(), shards[2]}));
+        hung.freeze();
+        const auto start = clock::now();
+        // Xapian's remote timeout (10 s, set when the shard is opened) ends the wait.
+        CHECK_THROWS_AS(s.search(request), Xapian::NetworkError);
+        CHECK(clock::now() - start < std::chrono::seconds(15));
+    }
+    // Opening a cluster whose shard is down names it.
+    int port = 0;
+    {
+        test::TcpServer gone(shards[1]);
+        port = std::stoi(gone.address().substr(gone.address().rfind(':') + 1));
+    }
+    CHECK_THROWS_WITH(searcher::open_index({shards[0], "tcp:127.0.0.1:" + std::to_string(port)}),
+                      Catch::StartsWith("cannot open index 'tcp:127.0.0.1:" + std::to_string(port) + "'"));
+}
+
+TEST_CASE("beyond the exact limit, facets count a uniform sample, flagged, the same on one database and on shards", "[shards][facets]") {
+    searcher::SearchTuning exact;
+    searcher::SearchTuning sampling;
+    sampling.facet_exact_limit = 12;
+    searcher::SearchRequest request;
+    request.query = "";
+    request.collapse = false;
+    request.limit = 5;
+    const auto whole = searcher::Searcher(searcher::open_index({combined_db()}), exact).search(request);
+    REQUIRE(whole.facets_exact);
+    REQUIRE(whole.total > 12);
+    CHECK(to_json(request, whole)["facets"].count("share") == 0);
+
+    searcher::Searcher one(searcher::open_index({combined_db()}), sampling);
+    const auto sampled = one.search(request);
+    CHECK_FALSE(sampled.facets_exact);
+    REQUIRE(sampled.facets);
+    const double share = sampled.facets->share;
+    const auto buckets = static_cast<std::size_t>(std::lround(share * common::schema::k_sample_buckets));
+    CHECK(buckets >= 1);
+    CHECK(buckets < common::schema::k_sample_buckets);
+    const auto json = to_json(request, sampled);
+    CHECK(json["facets"]["exact"] == false);
+    CHECK(json["facets"]["share"] == Approx(share));
+    // The hits are not sampled.
+    CHECK(test::hit_ids(sampled) == test::hit_ids(whole));
+
+    // The counts are those of the articles of the first `buckets` sample buckets, scaled by 1 / share.
+    const Xapian::Database db(combined_db());
+    std::map<std::string, std::size_t> years;
+    std::size_t in_sample = 0;
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+        const Xapian::Document doc = db.get_document(*it);
+        bool sampled_doc = false;
+        for (std::size_t b = 0; b < buckets; ++b) {
+            const std::string term = common::schema::sample_bucket_term(b);
+            auto t = doc.termlist_begin();
+            t.skip_to(term);
+            if (t != doc.termlist_end() && *t == term) sampled_doc = true;
+        }
+        if (!sampled_doc) continue;
+        ++in_sample;
+        const std::string year = doc.get_value(common::schema::k_slot_year);
+        if (!year.empty()) ++years[year];
+    }
+    CHECK(in_sample > 0);
+    CHECK(in_sample < whole.total);
+    CHECK(sampled.facets->counted == static_cast<std::size_t>(std::llround(static_cast<double>(in_sample) / share)));
+    // The total comes from the ranking match when it saw every match (here), else it is this estimate.
+    CHECK(sampled.total == whole.total);
+    for (const auto& year : sampled.facets->years) {
+        INFO("year " << year.value);
+        CHECK(year.count == static_cast<std::size_t>(std::llround(static_cast<double>(years[year.value]) / share)));
+    }
+
+    // The sample is chosen by id, so every layout counts the same articles.
+    auto same = [&](const std::vector<std::string>& specs) {
+        const auto other = searcher::Searcher(searcher::open_index(specs), sampling).search(request);
+        CHECK(other.facets->share == share);
+        CHECK(other.facets->counted == sampled.facets->counted);
+        CHECK(counts(other.facets->years) == counts(sampled.facets->years));
+        CHECK(counts(other.facets->places) == counts(sampled.facets->places));
+        CHECK(counts(other.facets->languages) == counts(sampled.facets->languages));
+    };
+    same({sharded_db()});
+    if (test::have_tcpsrv()) {
+        const std::vector<std::string> shards = common::read_stub(sharded_db() + "/XAPIANDB");
+        test::TcpServer a(shards[0]);
+        test::TcpServer b(shards[1]);
+        test::TcpServer c(shards[2]);
+        same({a.spec(), b.spec(), c.spec()});
+    }
 }
 
 TEST_CASE("a bad remote shard spec is a usage error, an unreachable one an environment error", "[shards]") {

@@ -6,12 +6,15 @@
 
 #include "common/text.hpp"
 
+#include <unicode/utf8.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include <unistd.h>
 
@@ -35,9 +38,23 @@ void remove_directories() {
 
 void check_article(const common::Article& article) {
     // The analysis and the stored JSON expect valid UTF-8 from every reader (invalid bytes are repaired).
-    for (const std::string* text : {&article.id, &article.title, &article.body, &article.url, &article.source}) {
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"id", &article.id}, {"title", &article.title}, {"body", &article.body}, {"url", &article.url}, {"source", &article.source}};
+    for (const auto& [name, text] : fields) {
         if (!common::is_valid_utf8(*text)) {
-            std::fprintf(stderr, "reader produced invalid UTF-8 in article '%s'\n", article.id.c_str());
+            std::size_t at = 0;
+            while (at < text->size()) {
+                const std::size_t start = at;
+                UChar32 c;
+                U8_NEXT(text->data(), at, text->size(), c);
+                if (c < 0) {
+                    at = start;
+                    break;
+                }
+            }
+            std::fprintf(stderr, "reader produced invalid UTF-8 in the %s of article '%s' at byte %zu:", name, article.id.c_str(), at);
+            for (const char c : text->substr(at >= 40 ? at - 40 : 0, 80)) std::fprintf(stderr, " %02x", static_cast<unsigned char>(c));
+            std::fprintf(stderr, "\n");
             std::abort();
         }
     }

@@ -409,7 +409,9 @@ Gazetteer Gazetteer::load(const std::filesystem::path& dir) {
             }
         }
     }
-    for (auto& [k, entries] : data->names) {
+    for (auto& named : data->names) {
+        // Not a structured binding: clang 14 (the fuzz build) cannot capture one in the lambdas below.
+        auto& entries = named.second;
         // A region that bears its own country's name is that country to a reader: GeoNames divides Réunion,
         // Martinique, Luxembourg or Mexico into first-level regions, one of them named like the country.
         // Keeping both readings let one article name the place twice, once as each, and facets list it twice.

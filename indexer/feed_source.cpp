@@ -399,6 +399,14 @@ void FeedSource::read(std::istream& in, const InputFile& file, const ArticleSink
         article.id = !item.id.empty() ? item.id : item.link;
         article.source = !item.publisher.empty() ? std::move(item.publisher)
                                                  : publisher_from_feed_title(feed_title, !feed_link.empty() ? feed_link : item.link);
+        // libxml2 passes the bytes of a feed whose declared encoding it does not know (encoding="UVF-8", found by
+        // fuzz:read_feed) through unchecked: text that is not UTF-8 is repaired here, as in every other reader.
+        for (std::string* text : {&article.title, &article.body, &article.url, &article.id, &article.source}) {
+            if (common::is_valid_utf8(*text)) continue;
+            const common::Utf8Repair repaired = common::repair_utf8(*text);
+            diagnostics.warning(file.display_name, line, utf8_repair_warning(repaired));
+            *text = repaired.text;
+        }
         set_stated_language(article, !item.lang.empty() ? item.lang : feed_lang, file, line, diagnostics);
         set_stated_date(article, item.date, file, line, diagnostics);
         article.origin = file.display_name + ":" + std::to_string(line);

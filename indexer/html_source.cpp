@@ -410,13 +410,21 @@ std::string json_string(const nlohmann::json& object, const char* key) {
     return {};
 }
 
+/// gumbo writes a numeric character reference whose digits overflow its code point (`&#x1F60aCCCCCCCC...;`, found
+/// by fuzz:read_html) as bytes that are not UTF-8: what it gives is repaired like any input text.
+void repair_gumbo_text(std::string& text) {
+    if (!common::is_valid_utf8(text)) text = common::repair_utf8(text).text;
+}
+
 }  // namespace
 
 std::string html_to_text(std::string_view utf8) {
     if (utf8.empty()) return {};
     const GumboTree tree(utf8);
     if (!tree.document()) return {};
-    return text_of(tree.document());
+    std::string text = text_of(tree.document());
+    repair_gumbo_text(text);
+    return text;
 }
 
 std::string strip_site_name(std::string_view title_view, std::string_view site_name) {
@@ -602,6 +610,8 @@ HtmlPage extract_html_page(std::string_view utf8) {
     }
     page.dates.insert(page.dates.end(), meta_dates.begin(), meta_dates.end());
     page.dates.insert(page.dates.end(), time_dates.begin(), time_dates.end());
+    for (std::string* text : {&page.title, &page.body, &page.canonical_url, &page.lang, &page.publisher}) repair_gumbo_text(*text);
+    for (HtmlPage::DateCandidate& date : page.dates) repair_gumbo_text(date.value);
     return page;
 }
 

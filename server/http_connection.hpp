@@ -32,6 +32,9 @@ public:
     /// too many or too large headers), or 0: httplib reports all of them as 400.
     static int unread_request_status();
 
+    /// Serves an already-connected socket on the calling thread (see HttpServer::serve_connection).
+    bool serve_socket(socket_t sock) { return process_and_close_socket(sock); }
+
 protected:
     bool process_and_close_socket(socket_t sock) override;
 

@@ -125,8 +125,9 @@ SearchParams parse_search_params(const QueryParams& params, const RequestLimits&
         } else if (name == "terms") {
             p.terms = parse_switch(name, value);
         } else if (name == "drill") {
-            const auto digits = [&](std::size_t from, std::size_t n) {
-                return std::all_of(value.begin() + static_cast<std::ptrdiff_t>(from), value.begin() + static_cast<std::ptrdiff_t>(from + n),
+            // The binding is captured by an explicit name: clang 14 (the fuzz build) captures no structured binding.
+            const auto digits = [&drill = value](std::size_t from, std::size_t n) {
+                return std::all_of(drill.begin() + static_cast<std::ptrdiff_t>(from), drill.begin() + static_cast<std::ptrdiff_t>(from + n),
                                    [](char c) { return c >= '0' && c <= '9'; });
             };
             const bool year = value.size() == 4 && digits(0, 4);

@@ -986,6 +986,8 @@ int HttpServer::bind() {
 
 void HttpServer::serve() { m_impl->server.listen_after_bind(); }
 
+void HttpServer::serve_connection(int socket) { m_impl->server.serve_socket(socket); }
+
 void HttpServer::stop() { m_impl->server.stop(); }
 
 }  // namespace dateline::server

@@ -24,6 +24,9 @@ class HttpServer {
     int bind();
     /// Serves until stop(); returns once the requests in progress have been answered.
     void serve();
+    /// Serves one already-connected socket (an end of a socketpair: the fuzzer, tests) on the calling thread:
+    /// its requests are read and answered as a worker would, then it is closed. Needs bind(); serve() need not run.
+    void serve_connection(int socket);
     /// Stops accepting connections and ends serve(). Safe to call from another thread.
     void stop();
 

@@ -7,6 +7,7 @@
 #include "common/dates.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
+#include "common/shard_layout.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -243,7 +244,9 @@ const ColumnLayout& column_layout() {
 
 class FacetColumns {
   public:
-    explicit FacetColumns(const Xapian::Database& db) : m_values(1), m_columns(column_layout().slots.size()) {
+    /// `shard_count`: the local shards `db` combines (1: one database).
+    FacetColumns(const Xapian::Database& db, std::size_t shard_count)
+        : m_values(1), m_columns(column_layout().slots.size()), m_shard_count(shard_count) {
         // Value 0 of the dictionary stands for "no value".
         const std::size_t size = static_cast<std::size_t>(db.get_lastdocid()) + 1;
         std::unordered_map<std::string, std::uint32_t> ids;
@@ -259,7 +262,30 @@ class FacetColumns {
                 if (it.get_docid() < size) column[it.get_docid()] = pos->second;
             }
         }
+        if (shard_count > 1) {
+            // Match spies see a shard's own docids: the shard is found again from the article's id, as the
+            // indexer routed it. Columns are used only when every article sits in its id's shard (a stub
+            // edited by hand, or shards written otherwise, fall back to the spies).
+            Xapian::doccount with_id = 0;
+            for (auto it = db.valuestream_begin(schema::k_slot_id_term); it != db.valuestream_end(schema::k_slot_id_term); ++it, ++with_id) {
+                if ((it.get_docid() - 1) % shard_count != common::shard_of(*it, shard_count)) {
+                    m_routable = false;
+                    break;
+                }
+            }
+            // Articles without their id value (an older layout) cannot be placed either.
+            if (m_routable && with_id != db.get_doccount()) m_routable = false;
+        }
     }
+
+    /// The docid of the combined database for a match spy's `doc` (its shard's own docid when sharded).
+    Xapian::docid combined_docid(const Xapian::Document& doc) const {
+        if (m_shard_count <= 1) return doc.get_docid();
+        const std::size_t shard = common::shard_of(doc.get_value(schema::k_slot_id_term), m_shard_count);
+        return static_cast<Xapian::docid>((doc.get_docid() - 1) * m_shard_count + shard + 1);
+    }
+    /// False when some article is not in the shard its id names: the columns cannot be used.
+    bool routable() const noexcept { return m_routable; }
 
     /// Interned value of `docid` in `column` (0: none).
     std::uint32_t at(std::size_t column, Xapian::docid docid) const {
@@ -272,14 +298,20 @@ class FacetColumns {
   private:
     std::vector<std::string> m_values;
     std::vector<std::vector<std::uint32_t>> m_columns;
+    std::size_t m_shard_count = 1;
+    bool m_routable = true;
 };
 
 namespace {
 
-/// Records the docid of every match (local databases only: a custom spy cannot run in xapian-tcpsrv).
+/// Records the docid of every match in the combined database (local databases only: a custom spy cannot
+/// run in xapian-tcpsrv).
 class MatchRecorder : public Xapian::MatchSpy {
   public:
-    void operator()(const Xapian::Document& doc, double) override { docids.push_back(doc.get_docid()); }
+    void operator()(const Xapian::Document& doc, double) override {
+        docids.push_back(columns ? columns->combined_docid(doc) : doc.get_docid());
+    }
+    const FacetColumns* columns = nullptr;
     std::vector<Xapian::docid> docids;
 };
 
@@ -301,9 +333,9 @@ class GroupRecorder : public Xapian::MatchSpy {
 }  // namespace
 
 std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index) {
-    // One local database only: with several, Xapian hands match spies each shard's own docids, which
-    // cannot be told apart.
-    if (index.local_shards.size() != 1 || index.shards.size() != 1) return nullptr;
+    // Local databases only (a custom spy cannot run in xapian-tcpsrv). With several, Xapian hands match
+    // spies each shard's own docids: the columns map them back through the articles' ids.
+    if (index.local_shards.empty() || index.local_shards.size() != index.shards.size()) return nullptr;
     std::string shards;
     for (const auto& spec : index.shards) shards += spec + '\n';
     std::string state = shards;
@@ -318,9 +350,10 @@ std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index) {
     static std::mutex requests_mutex;
     static std::map<std::string, std::size_t> requests;
     const std::lock_guard lock(requests_mutex);
-    if (auto columns = cache.find(state)) return columns;
+    if (auto columns = cache.find(state)) return columns->routable() ? columns : nullptr;
     if (++requests[shards] < 2) return nullptr;
-    return cache.store(state, std::make_shared<const FacetColumns>(index.database));
+    auto columns = cache.store(state, std::make_shared<const FacetColumns>(index.database, index.local_shards.size()));
+    return columns->routable() ? columns : nullptr;
 }
 
 struct FacetCounter::Spies {
@@ -366,6 +399,7 @@ FacetCounter::~FacetCounter() = default;
 void FacetCounter::attach(Xapian::Enquire& enquire) {
     // The spies stay owned here: Enquire keeps pointers, valid for the lifetime of this counter.
     if (m_columns) {
+        m_spies->recorder.columns = m_columns.get();
         enquire.add_matchspy(&m_spies->recorder);
     } else {
         for (auto& spies : m_spies->facets) {

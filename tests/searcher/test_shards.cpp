@@ -7,6 +7,7 @@
 #include "common/schema.hpp"
 #include "common/shard_layout.hpp"
 
+#include "searcher/facets.hpp"
 #include "searcher/json_output.hpp"
 
 #include <catch2/catch.hpp>
@@ -175,6 +176,18 @@ TEST_CASE("a sharded index (3 shards) answers as one database, as a local stub a
     test::TempDir dir("dateline-search-stub");
     const std::string stub = dir.write("cluster.stub", "remote " + a.address() + "\nremote " + b.address() + "\nremote " + c.address() + "\n");
     compare_with_combined({stub});
+}
+
+TEST_CASE("the local shards of a sharded index count facets with the in-memory columns, as one database", "[shards][facets]") {
+    // Match spies see each shard's own docids; the columns place them again through the article's id.
+    const searcher::OpenIndex sharded = searcher::open_index({sharded_db()});
+    searcher::facet_columns(sharded);
+    REQUIRE(searcher::facet_columns(sharded));
+    compare_with_combined({sharded_db()});
+    // Two databases whose articles were not routed by their ids: no columns, the spies count.
+    const searcher::OpenIndex unrouted = searcher::open_index({test::sample_en_db(), test::sample_fr_db()});
+    searcher::facet_columns(unrouted);
+    CHECK_FALSE(searcher::facet_columns(unrouted));
 }
 
 TEST_CASE("a remote shard that is down or hung gives a clear error within the time limit, never a hang", "[shards][remote]") {

@@ -65,9 +65,10 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // After folding, every month, weekday and zone name is ASCII; other bytes (NBSP, dashes) separate pieces.
 bool is_alpha(char c) { return c >= 'a' && c <= 'z'; }
 
+/// The number the digits `s` spell; saturates at 10^8 (no date part is that long), so that it cannot overflow.
 int to_int(std::string_view s) {
     int v = 0;
-    for (char c : s) v = v * 10 + (c - '0');
+    for (char c : s) v = std::min(v * 10 + (c - '0'), 100'000'000);
     return v;
 }
 

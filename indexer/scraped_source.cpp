@@ -191,7 +191,8 @@ std::optional<std::array<int, 3>> numeric_date(std::string_view s) {
     for (std::size_t k = 0; k < 3; ++k) {
         const std::size_t begin = at;
         int v = 0;
-        while (at < s.size() && s[at] >= '0' && s[at] <= '9') v = v * 10 + (s[at++] - '0');
+        // At most the 4 digits a part may have: a longer run is refused before it can overflow.
+        while (at < s.size() && s[at] >= '0' && s[at] <= '9' && at - begin < 5) v = v * 10 + (s[at++] - '0');
         const std::size_t digits = at - begin;
         if (digits == 0 || digits > (k == 2 ? 4U : 2U) || (k == 2 && digits != 4)) return std::nullopt;
         parts[k] = v;

@@ -214,7 +214,7 @@ int to_int(std::string_view s) {
     int v = 0;
     for (char c : s) {
         if (c < '0' || c > '9') return -1;
-        v = v * 10 + (c - '0');
+        v = std::min(v * 10 + (c - '0'), 100'000'000);  // saturates: no date part is that long
     }
     return s.empty() ? -1 : v;
 }

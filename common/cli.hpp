@@ -3,13 +3,14 @@
 
 #include "errors.hpp"
 
-#include <boost/program_options/errors.hpp>
+#include <boost/program_options.hpp>
 #include <xapian.h>
 
 #include <exception>
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dateline::common {
 
@@ -43,6 +44,25 @@ inline int report_current_exception(std::string_view program) {
         std::cerr << name << ": error: " << e.what() << '\n';
         return k_exit_failure;
     }
+}
+
+/// Parses a (sub)command's `args` with its options `desc` and the repeatable positional argument `positional`
+/// (into `values`). True when --help was asked: the help is printed and the command is done.
+inline bool parse_command(const std::vector<std::string>& args, const boost::program_options::options_description& desc,
+                          const char* positional, std::vector<std::string>& values) {
+    namespace po = boost::program_options;
+    po::options_description hidden;
+    hidden.add_options()(positional, po::value(&values));
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add(positional, -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (!vm.count("help")) return false;
+    std::cout << desc << '\n';
+    return true;
 }
 
 }  // namespace dateline::common

@@ -57,19 +57,7 @@ int crawl_command(const std::vector<std::string>& args, const std::atomic<bool>&
         ("shards", po::value(&options.shards)->value_name("N"), "a new index: N shard databases (default: one per core, at most 4; 1: one database); an existing index keeps its shards")
         ("batch", po::value(&options.batch_size)->value_name("N"), "pages per commit (default: 100)")
         ("quiet,q", po::bool_switch(&options.quiet), "no progress and no notices (errors are still shown)");
-    po::options_description hidden;
-    hidden.add_options()("url", po::value(&urls));
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("url", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << desc << '\n';
-        return common::k_exit_ok;
-    }
+    if (common::parse_command(args, desc, "url", urls)) return common::k_exit_ok;
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to write");
     if (urls.empty()) throw common::UsageError("no URL given: name a site root, a sitemap or a feed");
     if (options.batch_size == 0) throw common::UsageError("--batch must be at least 1");

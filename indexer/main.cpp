@@ -89,24 +89,6 @@ std::string format_values() {
 std::atomic<bool> g_interrupted{false};
 void on_sigint(int) { g_interrupted = true; }
 
-/// Parses a subcommand's `args` with its options `desc` and the repeatable positional argument `positional`
-/// (into `values`). True when --help was asked: the help is printed and the command is done.
-bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const char* positional,
-                   std::vector<std::string>& values) {
-    po::options_description hidden;
-    hidden.add_options()(positional, po::value(&values));
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add(positional, -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (!vm.count("help")) return false;
-    std::cout << desc << '\n';
-    return true;
-}
-
 /// The report of one file's --sync deletions: "FILE: deleted N articles it no longer holds: ID, ID (and K more)".
 std::string deletions_line(const indexer::FileDeletions& d) {
     std::string text = d.file + (d.vanished ? ": vanished; deleted " : ": deleted ") + std::to_string(d.count) +
@@ -149,7 +131,7 @@ int cmd_add(const std::vector<std::string>& args) {
         ("sync", po::bool_switch(&options.sync), "delete the articles that re-read files no longer hold, and those of files gone from directory inputs")
         ("verbose,v", po::bool_switch(&verbose), "list every id --sync deletes (default: the first 10 per file)")
         ("quiet,q", po::bool_switch(&options.quiet), "no progress and no warnings (errors are still shown)");
-    if (parse_command(args, desc, "input", inputs)) return k_exit_ok;
+    if (common::parse_command(args, desc, "input", inputs)) return k_exit_ok;
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to write");
     if (inputs.empty()) throw common::UsageError("no INPUT given: name files, directories, or '-' for standard input");
     if (options.batch_size == 0) throw common::UsageError("--batch must be at least 1");
@@ -225,7 +207,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         ("help,h", "show this help")
         ("lang,l", po::value(&lang)->value_name("en|fr|auto"), "language of the text (default: auto = detect)")
         ("json", po::bool_switch(&json), "print JSON");
-    if (parse_command(args, desc, "text", words)) return k_exit_ok;
+    if (common::parse_command(args, desc, "text", words)) return k_exit_ok;
     if (words.empty()) throw common::UsageError("no TEXT given");
     const std::string text = text_argument(words);
     common::Lang language = common::parse_lang_option(lang);
@@ -309,7 +291,7 @@ int cmd_places(const std::vector<std::string>& args) {
         ("title,t", po::value(&title)->value_name("TITLE"), "the article's title")
         ("json", po::bool_switch(&json), "print JSON")
         ("explain", po::bool_switch(&explain), "list every match with its candidates and the reason");
-    if (parse_command(args, desc, "text", words)) return k_exit_ok;
+    if (common::parse_command(args, desc, "text", words)) return k_exit_ok;
     // Without TEXT, the body comes from standard input when it is not a terminal.
     if (words.empty() && isatty(STDIN_FILENO) == 0) words.push_back("-");
     if (words.empty() && title.empty()) throw common::UsageError("no TEXT given");
@@ -356,7 +338,7 @@ int cmd_delete(const std::vector<std::string>& args) {
     std::vector<std::string> ids;
     po::options_description desc("Usage: dateline-index delete --db DIR ID...\n\nRemove articles by id.\n\nOptions");
     desc.add_options()("help,h", "show this help")("db,d", po::value(&db)->value_name("DIR"), "database directory");
-    if (parse_command(args, desc, "id", ids)) return k_exit_ok;
+    if (common::parse_command(args, desc, "id", ids)) return k_exit_ok;
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to change");
     if (ids.empty()) throw common::UsageError("no ID given");
     const std::size_t deleted = indexer::delete_articles(db, ids);
@@ -376,7 +358,7 @@ int cmd_compact(const std::vector<std::string>& args) {
         ("help,h", "show this help")
         ("db,d", po::value(&db)->value_name("DIR"), "the index (a single database or a sharded index)")
         ("out,o", po::value(&out)->value_name("NEW"), "merge all shards into this new database instead");
-    if (parse_command(args, desc, "extra", extra)) return k_exit_ok;
+    if (common::parse_command(args, desc, "extra", extra)) return k_exit_ok;
     if (db.empty()) throw common::UsageError("missing --db DIR: the index to compact");
     if (!extra.empty()) throw common::UsageError("unexpected argument '" + extra.front() + "'");
     const indexer::CompactionSummary s = out.empty() ? indexer::compact_in_place(db) : indexer::merge_shards(db, out);

@@ -15,10 +15,16 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <memory>
+#include <new>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+
+#include <sys/mman.h>
 
 namespace dateline::searcher {
 
@@ -213,7 +219,9 @@ void count_groups_once(std::map<std::string, std::size_t>& counts, const std::ve
 
 // ---- Columns: facet values in memory, for indexes whose shards are all local.
 
-/// The slots held as columns: those of each facet of k_facets in order, then the collapse key.
+/// The slots held as columns: those of each facet of k_facets in order, then the collapse key, then the
+/// drill-downs'. Each facet's columns share a dictionary of values (group f for facet f), and so do each of the
+/// others (a group each): counting scratch arrays are as small as a facet's values.
 struct ColumnLayout {
     /// The first column of each facet; facet f has columns first[f] .. first[f + 1] - 1.
     std::array<std::size_t, k_facets.size() + 1> first{};
@@ -225,6 +233,7 @@ struct ColumnLayout {
             for (std::size_t k = 0; k < k_facets[f].slot_count; ++k) slots.push_back(k_facets[f].first_slot + static_cast<Xapian::valueno>(k));
         }
         first[k_facets.size()] = slots.size();
+        for (std::size_t f = 0; f < k_facets.size(); ++f) group.resize(first[f + 1], f);
         collapse = slots.size();
         slots.push_back(schema::k_slot_collapse);
         // The drill-downs' values, for counting a group once per month or day without reading its documents.
@@ -232,7 +241,12 @@ struct ColumnLayout {
         slots.push_back(schema::k_slot_month);
         day = slots.size();
         slots.push_back(schema::k_slot_day);
+        for (std::size_t c = collapse; c < slots.size(); ++c) group.push_back(k_facets.size() + (c - collapse));
+        groups = group.back() + 1;
     }
+    /// The dictionary of each column, and how many dictionaries there are.
+    std::vector<std::size_t> group;
+    std::size_t groups = 0;
     std::size_t month = 0;
     std::size_t day = 0;
 };
@@ -244,22 +258,30 @@ const ColumnLayout& column_layout() {
 
 class FacetColumns {
   public:
+    /// Values per article in one row of `width()` ids, one cache line when the layout's slots fit in it:
+    /// counting reads every value of a matching article, and the articles of a near-duplicate group lie far
+    /// apart, so one line per article rather than one per slot (as columns would need) is what counting costs.
+    static constexpr std::size_t k_line = 64 / sizeof(std::uint32_t);
+
     /// `shard_count`: the local shards `db` combines (1: one database).
     FacetColumns(const Xapian::Database& db, std::size_t shard_count)
-        : m_values(1), m_columns(column_layout().slots.size()), m_shard_count(shard_count) {
-        // Value 0 of the dictionary stands for "no value".
-        const std::size_t size = static_cast<std::size_t>(db.get_lastdocid()) + 1;
-        std::unordered_map<std::string, std::uint32_t> ids;
-        for (std::size_t c = 0; c < m_columns.size(); ++c) {
-            auto& column = m_columns[c];
-            column.assign(size, 0);
+        : m_values(column_layout().groups, std::vector<std::string>(1)),
+          m_width((column_layout().slots.size() + k_line - 1) / k_line * k_line),
+          m_size(static_cast<std::size_t>(db.get_lastdocid()) + 1),
+          m_rows(allocate_rows(m_size * m_width)),
+          m_shard_count(shard_count) {
+        // Value 0 of each dictionary stands for "no value".
+        std::vector<std::unordered_map<std::string, std::uint32_t>> dictionaries(column_layout().groups);
+        for (std::size_t c = 0; c < column_layout().slots.size(); ++c) {
             const Xapian::valueno slot = column_layout().slots[c];
+            auto& ids = dictionaries[column_layout().group[c]];
+            auto& values = m_values[column_layout().group[c]];
             // One sequential walk of the slot's value stream: cheap, unlike a lookup per document.
             for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
                 const std::string value = *it;
-                auto [pos, added] = ids.emplace(value, static_cast<std::uint32_t>(m_values.size()));
-                if (added) m_values.push_back(value);
-                if (it.get_docid() < size) column[it.get_docid()] = pos->second;
+                auto [pos, added] = ids.emplace(value, static_cast<std::uint32_t>(values.size()));
+                if (added) values.push_back(value);
+                if (it.get_docid() < m_size) m_rows[it.get_docid() * m_width + c] = pos->second;
             }
         }
         if (shard_count > 1) {
@@ -287,17 +309,38 @@ class FacetColumns {
     /// False when some article is not in the shard its id names: the columns cannot be used.
     bool routable() const noexcept { return m_routable; }
 
-    /// Interned value of `docid` in `column` (0: none).
-    std::uint32_t at(std::size_t column, Xapian::docid docid) const {
-        const auto& c = m_columns[column];
-        return docid < c.size() ? c[docid] : 0;
+    /// The interned values of `docid`, indexed by the layout's columns (0: none); all 0 past the last docid.
+    const std::uint32_t* row(Xapian::docid docid) const {
+        return docid < m_size ? m_rows.get() + docid * m_width : m_empty_row.data();
     }
-    const std::string& value(std::uint32_t id) const { return m_values[id]; }
-    std::size_t value_count() const noexcept { return m_values.size(); }
+    /// Asks the memory for `docid`'s row ahead of its use: the matches' rows lie far apart.
+    void prefetch(Xapian::docid docid) const { __builtin_prefetch(row(docid)); }
+    /// Interned value of `docid` in `column` (0: none).
+    std::uint32_t at(std::size_t column, Xapian::docid docid) const { return row(docid)[column]; }
+    /// The value of `id` in dictionary `group` (ColumnLayout::group), and the size of that dictionary.
+    const std::string& value(std::size_t group, std::uint32_t id) const { return m_values[group][id]; }
+    std::size_t value_count(std::size_t group) const noexcept { return m_values[group].size(); }
 
   private:
-    std::vector<std::string> m_values;
-    std::vector<std::vector<std::uint32_t>> m_columns;
+    struct FreeRows {
+        void operator()(std::uint32_t* p) const { std::free(p); }
+    };
+    /// `n` zeroed ids on huge pages where the system allows (a million rows is 64 MB: with 4 KB pages nearly
+    /// every match's row would also miss the TLB).
+    static std::uint32_t* allocate_rows(std::size_t n) {
+        constexpr std::size_t huge = std::size_t{2} << 20;
+        const std::size_t bytes = (std::max<std::size_t>(n * sizeof(std::uint32_t), 1) + huge - 1) / huge * huge;
+        void* p = std::aligned_alloc(huge, bytes);
+        if (p == nullptr) throw std::bad_alloc();
+        ::madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without it the rows are on ordinary pages
+        std::memset(p, 0, bytes);
+        return static_cast<std::uint32_t*>(p);
+    }
+    std::vector<std::vector<std::string>> m_values;
+    std::size_t m_width;
+    std::size_t m_size;
+    std::unique_ptr<std::uint32_t[], FreeRows> m_rows;
+    std::vector<std::uint32_t> m_empty_row = std::vector<std::uint32_t>(m_width, 0);
     std::size_t m_shard_count = 1;
     bool m_routable = true;
 };
@@ -433,59 +476,85 @@ Facets FacetCounter::read(const PlaceDirectory& places, const CountingMatch& mat
         const ColumnLayout& layout = column_layout();
         const std::vector<Xapian::docid>& docids = m_spies->recorder.docids;
         counted = docids.size();
-        // (key, docid) of the articles of groups with several matches.
-        std::vector<std::pair<std::uint32_t, Xapian::docid>> in_groups;
-        if (m_request.collapsed) {
-            // Articles without a key, and one per distinct key: a scratch count per value id, reset after.
-            thread_local std::vector<std::uint32_t> group_size;
-            if (group_size.size() < columns.value_count()) group_size.resize(columns.value_count(), 0);
-            std::vector<std::uint32_t> keys;
-            for (const Xapian::docid did : docids) {
-                const std::uint32_t key = columns.at(layout.collapse, did);
-                if (key == 0) {
-                    ++collapsed;
-                    continue;
-                }
-                if (group_size[key]++ == 0) keys.push_back(key);
-                in_groups.emplace_back(key, did);
-            }
-            collapsed += keys.size();
-            std::erase_if(in_groups, [&](const auto& member) { return group_size[member.first] < 2; });
-            for (const std::uint32_t key : keys) group_size[key] = 0;
-        }
         // Counts per value id in one scratch array per facet; only the ids touched are read back and reset,
         // so a query costs its matches, not the size of the value dictionary.
         thread_local std::array<std::vector<std::uint32_t>, k_facets.size()> by_id;
         std::array<std::vector<std::uint32_t>, k_facets.size()> touched;
-        for (auto& v : by_id) {
-            if (v.size() < columns.value_count()) v.resize(columns.value_count(), 0);
+        for (std::size_t f = 0; f < k_facets.size(); ++f) {
+            if (by_id[f].size() < columns.value_count(f)) by_id[f].resize(columns.value_count(f), 0);
         }
-        for (const Xapian::docid did : docids) {
+        // Collapsing: articles without a key count one each, and each distinct key once; the number of
+        // matches per key in a scratch array reset after.
+        thread_local std::vector<std::uint32_t> group_size;
+        const std::size_t keys_group = layout.group[layout.collapse];
+        if (m_request.collapsed && group_size.size() < columns.value_count(keys_group)) group_size.resize(columns.value_count(keys_group), 0);
+        std::vector<std::uint32_t> keys;  // distinct, in the order first met
+        std::vector<std::pair<std::uint32_t, Xapian::docid>> keyed;
+        // One pass, one row (one cache line) per match, asked for a few matches ahead.
+        constexpr std::size_t ahead = 16;
+        for (std::size_t i = 0; i < docids.size(); ++i) {
+            if (i + ahead < docids.size()) columns.prefetch(docids[i + ahead]);
+            const Xapian::docid did = docids[i];
+            const std::uint32_t* row = columns.row(did);
+            if (m_request.collapsed) {
+                if (const std::uint32_t key = row[layout.collapse]; key == 0) {
+                    ++collapsed;
+                } else {
+                    if (group_size[key]++ == 0) keys.push_back(key);
+                    keyed.emplace_back(key, did);
+                }
+            }
             for (std::size_t f = 0; f < k_facets.size(); ++f) {
+                const bool several = layout.first[f + 1] - layout.first[f] > 1;
                 for (std::size_t c = layout.first[f]; c < layout.first[f + 1]; ++c) {
-                    const std::uint32_t id = columns.at(c, did);
+                    const std::uint32_t id = row[c];
+                    // A facet of several slots is filled in order: the first empty one ends it.
+                    if (id == 0 && several) break;
                     if (by_id[f][id]++ == 0) touched[f].push_back(id);
                 }
             }
         }
+        collapsed += keys.size();
+        // (key, docid) of the articles of groups with several matches, a group's articles together: a
+        // counting sort by key (groups in the order first met), linear in the matches.
+        std::vector<std::pair<std::uint32_t, Xapian::docid>> in_groups;
+        if (!keyed.empty()) {
+            std::size_t members = 0;
+            for (const std::uint32_t key : keys) {
+                const std::uint32_t n = group_size[key];
+                // From here group_size holds where the key's next member goes, shifted by one (0: not grouped).
+                group_size[key] = n > 1 ? static_cast<std::uint32_t>(members + 1) : 0;
+                if (n > 1) members += n;
+            }
+            in_groups.resize(members);
+            for (const auto& member : keyed) {
+                if (std::uint32_t& next = group_size[member.first]; next != 0) in_groups[next++ - 1] = member;
+            }
+            for (const std::uint32_t key : keys) group_size[key] = 0;
+        }
         if (!in_groups.empty()) {
             // Before the top values are chosen: counting groups once can change which they are. Id 0 ("no
             // value") counts the undated. A value seen again in a group (same stamp) is a repeat: no sort.
-            std::sort(in_groups.begin(), in_groups.end());
             thread_local std::vector<std::uint32_t> stamp_of;
             thread_local std::uint32_t stamp = 0;
-            if (stamp_of.size() < columns.value_count()) stamp_of.resize(columns.value_count(), 0);
+            for (std::size_t f = 0; f < k_facets.size(); ++f) {
+                if (stamp_of.size() < columns.value_count(f)) stamp_of.resize(columns.value_count(f), 0);
+            }
             for (std::size_t i = 0; i < in_groups.size();) {
                 std::size_t end = i;
                 while (end < in_groups.size() && in_groups[end].first == in_groups[i].first) ++end;
+                for (std::size_t m = end; m < std::min(end + ahead, in_groups.size()); ++m) columns.prefetch(in_groups[m].second);
                 for (std::size_t f = 0; f < k_facets.size(); ++f) {
                     if (++stamp == 0) {
                         std::fill(stamp_of.begin(), stamp_of.end(), 0);
                         stamp = 1;
                     }
+                    const bool several = layout.first[f + 1] - layout.first[f] > 1;
                     for (std::size_t m = i; m < end; ++m) {
+                        const std::uint32_t* row = columns.row(in_groups[m].second);
                         for (std::size_t c = layout.first[f]; c < layout.first[f + 1]; ++c) {
-                            const std::uint32_t id = columns.at(c, in_groups[m].second);
+                            const std::uint32_t id = row[c];
+                            if (id == 0 && several) break;
                             if (stamp_of[id] == stamp) {
                                 take_off(by_id[f][id], 1);
                             } else {
@@ -500,9 +569,9 @@ Facets FacetCounter::read(const PlaceDirectory& places, const CountingMatch& mat
                 for (const auto& [key, did] : in_groups) {
                     std::vector<std::pair<Xapian::valueno, std::string>> values;
                     for (const auto& [column, slot] : {std::pair{layout.month, schema::k_slot_month}, std::pair{layout.day, schema::k_slot_day}}) {
-                        if (const std::uint32_t id = columns.at(column, did); id != 0) values.emplace_back(slot, columns.value(id));
+                        if (const std::uint32_t id = columns.at(column, did); id != 0) values.emplace_back(slot, columns.value(layout.group[column], id));
                     }
-                    read_back.emplace_back(columns.value(key), std::move(values));
+                    read_back.emplace_back(columns.value(keys_group, key), std::move(values));
                 }
                 for (const GroupedArticle& article : read_back) grouped.push_back(&article);
             }
@@ -518,10 +587,10 @@ Facets FacetCounter::read(const PlaceDirectory& places, const CountingMatch& mat
                                   [&](std::uint32_t a, std::uint32_t b) {
                                       const auto ca = by_id[f][a];
                                       const auto cb = by_id[f][b];
-                                      return ca != cb ? ca > cb : columns.value(a) < columns.value(b);
+                                      return ca != cb ? ca > cb : columns.value(f, a) < columns.value(f, b);
                                   });
             }
-            for (std::size_t k = 0; k < top; ++k) counts[f][columns.value(ids[k])] += by_id[f][ids[k]];
+            for (std::size_t k = 0; k < top; ++k) counts[f][columns.value(f, ids[k])] += by_id[f][ids[k]];
             for (const std::uint32_t id : touched[f]) by_id[f][id] = 0;
             by_id[f][0] = 0;
         }

@@ -271,17 +271,22 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& built, Search
     // and the facets count the head, or every match when there is no head or it is empty.
     const bool head = has_head(built);
     BuiltQuery strict;
+    // The head's articles for counting them: every word is also a match of the whole list (the AND of a
+    // reading's words within the OR of them), so the words alone find the same articles with half the work.
+    BuiltQuery strict_matches;
     if (head) {
         // The same weights as in the whole list (pages agree), for the articles with every word.
         strict = built;
         strict.text = Xapian::Query(Xapian::Query::OP_FILTER, built.text, built.all_words);
+        strict_matches.text = built.all_words;
+        strict_matches.filter = built.filter;
     }
     bool counted_all = false;
     std::optional<std::size_t> head_size;
     bool head_exact = true;
     if (request.facets) {
         if (head) {
-            counted_all = count(request, strict, response);
+            counted_all = count(request, strict_matches, response);
             head_size = response.total;
             head_exact = counted_all;
             if (response.total == 0) counted_all = count(request, built, response);
@@ -291,7 +296,7 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& built, Search
     } else if (head) {
         // How many articles have every word, as far as this page needs to know.
         Xapian::Enquire e(db);
-        e.set_query(strict.matches());
+        e.set_query(strict_matches.matches());
         e.set_weighting_scheme(Xapian::BoolWeight());
         if (request.collapse) e.set_collapse_key(schema::k_slot_collapse);
         const auto needed = static_cast<Xapian::doccount>(first + wanted);

@@ -35,6 +35,70 @@ std::string sample_term(std::string_view id_term) {
     return sample_bucket_term(static_cast<std::size_t>((fnv1a64(id_term) >> 32) % k_sample_buckets));
 }
 
+static_assert(k_slot_country_first + k_country_slot_count < 256, "group_values() writes a slot in one byte");
+
+std::vector<Xapian::valueno> group_value_slots() {
+    std::vector<Xapian::valueno> slots{k_slot_year, k_slot_month, k_slot_day, k_slot_lang, k_slot_source};
+    for (std::size_t k = 0; k < k_place_slot_count; ++k) slots.push_back(k_slot_place_first + static_cast<Xapian::valueno>(k));
+    for (std::size_t k = 0; k < k_country_slot_count; ++k) slots.push_back(k_slot_country_first + static_cast<Xapian::valueno>(k));
+    return slots;
+}
+
+namespace {
+void put_length(std::string& out, std::size_t n) {
+    // 7 bits a byte, low first; the high bit says another byte follows.
+    while (n >= 0x80) {
+        out += static_cast<char>(0x80 | (n & 0x7f));
+        n >>= 7;
+    }
+    out += static_cast<char>(n);
+}
+
+std::optional<std::string_view> get_string(std::string_view& in) {
+    std::size_t n = 0;
+    for (unsigned shift = 0;; shift += 7) {
+        if (in.empty() || shift > 28) return std::nullopt;
+        const auto b = static_cast<unsigned char>(in.front());
+        in.remove_prefix(1);
+        n |= static_cast<std::size_t>(b & 0x7f) << shift;
+        if ((b & 0x80) == 0) break;
+    }
+    if (n > in.size()) return std::nullopt;
+    const std::string_view s = in.substr(0, n);
+    in.remove_prefix(n);
+    return s;
+}
+}  // namespace
+
+std::string group_values(const Xapian::Document& doc, std::string_view key) {
+    std::string out;
+    put_length(out, key.size());
+    out += key;
+    for (const Xapian::valueno slot : group_value_slots()) {
+        const std::string value = doc.get_value(slot);
+        if (value.empty()) continue;
+        out += static_cast<char>(slot);
+        put_length(out, value.size());
+        out += value;
+    }
+    return out;
+}
+
+std::optional<GroupValues> parse_group_values(std::string_view value) {
+    GroupValues out;
+    const auto key = get_string(value);
+    if (!key || key->empty()) return std::nullopt;
+    out.key = std::string(*key);
+    while (!value.empty()) {
+        const auto slot = static_cast<Xapian::valueno>(static_cast<unsigned char>(value.front()));
+        value.remove_prefix(1);
+        const auto v = get_string(value);
+        if (!v) return std::nullopt;
+        out.values.emplace_back(slot, std::string(*v));
+    }
+    return out;
+}
+
 std::string place_rank_term(std::size_t rank, std::string_view id) {
     std::string term(k_prefix_place_rank);
     term += static_cast<char>('0' + rank);

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <string>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -87,6 +88,11 @@ inline constexpr Xapian::valueno k_slot_dateline = 9;
 /// terms, a filter every shard understands, remote ones included (Xapian 1.4 has no docid-set query).
 /// Indexes written before it have no such value: the searcher then ranks without a window.
 inline constexpr Xapian::valueno k_slot_id_term = 10;
+/// The facet values of an article in a near-duplicate group, with the group's key (group_values()): a
+/// built-in ValueCountMatchSpy on it tells which values each group's matching articles have, so that remote
+/// shards count a group once per value without a second match reading documents. Empty for an article
+/// alone. Written since the index metadata k_meta_group_values appeared.
+inline constexpr Xapian::valueno k_slot_group_values = 11;
 /// Place facets: the article's most salient places, one per slot, so that the stock
 /// ValueCountMatchSpy (usable against remote shards) counts each place once per article.
 inline constexpr std::size_t k_place_slot_count = 8;
@@ -127,6 +133,10 @@ inline constexpr std::string_view k_meta_crawl_prefix = "dateline.crawl:";
 /// sample term (k_prefix_sample): set when the index is created, by a build that writes them.
 inline constexpr std::string_view k_meta_sample_buckets = "dateline.sample_buckets";
 
+/// "1" when every article of the index in a near-duplicate group carries its group values
+/// (k_slot_group_values): set when the index is created, by a build that writes them.
+inline constexpr std::string_view k_meta_group_values = "dateline.group_values";
+
 /// The unique-id term of an article: "Q" + id, or, for ids too long for a Xapian term (over 239 bytes,
 /// e.g. long URLs), "Q" + "h" + a 64-bit hash of the id. Every lookup by id goes through this.
 std::string id_term(std::string_view id);
@@ -144,6 +154,19 @@ std::string crawl_key(std::string_view url);
 std::string sample_term(std::string_view id_term);
 /// The sample term of bucket `bucket` (< k_sample_buckets).
 std::string sample_bucket_term(std::size_t bucket);
+
+/// The slots whose values group_values() records: the facets' (year, language, source, places, countries)
+/// and the drill-downs' (month, day).
+std::vector<Xapian::valueno> group_value_slots();
+/// The k_slot_group_values value of `doc` in the group whose key is `key`: the key and the non-empty values
+/// of group_value_slots(), each with its slot, length-prefixed.
+std::string group_values(const Xapian::Document& doc, std::string_view key);
+/// A group_values() value read back; nullopt when it is not one.
+struct GroupValues {
+    std::string key;
+    std::vector<std::pair<Xapian::valueno, std::string>> values;
+};
+std::optional<GroupValues> parse_group_values(std::string_view value);
 
 /// The place rank term of place `id` at `rank` (< k_place_slot_count) among an article's places.
 std::string place_rank_term(std::size_t rank, std::string_view id);

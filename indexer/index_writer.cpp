@@ -423,6 +423,7 @@ Xapian::WritableDatabase open_writable_index(const std::string& path) {
         db.set_metadata(std::string(schema::k_meta_place_ranks), "1");
         db.set_metadata(std::string(schema::k_meta_origins), "1");
         db.set_metadata(std::string(schema::k_meta_sample_buckets), std::to_string(schema::k_sample_buckets));
+        db.set_metadata(std::string(schema::k_meta_group_values), "1");
         db.commit();
     } else {
         // Appending must analyse as the index was written: the same layout, stemmers and place names.
@@ -454,6 +455,7 @@ void mark_group_head(Xapian::WritableDatabase& db, const std::string& group) {
     Xapian::Document head = db.get_document(*first);
     if (!head.get_value(schema::k_slot_collapse).empty()) return;
     head.add_value(schema::k_slot_collapse, group);
+    head.add_value(schema::k_slot_group_values, schema::group_values(head, group));
     db.replace_document(*first, head);
 }
 
@@ -472,6 +474,10 @@ Xapian::docid write_grouped(Xapian::WritableDatabase& db, BuiltDocument& built, 
     // of groups scale without bias (an article alone is its own group).
     built.document.add_boolean_term(schema::sample_term(group.empty() ? built.id_term : group));
     use_recorded_source_label(db, built.document);
+    // After the source label: the group's values are the ones the facets count.
+    if (const std::string key = built.document.get_value(schema::k_slot_collapse); !key.empty()) {
+        built.document.add_value(schema::k_slot_group_values, schema::group_values(built.document, key));
+    }
     return db.replace_document(built.id_term, built.document);
 }
 

@@ -408,6 +408,8 @@ struct FacetCounter::Spies {
     /// Counting after collapsing: with a remote shard the collapse keys' counts (built-in), else the
     /// articles with a key and their values (which also give the keys' counts).
     std::optional<Xapian::ValueCountMatchSpy> collapse;
+    /// With the collapse keys' counts, when the index records them: each grouped article's values.
+    std::optional<Xapian::ValueCountMatchSpy> group_values;
     std::optional<GroupRecorder> groups;
     /// Drill-downs, either way.
     std::optional<Xapian::ValueCountMatchSpy> months;
@@ -427,6 +429,7 @@ FacetCounter::FacetCounter(FacetRequest request, std::shared_ptr<const FacetColu
     if (m_columns) return;
     if (m_request.collapsed && remote) {
         m_spies->collapse.emplace(schema::k_slot_collapse);
+        if (m_request.group_values) m_spies->group_values.emplace(schema::k_slot_group_values);
     } else if (m_request.collapsed) {
         m_spies->groups.emplace(m_spies->months || m_spies->days);
     }
@@ -449,6 +452,7 @@ void FacetCounter::attach(Xapian::Enquire& enquire) {
             for (auto& spy : spies) enquire.add_matchspy(&spy);
         }
         if (m_spies->collapse) enquire.add_matchspy(&*m_spies->collapse);
+        if (m_spies->group_values) enquire.add_matchspy(&*m_spies->group_values);
         if (m_spies->groups) enquire.add_matchspy(&*m_spies->groups);
     }
     if (m_spies->months) enquire.add_matchspy(&*m_spies->months);
@@ -630,7 +634,17 @@ Facets FacetCounter::read(const PlaceDirectory& places, const CountingMatch& mat
         std::size_t dated = 0;
         for (const auto& [value, count] : counts[k_years]) dated += count;
         undated = counted - std::min(counted, dated);
-        if (!shared_keys.empty() && match.complete) {
+        if (!shared_keys.empty() && m_spies->group_values) {
+            // The values of every matching grouped article came back with the match, each distinct record
+            // with the number of articles that have it: the articles of the shared groups, as many times.
+            for (auto it = m_spies->group_values->values_begin(); it != m_spies->group_values->values_end(); ++it) {
+                std::optional<schema::GroupValues> record = schema::parse_group_values(*it);
+                if (!record || !std::binary_search(shared_keys.begin(), shared_keys.end(), record->key)) continue;
+                for (Xapian::doccount n = it.get_termfreq(); n > 0; --n) read_back.emplace_back(record->key, record->values);
+            }
+            for (const GroupedArticle& article : read_back) grouped.push_back(&article);
+            std::sort(grouped.begin(), grouped.end(), [](const GroupedArticle* a, const GroupedArticle* b) { return a->key < b->key; });
+        } else if (!shared_keys.empty() && match.complete) {
             // A remote shard runs built-in spies only, and they cannot pair a key with a value: a second match
             // finds the articles with a key in the range of the shared ones (a built-in value range), each
             // item carrying its key (collapsing at most doccount per key keeps them all), and reads the

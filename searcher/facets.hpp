@@ -60,6 +60,9 @@ struct FacetRequest {
     /// and every value counts a group of near-duplicates once when any of its matching articles has the
     /// value (the results of the same search filtered on that value). Otherwise every article counts.
     bool collapsed = false;
+    /// The index records each grouped article's values (OpenIndex::group_values): with `collapsed` and the
+    /// spies, a built-in spy on them replaces the second match.
+    bool group_values = false;
 };
 
 /// The counting match, as FacetCounter::read reads it again: with FacetRequest::collapsed and a remote

@@ -118,6 +118,7 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
     std::string settings_json;
     index.place_rank_terms = true;
     index.sample_terms = true;
+    index.group_values = true;
     for (const auto& spec : index.shards) {
         Xapian::Database shard = open_shard(spec);
         const std::string version = shard.get_metadata(std::string(schema::k_meta_version));
@@ -130,6 +131,7 @@ OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptio
         if (shard.get_metadata(std::string(schema::k_meta_sample_buckets)) != std::to_string(schema::k_sample_buckets)) {
             index.sample_terms = false;
         }
+        if (shard.get_metadata(std::string(schema::k_meta_group_values)) != "1") index.group_values = false;
         const std::string analysis = shard.get_metadata(std::string(schema::k_meta_analysis));
         if (settings_json.empty()) {
             settings_json = analysis;

@@ -32,6 +32,9 @@ struct OpenIndex {
     /// Every shard's articles carry their sample term (schema::k_prefix_sample): facets of a query matching
     /// more than SearchTuning::facet_exact_limit articles may count a uniform sample of them.
     bool sample_terms = false;
+    /// Every shard's grouped articles carry their group values (schema::k_slot_group_values): counting a
+    /// near-duplicate group once per value needs no second match on remote shards.
+    bool group_values = false;
     /// The English<->French word table for translating queries; null when none is installed.
     std::shared_ptr<const Translator> translator;
 };

@@ -170,6 +170,7 @@ bool Searcher::count(const SearchRequest& request, const BuiltQuery& query, Sear
     const Xapian::Database& db = m_index.database;
     FacetRequest wanted = facet_request(request);
     wanted.collapsed = request.collapse;
+    wanted.group_values = m_index.group_values;
     FacetCounter counter(std::move(wanted), m_tuning.facet_columns ? facet_columns(m_index) : nullptr, m_index.local_shards.empty());
     Xapian::Enquire counting(db);
     Xapian::Query matches = query.matches();

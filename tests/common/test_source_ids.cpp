@@ -67,3 +67,32 @@ TEST_CASE("the source slot holds id and label, a value of an earlier index only 
     CHECK(legacy.id == "le-quotidien");
     CHECK(legacy.label == "le-quotidien");
 }
+
+TEST_CASE("a grouped article's values read back with their slots and its group's key", "[schema]") {
+    Xapian::Document doc;
+    doc.add_value(schema::k_slot_year, "2019");
+    doc.add_value(schema::k_slot_day, "2019-03-04");
+    doc.add_value(schema::k_slot_source, schema::source_value("islandpost", "The Island Post"));
+    doc.add_value(schema::k_slot_place_first, "gn2013348");
+    doc.add_value(schema::k_slot_country_first + 1, "KP");
+    doc.add_value(schema::k_slot_collapse, "Qother");   // not a facet value: not recorded
+    const std::string long_value(300, 'x');             // lengths past one byte of the length prefix
+    doc.add_value(schema::k_slot_lang, long_value);
+    const std::string recorded = schema::group_values(doc, "Qfirst-article");
+    const auto back = schema::parse_group_values(recorded);
+    REQUIRE(back);
+    CHECK(back->key == "Qfirst-article");
+    const std::vector<std::pair<Xapian::valueno, std::string>> expected{
+        {schema::k_slot_year, "2019"},
+        {schema::k_slot_day, "2019-03-04"},
+        {schema::k_slot_lang, long_value},
+        {schema::k_slot_source, schema::source_value("islandpost", "The Island Post")},
+        {schema::k_slot_place_first, "gn2013348"},
+        {schema::k_slot_country_first + 1, "KP"},
+    };
+    CHECK(back->values == expected);
+    // Not a record: refused, never read past its end.
+    CHECK_FALSE(schema::parse_group_values(""));
+    CHECK_FALSE(schema::parse_group_values(recorded.substr(0, recorded.size() - 1)));
+    CHECK_FALSE(schema::parse_group_values(std::string("\xff\xff\xff\xff\xff\xff", 6)));
+}

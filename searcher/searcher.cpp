@@ -163,6 +163,30 @@ void Searcher::explain_hit(const BuiltQuery& query, SearchHit& hit, bool positio
     }
 }
 
+namespace {
+
+/// The filter of the newest years of `timeline` (ascending, as Facets::years) whose counts add up to twice
+/// `needed` and ten more, and of every later year up to `last_year` (the index's newest: a sampled timeline
+/// may miss a sparse year); nullopt when that takes every year (no filter would spare any work).
+std::optional<Xapian::Query> newest_years(const std::vector<FacetCount>& timeline, std::size_t needed, const std::string& last_year) {
+    std::size_t counted = 0;
+    for (auto it = timeline.rbegin(); it != timeline.rend(); ++it) {
+        counted += it->count;
+        if (counted < 2 * needed + 10) continue;
+        if (std::none_of(std::next(it), timeline.rend(), [](const FacetCount& y) { return y.count > 0; })) return std::nullopt;
+        const int first = std::stoi(it->value);
+        const int last = last_year.size() == 4 && std::all_of(last_year.begin(), last_year.end(), [](char c) { return c >= '0' && c <= '9'; })
+                             ? std::max(first, std::stoi(last_year))
+                             : std::stoi(timeline.back().value);
+        std::vector<Xapian::Query> years;
+        for (int y = first; y <= last; ++y) years.emplace_back(schema::year_term(std::to_string(y)));
+        return Xapian::Query(Xapian::Query::OP_OR, years.begin(), years.end());
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 bool Searcher::count(const SearchRequest& request, const BuiltQuery& query, SearchResponse& response) {
     // Every match, without weights, boosts or collapsing (the boosts only weigh: they read positions for
     // phrases, which the ranking does only for articles that can still reach the first page). With
@@ -383,16 +407,38 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& built, Search
             ranked = ids.empty() ? Xapian::Query::MatchNothing : query.full_within(Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end()));
         }
     }
+    // Date order: the newest articles are in the newest years. When the timeline just counted says which
+    // years hold the page, the ranking checks those years' matches only: Xapian sorts by value without
+    // skipping any match (51 ms for the 743,735 of `date:2000..2030` at a million articles, under 1 ms for
+    // one year's). Every article of those years comes before every other one in this order, and a group of
+    // near-duplicates is listed by its newest article, which lies in them if any does: a full page from them
+    // is the page. The counts are only a guide (groups span years, samples estimate): a page they do not fill
+    // is ranked over every match.
+    std::optional<Xapian::MSet> recent_years;
+    if (response.sort == SortOrder::date && response.facets && !first_stage && !rerank && wanted > 0) {
+        if (const auto years = newest_years(response.facets->years, first + wanted, db.get_value_upper_bound(schema::k_slot_year))) {
+            Xapian::MSet page = ranking(Xapian::Query(Xapian::Query::OP_FILTER, ranked, *years), request.collapse)
+                                    .get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(wanted));
+            if (page.size() == wanted) recent_years = std::move(page);
+        }
+    }
     // The window holds one article per collapse key already; "N similar" comes from the first stage.
-    Xapian::Enquire enquire = ranking(ranked, request.collapse && !first_stage);
-    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(wanted));
+    const Xapian::MSet mset = recent_years ? *recent_years
+                                           : ranking(ranked, request.collapse && !first_stage)
+                                                 .get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(wanted));
     const Xapian::MSet& matched = first_stage ? *first_stage : mset;
     if (tiers && !request.facets) {
         response.total_exact = true;  // fewer than the page needed
         response.total = *head_size;
     } else if (!counted_all) {
-        response.total_exact = matched.get_matches_lower_bound() == matched.get_matches_upper_bound();
-        response.total = response.total_exact ? matched.get_matches_lower_bound() : matched.get_matches_estimated();
+        // Counted in part (a sample, or cut by the time limit) or not at all: exact when the ranking saw
+        // every match; else the count's estimate, which agrees with the facets (a sample's groups, scaled),
+        // and Xapian's only without one. Ranked over some years only, the ranking saw some matches only.
+        const bool saw_all = !recent_years && matched.get_matches_lower_bound() == matched.get_matches_upper_bound();
+        if (saw_all || !response.facets) {
+            response.total_exact = saw_all;
+            response.total = saw_all ? matched.get_matches_lower_bound() : matched.get_matches_estimated();
+        }
     }
     std::unordered_map<Xapian::docid, Xapian::doccount> similar;
     if (first_stage && request.collapse) {

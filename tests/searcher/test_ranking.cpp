@@ -94,6 +94,40 @@ TEST_CASE("articles whose central place the query names rank higher, and words n
     CHECK(rank_of(fr, "fr-only") > 0);
 }
 
+TEST_CASE("a page in date order is the same when the timeline narrows its ranking to the newest years", "[ranking][facets]") {
+    // With facets the ranking may check the newest years' matches only (enough of them by the timeline);
+    // without facets there is no timeline and every match is ranked: the pages must be the same, with the
+    // same "similar" counts, exact or sampled, collapsed or not, on every page.
+    searcher::SearchTuning sampling;
+    sampling.facet_exact_limit = 12;
+    for (const auto& tuning : {searcher::SearchTuning{}, sampling}) {
+        searcher::Searcher s(searcher::open_index({test::sample_db()}), tuning);
+        for (const std::string query : {"", "lang:en", "Korea", "date:2015..2030"}) {
+            for (const bool collapse : {true, false}) {
+                for (const auto& [offset, limit] : {std::pair{0, 1}, std::pair{0, 3}, std::pair{2, 5}, std::pair{7, 4}, std::pair{15, 10}}) {
+                    INFO(query << " collapse " << collapse << " offset " << offset << " limit " << limit << " sampled " << tuning.facet_exact_limit);
+                    searcher::SearchRequest request;
+                    request.query = query;
+                    request.sort = searcher::SortOrder::date;
+                    request.collapse = collapse;
+                    request.offset = static_cast<std::size_t>(offset);
+                    request.limit = static_cast<std::size_t>(limit);
+                    request.facets = true;
+                    const auto narrowed = s.search(request);
+                    request.facets = false;
+                    const auto whole = s.search(request);
+                    CHECK(test::hit_ids(narrowed) == test::hit_ids(whole));
+                    std::vector<std::size_t> similar_narrowed;
+                    std::vector<std::size_t> similar_whole;
+                    for (const auto& h : narrowed.hits) similar_narrowed.push_back(h.similar);
+                    for (const auto& h : whole.hits) similar_whole.push_back(h.similar);
+                    CHECK(similar_narrowed == similar_whole);
+                }
+            }
+        }
+    }
+}
+
 TEST_CASE("sort by date, and recency blended with relevance", "[ranking][recency]") {
     searcher::Searcher s(searcher::open_index({test::sample_db()}));
     searcher::SearchRequest request;

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <span>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace dateline::common {
 namespace {
@@ -38,6 +39,13 @@ constexpr auto k_month_names = std::to_array<std::string_view>(
 constexpr auto k_weekday_names = std::to_array<std::string_view>(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi",
      "jeudi", "vendredi", "samedi", "dimanche"});
+
+/// Titles written before a person's name, abbreviated with a dot in English and French news ("Mr. Bush",
+/// "Sen. Cannon", "Sens. Vitter", "M. Bayrou", "Mgr Kaboré"), folded. A place's name right after one is a
+/// surname; a town named like one ("Sens") is the title when a dot and a name follow.
+constexpr auto k_honorifics = std::to_array<std::string_view>(
+    {"adm", "capt", "col", "dr", "gen", "gov", "lt", "m", "me", "messrs", "mgr", "mlle", "mme", "mr", "mrs", "ms",
+     "pr", "pres", "prof", "rep", "reps", "rev", "sen", "sens", "sgt", "sr"});
 
 /// Abbreviated months: a date only next to a number ("Oct. 7", "7 Sept").
 constexpr auto k_month_abbreviations = std::to_array<std::string_view>(
@@ -173,6 +181,8 @@ struct Match {
     bool strict = false;
     /// The region of a "CITY, Region, date -" dateline whose city is known (the city is the dateline's place).
     bool dateline_region = false;
+    /// The folded word of a one-word match; empty otherwise.
+    std::string word;
     bool rejected = false;
     std::string why_support;
     /// Index into `alive` of the chosen place.
@@ -283,6 +293,7 @@ class Run {
                 match.begin = f.tokens[f.words[i]].begin;
                 match.end = f.tokens[f.words[i + m - 1]].end;
                 match.in_lead = f.field == TextField::body && match.begin < lead_end;
+                if (m == 1) match.word = first.folded;
                 surface_checks(f, it->second, match);
                 if (!match.alive.empty()) {
                     // A name found but taken for part of a person's name still consumes its words.
@@ -340,6 +351,20 @@ class Run {
 
     /// Chooses a place for every match; the ones that need support are decided last, against the others.
     void resolve() {
+        // One sense per article: a word read as the surname of a person's name ("President Bush", "Mr.
+        // Obama", "Mike Ferrari") is that name where it stands alone ("Bush said"), unless the article
+        // supports the town like any small place's (its country named, a locative before it).
+        for (Match& m : m_matches) {
+            if (m.rejected || m.needs_support || m.dateline || m.word.empty() || !m_name_words.contains(m.word)) continue;
+            const bool towns_only = std::all_of(m.alive.begin(), m.alive.end(), [&](const NameEntry& e) {
+                const Place& p = m_data.places[e.place];
+                return (e.flags & k_entry_demonym) == 0 && p.kind == PlaceKind::city && p.population < 1000000;
+            });
+            if (!towns_only) continue;
+            m.needs_support = true;
+            m.small_only = true;
+            m.why_support = "'" + m.word + "' is a surname elsewhere in the article";
+        }
         // Round 1: evidence from strong matches whose places all lie in one country (or region).
         Evidence ev;
         for (const Match& m : m_matches) {
@@ -439,11 +464,14 @@ class Run {
             if (!m.rejected) {
                 const NameEntry& e = m.alive[m.chosen];
                 mention.id = m_data.places[e.place].id;
-                mention.demonym = (e.flags & k_entry_demonym) != 0;
-                credit(e.place, m, mention.demonym, 1.0);
+                mention.metonym = (e.flags & k_entry_metonym) != 0;
+                mention.demonym = (e.flags & k_entry_demonym) != 0 && !mention.metonym;
+                // A demonym or a metonym names the country indirectly: it weighs half a name.
+                const bool indirect = (e.flags & k_entry_demonym) != 0;
+                credit(e.place, m, indirect, 1.0);
                 const std::int32_t country = m_data.country_of[e.place];
                 if (country >= 0 && static_cast<std::uint32_t>(country) != e.place) {
-                    credit(static_cast<std::uint32_t>(country), m, mention.demonym, 0.5);
+                    credit(static_cast<std::uint32_t>(country), m, indirect, 0.5);
                 }
                 // The city names the dateline's place; its region only when the city is unknown.
                 if (m.dateline && dateline && (!m.dateline_region || dateline->place_id.empty())) {
@@ -572,8 +600,9 @@ class Run {
                     continue;
                 }
             } else if ((e.flags & k_entry_demonym) != 0) {
-                // French adjectives of nationality are written in lower case; English ones never are.
-                if (!any_capitalized && m_lang == Lang::en) {
+                // French adjectives of nationality are written in lower case; English ones never are, nor is
+                // a metonym in either language ("la maison blanche" is any white house).
+                if (!any_capitalized && (m_lang == Lang::en || (e.flags & k_entry_metonym) != 0)) {
                     why = "a lower-case word in English text";
                     continue;
                 }
@@ -617,6 +646,29 @@ class Run {
             return nullptr;
         }
         return &prev;
+    }
+
+    /// Whether a title stands right before word `word`, then an optional dot and spaces ("Mr. Bush", "Mme
+    /// Diallo"): the word is a surname.
+    static bool honorific_before(const FieldText& f, std::size_t word) {
+        if (word == 0) return false;
+        const Token& self = f.tokens[f.words[word]];
+        const Token& prev = f.tokens[f.words[word - 1]];
+        if (!prev.capitalized || prev.kind == TokenKind::number || self.begin <= prev.end) return false;
+        std::string_view gap = f.text.substr(prev.end, self.begin - prev.end);
+        if (gap.starts_with('.')) gap.remove_prefix(1);
+        if (gap.empty() || gap.find_first_not_of(' ') != std::string_view::npos) return false;
+        return contains(k_honorifics, prev.folded);
+    }
+
+    /// Whether word `word` is a title abbreviated with a dot before a capitalized word ("Sens. David Vitter").
+    static bool is_honorific(const FieldText& f, std::size_t word) {
+        const Token& self = f.tokens[f.words[word]];
+        if (!contains(k_honorifics, self.folded) || word + 1 >= f.words.size()) return false;
+        const Token& next = f.tokens[f.words[word + 1]];
+        if (!next.capitalized || next.begin <= self.end + 1) return false;
+        const std::string_view gap = f.text.substr(self.end, next.begin - self.end);
+        return gap[0] == '.' && gap.find_first_not_of(' ', 1) == std::string_view::npos;
     }
 
     /// "le", "la" or "les" right before word `word` ("Marine Le Pen", "le Nice" of football), when it can be
@@ -682,12 +734,21 @@ class Run {
         // The story's first word after a dateline opens a sentence too ("OMAHA, Neb., March 8 - Police said").
         const bool opens = tok.sentence_start || f.caps_zone || (f.field == TextField::body && tok.begin == m_story_begin);
         const bool function_word = single && opens && is_stopword(folded);
+        // "Mr. Bush", "Sen. Cannon": a surname; "Sens. David Vitter": the title, not Sens (Yonne).
+        const bool titled = single && honorific_before(f, m.first);
+        const bool title = single && is_honorific(f, m.first);
+        if (titled) m_name_words.insert(std::string(folded));
         std::vector<NameEntry> kept;
         std::string why;
         for (const NameEntry& e : m.alive) {
             const Place& p = m_data.places[e.place];
             const bool demonym = (e.flags & k_entry_demonym) != 0;
             const bool is_country = p.kind == PlaceKind::country;
+            if ((titled || title) && !demonym) {
+                why = titled ? "a person's name after the title '" + f.tokens[f.words[m.first - 1]].lower + "'"
+                             : "'" + tok.lower + "' is a title before a person's name";
+                continue;
+            }
             if (function_word && !demonym && !(is_country && p.population >= 1000000)) {
                 why = "'" + tok.lower + "' is a function word opening a sentence";
                 continue;
@@ -708,6 +769,7 @@ class Run {
             }
             if (before && !demonym && (person || !is_country)) {
                 why = "part of the name '" + std::string(f.text.substr(before->begin, tok.end - before->begin)) + "'";
+                m_name_words.insert(std::string(folded));
                 continue;
             }
             const bool small = p.kind == PlaceKind::city && p.population < 100000;
@@ -748,8 +810,10 @@ class Run {
             }
             const bool big_city = p.kind == PlaceKind::city && p.population >= 1000000;
             // A small town needs support, unless its name is unambiguous and written mid-sentence.
+            // An ordinary word capitalized mid-sentence is often a name of something else ("the Bush
+            // administration", "The Deal"): a small town of that name needs support too.
             const bool small = p.kind == PlaceKind::city && p.population < (single ? 100000u : 50000u) &&
-                               (opens || m.alive.size() > 1 || person);
+                               (opens || m.alive.size() > 1 || person || common);
             if (common && !big_city && (opens || p.kind == PlaceKind::region)) {
                 word_reading = true;
                 continue;
@@ -914,6 +978,9 @@ class Run {
     const PlaceExtractorOptions& m_options;
     Lang m_lang;
     std::vector<Match> m_matches;
+    /// Folded words found last in a longer name, where a surname stands ("bush" of "President Bush", "Mr.
+    /// Bush"); not first ("Curepipe Athletic" is a club of Curepipe).
+    std::unordered_set<std::string> m_name_words;
     /// Where the story starts after a dateline, or npos.
     std::size_t m_story_begin = std::string_view::npos;
 };
@@ -1003,6 +1070,7 @@ std::string places_to_json(const ArticlePlaces& places, const Gazetteer& gazette
                              {"begin", m.begin},
                              {"end", m.end},
                              {"demonym", m.demonym},
+                             {"metonym", m.metonym},
                              {"dateline", m.dateline}};
         if (!m.candidates.empty() || !m.reason.empty()) {
             mj["candidates"] = m.candidates;

@@ -574,6 +574,55 @@ TEST_CASE("explain mode lists rejected matches with their reasons", "[places]") 
     CHECK(ok.mentions[0].reason.find("other places of US.GA") != std::string::npos);
 }
 
+TEST_CASE("metonyms and demonyms name their country", "[places]") {
+    check_places({
+        {"the Kremlin", "", "The Kremlin said talks would go on.", Lang::en, {"RU"}, {}},
+        {"Wall Street and the Fed", "", "Stocks fell on Wall Street as the Federal Reserve met.", Lang::en, {"US"}, {}},
+        {"the Fed alone", "", "Bond prices rose after the Fed held rates.", Lang::en, {"US"}, {}},
+        {"the Elysee in French", "", "L'Élysée a démenti l'information.", Lang::fr, {"FR"}, {}},
+        {"la Maison-Blanche", "", "La Maison-Blanche a réagi jeudi.", Lang::fr, {"US"}, {}},
+        {"a metonym is capitalized, in French too", "", "Il a repeint la maison blanche du village.", Lang::fr, {}, {"US"}},
+        {"the verb 'fed'", "", "They fed the cattle at dawn.", Lang::en, {}, {"US"}},
+        {"a demonym of a smaller country", "", "Only 47 jobs are filled by Jordanians.", Lang::en, {"JO"}, {}},
+        {"a French demonym of a smaller country", "", "Des commerçants mauritaniens ont manifesté.", Lang::fr, {"MR"}, {}},
+    });
+    const ArticlePlaces r = extractor().extract("", "The Kremlin denied it.", Lang::en);
+    REQUIRE(r.mentions.size() == 1);
+    CHECK(r.mentions[0].metonym);
+    CHECK_FALSE(r.mentions[0].demonym);
+    CHECK(r.mentions[0].surface == "Kremlin");
+}
+
+TEST_CASE("people's names are not towns", "[places]") {
+    check_places({
+        {"a surname after an abbreviated title", "", "Later, Mr. Obama spoke to reporters.", Lang::en, {}, {"gn1854849", "JP"}},
+        {"a surname after a French title", "", "M. Obama a parlé aux journalistes.", Lang::fr, {}, {"gn1854849", "JP"}},
+        {"an abbreviated title named like a town",
+         "",
+         "Louisiana Sens. David Vitter and Mary Landrieu asked for the money.",
+         Lang::en,
+         {"US.LA"},
+         {"gn2975050", "FR"}},
+        {"Sens the town", "", "The cathedral of Sens, in Burgundy, reopened.", Lang::en, {"gn2975050"}, {}},
+        {"a surname alone once the name was given in full",
+         "",
+         "President Barack Obama arrived on Monday. Obama said the talks went well.",
+         Lang::en,
+         {},
+         {"gn1854849", "JP"}},
+        {"the town of that name where the article supports it",
+         "",
+         "Barack Obama has a namesake town. Obama lies on Wakasa Bay in Japan.",
+         Lang::en,
+         {"gn1854849", "JP"},
+         {}},
+        {"a small town named by an ordinary word, mid-sentence", "", "Shares rose a week after The Deal was signed.",
+         Lang::en, {}, {"gn2651468", "GB"}},
+        {"the same town after a locative", "", "The ferry left from Deal on Monday.", Lang::en, {"gn2651468", "GB"}, {}},
+        {"an ordinary-word surname", "", "Today, the Bush administration and Congress meet.", Lang::en, {}, {"gn358600", "EG"}},
+    });
+}
+
 TEST_CASE("places_to_json gives the documented shape", "[places]") {
     const ArticlePlaces r = extractor().extract("", "MOSCOW (Reuters) - Talks in Moscow.", Lang::en);
     const nlohmann::json j = nlohmann::json::parse(places_to_json(r, gazetteer(), Lang::fr));
@@ -585,6 +634,8 @@ TEST_CASE("places_to_json gives the documented shape", "[places]") {
     CHECK(j["places"][0].at("salience") == 1.0);
     CHECK(j.at("dateline").at("place") == "gn524901");
     CHECK(j.at("mentions").size() == 2);
+    CHECK(j["mentions"][0].at("metonym") == false);
+    CHECK(j["mentions"][0].at("demonym") == false);
     const nlohmann::json none = nlohmann::json::parse(places_to_json(ArticlePlaces{}, gazetteer(), Lang::en));
     CHECK(none.at("dateline").is_null());
     CHECK(none.at("places").empty());

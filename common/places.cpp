@@ -169,6 +169,8 @@ struct Match {
     /// Places the name may still denote after the surface checks.
     std::vector<NameEntry> alive;
     bool dateline = false;
+    /// A dateline's place written without a region ("GENEVA, June 22 (Reuters) -").
+    bool bare_dateline = false;
     bool in_lead = false;
     /// Only accepted if the article's other places support it (a small town, "Nice" opening a sentence).
     bool needs_support = false;
@@ -325,6 +327,7 @@ class Run {
                 std::erase_if(city->alive, [&](const NameEntry& e) { return !within(e.place, regions); });
             }
             city_known = !city->alive.empty();
+            city->bare_dateline = d.region_end <= d.region_begin;
             if (city_known) m_matches.push_back(std::move(*city));
         }
         if (regions.empty()) return;
@@ -633,7 +636,11 @@ class Run {
             if (c != ' ' && c != '-') return nullptr;
         }
         if (right.begin == left.end) return nullptr;
-        if (is_stopword(other.folded) || is_place_modifier(other.folded) || is_place_word(other.folded)) return nullptr;
+        // A place word that is also a first name still makes a person's name ("Mayor Marion Barry").
+        if (is_stopword(other.folded) || is_place_modifier(other.folded) ||
+            (is_place_word(other.folded) && m_data.person_words.count(other.folded) == 0)) {
+            return nullptr;
+        }
         return &other;
     }
 
@@ -706,7 +713,8 @@ class Run {
         const auto cw = m_data.common_words.find(folded);
         const bool common = single && cw != m_data.common_words.end() && (cw->second & lang_mask(m_lang)) != 0;
         const Token* before = !f.caps_zone && single ? capitalized_neighbour(f, m.first, true) : nullptr;
-        const Token* after = !f.caps_zone && single ? capitalized_neighbour(f, m.last, false) : nullptr;
+        // After a name of several words too: "Prince George's County" is not the Canadian town.
+        const Token* after = !f.caps_zone ? capitalized_neighbour(f, m.last, false) : nullptr;
         const Token* article = single ? article_before(f, m.first) : nullptr;
         // The matched words, for names written with an article.
         std::string key;
@@ -730,6 +738,13 @@ class Run {
                                               [](const NameEntry& e) { return (e.flags & k_entry_capitals) != 0; });
         const bool caps_word = f.all_caps && single && tok.kind != TokenKind::acronym &&
                                (abbreviation || cw != m_data.common_words.end() || person || is_stopword(folded));
+        // In text written in lower case, a short word in capitals is an acronym ("the GAO report"), not the
+        // town of that name (Gao, Mali), unless the article names its country; countries keep their evidence.
+        const bool shouted = !f.caps_zone && single && tok.kind == TokenKind::word && folded.size() <= 4 &&
+                             is_all_caps(f.text.substr(tok.begin, tok.end - tok.begin)) &&
+                             std::none_of(m.alive.begin(), m.alive.end(), [&](const NameEntry& e) {
+                                 return m_data.places[e.place].kind == PlaceKind::country;
+                             });
         // A function word opening a sentence is that word ("Un sondage...", "Most of..."), not a town of that name.
         // The story's first word after a dateline opens a sentence too ("OMAHA, Neb., March 8 - Police said").
         const bool opens = tok.sentence_start || f.caps_zone || (f.field == TextField::body && tok.begin == m_story_begin);
@@ -785,10 +800,11 @@ class Run {
             return;
         }
         m.alive = std::move(kept);
-        if (calendar || caps_word) {
+        if (calendar || caps_word || shouted) {
             m.needs_support = true;
             m.strict = true;
             m.why_support = calendar       ? "'" + tok.lower + "' names a month or a day"
+                            : shouted      ? "'" + std::string(f.text.substr(tok.begin, tok.end - tok.begin)) + "' is written like an acronym"
                             : abbreviation ? "'" + tok.lower + "' is an abbreviation or a word in text written in capitals"
                                            : "'" + tok.lower + "' is an ordinary word in text written in capitals";
             return;
@@ -813,7 +829,7 @@ class Run {
             // An ordinary word capitalized mid-sentence is often a name of something else ("the Bush
             // administration", "The Deal"): a small town of that name needs support too.
             const bool small = p.kind == PlaceKind::city && p.population < (single ? 100000u : 50000u) &&
-                               (opens || m.alive.size() > 1 || person || common);
+                               (opens || m.alive.size() > 1 || person || common || (m_lang == Lang::en && p.population < 50000));
             if (common && !big_city && (opens || p.kind == PlaceKind::region)) {
                 word_reading = true;
                 continue;
@@ -889,7 +905,18 @@ class Run {
     static bool is_date(const FieldText& f, std::size_t word) {
         const Token& t = f.tokens[f.words[word]];
         if (!contains(k_month_names, t.folded) && !contains(k_month_abbreviations, t.folded)) return false;
-        return date_end(f, word) > t.end || day_before(f, word);
+        return date_end(f, word) > t.end || day_before(f, word) || (contains(k_month_names, t.folded) && word_follows(f, word));
+    }
+
+    /// Whether a lower-case word that is not a function word follows word `word` after one space: a month so
+    /// written is the date of a thing ("March delivery", "May sales"), where a town is followed by a comma, a
+    /// capitalized or a function word ("March and Wisbech"). Not in capitals, where every word looks capitalized.
+    static bool word_follows(const FieldText& f, std::size_t word) {
+        if (f.caps_zone || word + 1 >= f.words.size()) return false;
+        const Token& t = f.tokens[f.words[word]];
+        const Token& next = f.tokens[f.words[word + 1]];
+        return next.kind == TokenKind::word && !next.capitalized && !is_stopword(next.folded) &&
+               next.begin == t.end + 1 && f.text[t.end] == ' ';
     }
 
     /// The end of the number after word `word` when only a space or a dot separates them; else the word's end.
@@ -938,7 +965,9 @@ class Run {
             }
             if (c >= 0) {
                 if (const auto it = ev.country.find(c); it != ev.country.end() && it->second > 0) {
-                    double bonus = 1.5;
+                    // Wires write the region after a little-known town ("GENEVA, Ill."): a dateline without one is
+                    // the best-known place of that name, which the story's countries sway less.
+                    double bonus = m.bare_dateline ? 0.5 : 1.5;
                     if (place.kind == PlaceKind::region) bonus += 0.5 * std::min(it->second - 1, 2);
                     score += bonus;
                     if (m_options.explain) {

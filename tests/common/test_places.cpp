@@ -603,7 +603,7 @@ TEST_CASE("people's names are not towns", "[places]") {
          Lang::en,
          {"US.LA"},
          {"gn2975050", "FR"}},
-        {"Sens the town", "", "The cathedral of Sens, in Burgundy, reopened.", Lang::en, {"gn2975050"}, {}},
+        {"Sens the town", "", "The cathedral of Sens, in France, reopened.", Lang::en, {"gn2975050"}, {}},
         {"a surname alone once the name was given in full",
          "",
          "President Barack Obama arrived on Monday. Obama said the talks went well.",
@@ -620,6 +620,56 @@ TEST_CASE("people's names are not towns", "[places]") {
          Lang::en, {}, {"gn2651468", "GB"}},
         {"the same town after a locative", "", "The ferry left from Deal on Monday.", Lang::en, {"gn2651468", "GB"}, {}},
         {"an ordinary-word surname", "", "Today, the Bush administration and Congress meet.", Lang::en, {}, {"gn358600", "EG"}},
+        {"first names that are towns of 100,000", "", "As Milton Friedman noted, said Mary Ann Hurley and Nigel Gault.",
+         Lang::en, {}, {"gn6074377", "CA", "gn1218667", "TM", "gn970566", "ZA"}},
+        {"a first name that is also a place word",
+         "",
+         "Mayor Marion Barry declared a new era. Barry said the deficit had been halved.",
+         Lang::en,
+         {},
+         {"gn2656235", "GB"}},
+        {"a name of several words before a capitalized word",
+         "",
+         "The drawbridge between Alexandria and Prince George's County was closed.",
+         Lang::en,
+         {},
+         {"gn6113365", "CA"}},
+    });
+}
+
+TEST_CASE("a month before a lower-case word is a date, a short word in capitals an acronym", "[places]") {
+    check_places({
+        {"March delivery, Britain named", "", "British gas for March delivery settled higher.", Lang::en, {"GB"},
+         {"gn2643071"}},
+        {"a March meeting", "", "British officials expect a cut at the March meeting.", Lang::en, {"GB"}, {"gn2643071"}},
+        {"March the town", "", "She grew up in March, Cambridgeshire, in England.", Lang::en, {"gn2643071"}, {}},
+        {"the GAO report", "", "However, a summary of the GAO report said the accounts held cash.", Lang::en, {},
+         {"gn2457163", "ML"}},
+        {"Gao the town", "", "French troops entered Gao in northern Mali.", Lang::en, {"gn2457163", "ML"}, {}},
+        {"a country in capitals is still the country", "", "Shares of IRAN funds fell.", Lang::en, {"IR"}, {}},
+    });
+}
+
+TEST_CASE("English text names a little town with its country or region", "[places]") {
+    check_places({
+        {"a town of 44,000 alone", "", "The Bundesbank left its discount and Lombard rates unchanged.", Lang::en,
+         {"DE"}, {"gn4900373", "US"}},
+        {"the same town beside its region's city", "", "Lombard, a suburb of Chicago, grew fast.", Lang::en,
+         {"gn4900373", "US"}, {}},
+        {"the same town after a locative", "", "The plant in Lombard will close.", Lang::en, {"gn4900373"}, {}},
+    });
+}
+
+TEST_CASE("a dateline without a region is the best-known place of its name", "[places]") {
+    check_places({
+        {"GENEVA in a story naming the U.S.",
+         "",
+         "GENEVA, June 22 (Reuters) - U.S. and Japanese negotiators failed to agree on car parts.",
+         Lang::en,
+         {"gn2660646", "CH", "US", "JP"},
+         {"gn4893591"}},
+        {"GENEVA with its state", "", "GENEVA, Ill., June 22 - The U.S. plant will close.", Lang::en, {"gn4893591"},
+         {"gn2660646", "CH"}},
     });
 }
 

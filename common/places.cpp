@@ -300,6 +300,7 @@ class Run {
                 if (!match.alive.empty()) {
                     // A name found but taken for part of a person's name still consumes its words.
                     context_checks(f, match);
+                    if (!match.alive.empty()) region_after(f, match);
                     match.rejected = match.alive.empty();
                     if (!match.rejected || m_options.explain) m_matches.push_back(std::move(match));
                     advanced = m;
@@ -568,6 +569,48 @@ class Run {
             }
         }
         return out;
+    }
+
+    /// "Santa Clara, Calif.," and "Hollis, N.H.,": a town followed by the wire abbreviation of its state or
+    /// province is the town of that name there. Keeps only the readings in that region, which need no other
+    /// support; when there are none, the match becomes the region, named by its abbreviation.
+    void region_after(const FieldText& f, Match& m) const {
+        const std::string_view rest = f.text.substr(m.end);
+        if (!rest.starts_with(", ")) return;
+        std::string letters;
+        std::size_t k = 2;
+        bool dotted = false;
+        for (; k < rest.size() && k < 10; ++k) {
+            const char c = rest[k];
+            if (c >= 'A' && c <= 'Z') letters.push_back(static_cast<char>(c - 'A' + 'a'));
+            else if (c >= 'a' && c <= 'z') letters.push_back(c);
+            else if (c == '.') dotted = true;
+            else break;
+        }
+        // "Calif." or "N.H.": a dot, then the end of the segment.
+        if (!dotted || letters.empty() || rest[2] < 'A' || rest[2] > 'Z') return;
+        if (k < rest.size() && rest[k] != ',' && rest[k] != ' ' && rest[k] != '\n') return;
+        for (const RegionAbbreviation& a : k_region_abbreviations) {
+            if (a.key != letters) continue;
+            const auto it = m_data.by_id.find(a.id);
+            if (it == m_data.by_id.end()) return;
+            const std::vector<NameEntry> region{NameEntry{it->second, 0}};
+            std::vector<NameEntry> there;
+            for (const NameEntry& e : m.alive) {
+                if ((e.flags & k_entry_demonym) == 0 && within(e.place, region)) there.push_back(e);
+            }
+            if (there.empty()) {
+                // A town the gazetteer does not know there (small towns are not in it): the region stands alone.
+                const std::size_t begin = m.end + 2;
+                m.begin = begin;
+                m.end = begin + (k - 2);
+                there = region;
+            }
+            m.alive = std::move(there);
+            m.needs_support = false;
+            m.strict = false;
+            return;
+        }
     }
 
     /// Whether place `p` is one of `regions` or lies in one of them.

@@ -660,6 +660,17 @@ TEST_CASE("English text names a little town with its country or region", "[place
     });
 }
 
+TEST_CASE("a town followed by its state's abbreviation is the town of that state", "[places]") {
+    check_places({
+        {"Santa Clara, Calif.", "", "The Santa Clara, Calif., search business grew.", Lang::en, {"US"}, {"CU"}},
+        {"Reading, Pa.", "", "Meridian, based in Reading, Pa., has 15 billion in assets.", Lang::en,
+         {"gn5207728", "US"}, {"gn2639577", "GB"}},
+        {"a town the gazetteer does not know there", "", "Diamond Casting, a small Hollis, N.H., maker of parts, said so.",
+         Lang::en, {"US.NH", "US"}, {"gn5121026"}},
+        {"not an abbreviation", "", "The Santa Clara, Cuba, plant closed.", Lang::en, {"CU"}, {}},
+    });
+}
+
 TEST_CASE("a dateline without a region is the best-known place of its name", "[places]") {
     check_places({
         {"GENEVA in a story naming the U.S.",

@@ -26,6 +26,10 @@ constexpr auto k_place_modifiers = std::to_array<std::string_view>(
     {"basse", "bas", "central", "centrale", "east", "eastern", "greater", "grand", "grande", "haut", "haute",
      "lower", "north", "northern", "nord", "ouest", "south", "southern", "sud", "upper", "west", "western"});
 
+/// Generic words of first-level division names, folded: with place modifiers alone they name no one country's.
+constexpr auto k_division_words = std::to_array<std::string_view>(
+    {"county", "department", "departement", "district", "division", "province", "region", "state", "territory"});
+
 /// Words (lower case, accents kept) after which a capitalized word is very likely a place.
 constexpr auto k_locatives = std::to_array<std::string_view>(
     {"at", "au", "depuis", "from", "in", "near", "près", "to", "vers", "à"});
@@ -850,6 +854,21 @@ class Run {
                             : shouted      ? "'" + std::string(f.text.substr(tok.begin, tok.end - tok.begin)) + "' is written like an acronym"
                             : abbreviation ? "'" + tok.lower + "' is an abbreviation or a word in text written in capitals"
                                            : "'" + tok.lower + "' is an ordinary word in text written in capitals";
+            return;
+        }
+        // A division named by generic words alone ("Eastern District", "Central Region", "Northern") is any
+        // country's: the article must name which ("New York's Eastern District" is not American Samoa's).
+        bool generic = true;
+        for (std::size_t w = m.first; w <= m.last && generic; ++w) {
+            const std::string_view word = f.tokens[f.words[w]].folded;
+            generic = is_place_modifier(word) || contains(k_division_words, word);
+        }
+        if (generic && std::all_of(m.alive.begin(), m.alive.end(), [&](const NameEntry& e) {
+                return m_data.places[e.place].kind == PlaceKind::region;
+            })) {
+            m.needs_support = true;
+            m.strict = true;
+            m.why_support = "'" + key + "' is a generic name of a division";
             return;
         }
         // Ordinary words and small towns need support unless every remaining reading is big enough.

@@ -671,6 +671,14 @@ TEST_CASE("a town followed by its state's abbreviation is the town of that state
     });
 }
 
+TEST_CASE("a division named by generic words needs its country named", "[places]") {
+    check_places({
+        {"a U.S. court district", "", "The U.S. attorney's office for New York's Eastern District opened a case.",
+         Lang::en, {"US"}, {"AS.010", "AS"}},
+        {"Ghana's Eastern region", "", "Floods hit the Eastern Region of Ghana on Monday.", Lang::en, {"GH"}, {}},
+    });
+}
+
 TEST_CASE("a dateline without a region is the best-known place of its name", "[places]") {
     check_places({
         {"GENEVA in a story naming the U.S.",

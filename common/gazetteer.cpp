@@ -321,11 +321,15 @@ Gazetteer Gazetteer::load(const std::filesystem::path& dir) {
             for (const std::string_view n : list) names[index].emplace_back(n, 0);
             return;
         }
-        if (kind != "alias" && kind != "demonym") {
+        if (kind != "alias" && kind != "demonym" && kind != "metonym") {
             throw EnvironmentError(curated_path.string() + ":" + std::to_string(line_no) + ": error: unknown kind '" +
-                                   std::string(kind) + "'; expected one of: alias, demonym, place, person");
+                                   std::string(kind) + "'; expected one of: alias, demonym, metonym, place, person");
         }
         const std::uint32_t index = place_index(f[0], curated_path, line_no);
+        if (kind == "metonym") {
+            for (const std::string_view n : list) names[index].emplace_back(n, k_entry_demonym | k_entry_metonym);
+            return;
+        }
         if (kind == "demonym") {
             for (const std::string_view pattern : list) {
                 for (std::string& form : expand_forms(pattern)) {

@@ -32,6 +32,9 @@ struct NameEntry {
 inline constexpr std::uint8_t k_entry_demonym = 1;   ///< "Russian", "nord-coréenne"
 inline constexpr std::uint8_t k_entry_capitals = 2;  ///< matches only when written in capitals ("US", "U.S.")
 inline constexpr std::uint8_t k_entry_lower_first = 4;  ///< the name starts with a lower-case word ("golfe Persique")
+/// A seat of power or an institution that stands for its country ("the Kremlin", "Wall Street"); always
+/// with k_entry_demonym, which it shares every rule with but one: it is capitalized in French too.
+inline constexpr std::uint8_t k_entry_metonym = 8;
 
 inline constexpr std::uint8_t k_word_en = 1;
 inline constexpr std::uint8_t k_word_fr = 2;

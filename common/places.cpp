@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <span>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace dateline::common {
 namespace {
@@ -24,6 +25,10 @@ namespace {
 constexpr auto k_place_modifiers = std::to_array<std::string_view>(
     {"basse", "bas", "central", "centrale", "east", "eastern", "greater", "grand", "grande", "haut", "haute",
      "lower", "north", "northern", "nord", "ouest", "south", "southern", "sud", "upper", "west", "western"});
+
+/// Generic words of first-level division names, folded: with place modifiers alone they name no one country's.
+constexpr auto k_division_words = std::to_array<std::string_view>(
+    {"county", "department", "departement", "district", "division", "province", "region", "state", "territory"});
 
 /// Words (lower case, accents kept) after which a capitalized word is very likely a place.
 constexpr auto k_locatives = std::to_array<std::string_view>(
@@ -38,6 +43,13 @@ constexpr auto k_month_names = std::to_array<std::string_view>(
 constexpr auto k_weekday_names = std::to_array<std::string_view>(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi",
      "jeudi", "vendredi", "samedi", "dimanche"});
+
+/// Titles written before a person's name, abbreviated with a dot in English and French news ("Mr. Bush",
+/// "Sen. Cannon", "Sens. Vitter", "M. Bayrou", "Mgr Kaboré"), folded. A place's name right after one is a
+/// surname; a town named like one ("Sens") is the title when a dot and a name follow.
+constexpr auto k_honorifics = std::to_array<std::string_view>(
+    {"adm", "capt", "col", "dr", "gen", "gov", "lt", "m", "me", "messrs", "mgr", "mlle", "mme", "mr", "mrs", "ms",
+     "pr", "pres", "prof", "rep", "reps", "rev", "sen", "sens", "sgt", "sr"});
 
 /// Abbreviated months: a date only next to a number ("Oct. 7", "7 Sept").
 constexpr auto k_month_abbreviations = std::to_array<std::string_view>(
@@ -161,6 +173,8 @@ struct Match {
     /// Places the name may still denote after the surface checks.
     std::vector<NameEntry> alive;
     bool dateline = false;
+    /// A dateline's place written without a region ("GENEVA, June 22 (Reuters) -").
+    bool bare_dateline = false;
     bool in_lead = false;
     /// Only accepted if the article's other places support it (a small town, "Nice" opening a sentence).
     bool needs_support = false;
@@ -173,6 +187,8 @@ struct Match {
     bool strict = false;
     /// The region of a "CITY, Region, date -" dateline whose city is known (the city is the dateline's place).
     bool dateline_region = false;
+    /// The folded word of a one-word match; empty otherwise.
+    std::string word;
     bool rejected = false;
     std::string why_support;
     /// Index into `alive` of the chosen place.
@@ -283,10 +299,12 @@ class Run {
                 match.begin = f.tokens[f.words[i]].begin;
                 match.end = f.tokens[f.words[i + m - 1]].end;
                 match.in_lead = f.field == TextField::body && match.begin < lead_end;
+                if (m == 1) match.word = first.folded;
                 surface_checks(f, it->second, match);
                 if (!match.alive.empty()) {
                     // A name found but taken for part of a person's name still consumes its words.
                     context_checks(f, match);
+                    if (!match.alive.empty()) region_after(f, match);
                     match.rejected = match.alive.empty();
                     if (!match.rejected || m_options.explain) m_matches.push_back(std::move(match));
                     advanced = m;
@@ -314,6 +332,7 @@ class Run {
                 std::erase_if(city->alive, [&](const NameEntry& e) { return !within(e.place, regions); });
             }
             city_known = !city->alive.empty();
+            city->bare_dateline = d.region_end <= d.region_begin;
             if (city_known) m_matches.push_back(std::move(*city));
         }
         if (regions.empty()) return;
@@ -340,6 +359,20 @@ class Run {
 
     /// Chooses a place for every match; the ones that need support are decided last, against the others.
     void resolve() {
+        // One sense per article: a word read as the surname of a person's name ("President Bush", "Mr.
+        // Obama", "Mike Ferrari") is that name where it stands alone ("Bush said"), unless the article
+        // supports the town like any small place's (its country named, a locative before it).
+        for (Match& m : m_matches) {
+            if (m.rejected || m.needs_support || m.dateline || m.word.empty() || !m_name_words.contains(m.word)) continue;
+            const bool towns_only = std::all_of(m.alive.begin(), m.alive.end(), [&](const NameEntry& e) {
+                const Place& p = m_data.places[e.place];
+                return (e.flags & k_entry_demonym) == 0 && p.kind == PlaceKind::city && p.population < 1000000;
+            });
+            if (!towns_only) continue;
+            m.needs_support = true;
+            m.small_only = true;
+            m.why_support = "'" + m.word + "' is a surname elsewhere in the article";
+        }
         // Round 1: evidence from strong matches whose places all lie in one country (or region).
         Evidence ev;
         for (const Match& m : m_matches) {
@@ -439,11 +472,14 @@ class Run {
             if (!m.rejected) {
                 const NameEntry& e = m.alive[m.chosen];
                 mention.id = m_data.places[e.place].id;
-                mention.demonym = (e.flags & k_entry_demonym) != 0;
-                credit(e.place, m, mention.demonym, 1.0);
+                mention.metonym = (e.flags & k_entry_metonym) != 0;
+                mention.demonym = (e.flags & k_entry_demonym) != 0 && !mention.metonym;
+                // A demonym or a metonym names the country indirectly: it weighs half a name.
+                const bool indirect = (e.flags & k_entry_demonym) != 0;
+                credit(e.place, m, indirect, 1.0);
                 const std::int32_t country = m_data.country_of[e.place];
                 if (country >= 0 && static_cast<std::uint32_t>(country) != e.place) {
-                    credit(static_cast<std::uint32_t>(country), m, mention.demonym, 0.5);
+                    credit(static_cast<std::uint32_t>(country), m, indirect, 0.5);
                 }
                 // The city names the dateline's place; its region only when the city is unknown.
                 if (m.dateline && dateline && (!m.dateline_region || dateline->place_id.empty())) {
@@ -539,6 +575,48 @@ class Run {
         return out;
     }
 
+    /// "Santa Clara, Calif.," and "Hollis, N.H.,": a town followed by the wire abbreviation of its state or
+    /// province is the town of that name there. Keeps only the readings in that region, which need no other
+    /// support; when there are none, the match becomes the region, named by its abbreviation.
+    void region_after(const FieldText& f, Match& m) const {
+        const std::string_view rest = f.text.substr(m.end);
+        if (!rest.starts_with(", ")) return;
+        std::string letters;
+        std::size_t k = 2;
+        bool dotted = false;
+        for (; k < rest.size() && k < 10; ++k) {
+            const char c = rest[k];
+            if (c >= 'A' && c <= 'Z') letters.push_back(static_cast<char>(c - 'A' + 'a'));
+            else if (c >= 'a' && c <= 'z') letters.push_back(c);
+            else if (c == '.') dotted = true;
+            else break;
+        }
+        // "Calif." or "N.H.": a dot, then the end of the segment.
+        if (!dotted || letters.empty() || rest[2] < 'A' || rest[2] > 'Z') return;
+        if (k < rest.size() && rest[k] != ',' && rest[k] != ' ' && rest[k] != '\n') return;
+        for (const RegionAbbreviation& a : k_region_abbreviations) {
+            if (a.key != letters) continue;
+            const auto it = m_data.by_id.find(a.id);
+            if (it == m_data.by_id.end()) return;
+            const std::vector<NameEntry> region{NameEntry{it->second, 0}};
+            std::vector<NameEntry> there;
+            for (const NameEntry& e : m.alive) {
+                if ((e.flags & k_entry_demonym) == 0 && within(e.place, region)) there.push_back(e);
+            }
+            if (there.empty()) {
+                // A town the gazetteer does not know there (small towns are not in it): the region stands alone.
+                const std::size_t begin = m.end + 2;
+                m.begin = begin;
+                m.end = begin + (k - 2);
+                there = region;
+            }
+            m.alive = std::move(there);
+            m.needs_support = false;
+            m.strict = false;
+            return;
+        }
+    }
+
     /// Whether place `p` is one of `regions` or lies in one of them.
     bool within(std::uint32_t p, const std::vector<NameEntry>& regions) const {
         for (const NameEntry& r : regions) {
@@ -572,8 +650,9 @@ class Run {
                     continue;
                 }
             } else if ((e.flags & k_entry_demonym) != 0) {
-                // French adjectives of nationality are written in lower case; English ones never are.
-                if (!any_capitalized && m_lang == Lang::en) {
+                // French adjectives of nationality are written in lower case; English ones never are, nor is
+                // a metonym in either language ("la maison blanche" is any white house).
+                if (!any_capitalized && (m_lang == Lang::en || (e.flags & k_entry_metonym) != 0)) {
                     why = "a lower-case word in English text";
                     continue;
                 }
@@ -604,7 +683,11 @@ class Run {
             if (c != ' ' && c != '-') return nullptr;
         }
         if (right.begin == left.end) return nullptr;
-        if (is_stopword(other.folded) || is_place_modifier(other.folded) || is_place_word(other.folded)) return nullptr;
+        // A place word that is also a first name still makes a person's name ("Mayor Marion Barry").
+        if (is_stopword(other.folded) || is_place_modifier(other.folded) ||
+            (is_place_word(other.folded) && m_data.person_words.count(other.folded) == 0)) {
+            return nullptr;
+        }
         return &other;
     }
 
@@ -617,6 +700,29 @@ class Run {
             return nullptr;
         }
         return &prev;
+    }
+
+    /// Whether a title stands right before word `word`, then an optional dot and spaces ("Mr. Bush", "Mme
+    /// Diallo"): the word is a surname.
+    static bool honorific_before(const FieldText& f, std::size_t word) {
+        if (word == 0) return false;
+        const Token& self = f.tokens[f.words[word]];
+        const Token& prev = f.tokens[f.words[word - 1]];
+        if (!prev.capitalized || prev.kind == TokenKind::number || self.begin <= prev.end) return false;
+        std::string_view gap = f.text.substr(prev.end, self.begin - prev.end);
+        if (gap.starts_with('.')) gap.remove_prefix(1);
+        if (gap.empty() || gap.find_first_not_of(' ') != std::string_view::npos) return false;
+        return contains(k_honorifics, prev.folded);
+    }
+
+    /// Whether word `word` is a title abbreviated with a dot before a capitalized word ("Sens. David Vitter").
+    static bool is_honorific(const FieldText& f, std::size_t word) {
+        const Token& self = f.tokens[f.words[word]];
+        if (!contains(k_honorifics, self.folded) || word + 1 >= f.words.size()) return false;
+        const Token& next = f.tokens[f.words[word + 1]];
+        if (!next.capitalized || next.begin <= self.end + 1) return false;
+        const std::string_view gap = f.text.substr(self.end, next.begin - self.end);
+        return gap[0] == '.' && gap.find_first_not_of(' ', 1) == std::string_view::npos;
     }
 
     /// "le", "la" or "les" right before word `word` ("Marine Le Pen", "le Nice" of football), when it can be
@@ -654,7 +760,8 @@ class Run {
         const auto cw = m_data.common_words.find(folded);
         const bool common = single && cw != m_data.common_words.end() && (cw->second & lang_mask(m_lang)) != 0;
         const Token* before = !f.caps_zone && single ? capitalized_neighbour(f, m.first, true) : nullptr;
-        const Token* after = !f.caps_zone && single ? capitalized_neighbour(f, m.last, false) : nullptr;
+        // After a name of several words too: "Prince George's County" is not the Canadian town.
+        const Token* after = !f.caps_zone ? capitalized_neighbour(f, m.last, false) : nullptr;
         const Token* article = single ? article_before(f, m.first) : nullptr;
         // The matched words, for names written with an article.
         std::string key;
@@ -678,16 +785,32 @@ class Run {
                                               [](const NameEntry& e) { return (e.flags & k_entry_capitals) != 0; });
         const bool caps_word = f.all_caps && single && tok.kind != TokenKind::acronym &&
                                (abbreviation || cw != m_data.common_words.end() || person || is_stopword(folded));
+        // In text written in lower case, a short word in capitals is an acronym ("the GAO report"), not the
+        // town of that name (Gao, Mali), unless the article names its country; countries keep their evidence.
+        const bool shouted = !f.caps_zone && single && tok.kind == TokenKind::word && folded.size() <= 4 &&
+                             is_all_caps(f.text.substr(tok.begin, tok.end - tok.begin)) &&
+                             std::none_of(m.alive.begin(), m.alive.end(), [&](const NameEntry& e) {
+                                 return m_data.places[e.place].kind == PlaceKind::country;
+                             });
         // A function word opening a sentence is that word ("Un sondage...", "Most of..."), not a town of that name.
         // The story's first word after a dateline opens a sentence too ("OMAHA, Neb., March 8 - Police said").
         const bool opens = tok.sentence_start || f.caps_zone || (f.field == TextField::body && tok.begin == m_story_begin);
         const bool function_word = single && opens && is_stopword(folded);
+        // "Mr. Bush", "Sen. Cannon": a surname; "Sens. David Vitter": the title, not Sens (Yonne).
+        const bool titled = single && honorific_before(f, m.first);
+        const bool title = single && is_honorific(f, m.first);
+        if (titled) m_name_words.insert(std::string(folded));
         std::vector<NameEntry> kept;
         std::string why;
         for (const NameEntry& e : m.alive) {
             const Place& p = m_data.places[e.place];
             const bool demonym = (e.flags & k_entry_demonym) != 0;
             const bool is_country = p.kind == PlaceKind::country;
+            if ((titled || title) && !demonym) {
+                why = titled ? "a person's name after the title '" + f.tokens[f.words[m.first - 1]].lower + "'"
+                             : "'" + tok.lower + "' is a title before a person's name";
+                continue;
+            }
             if (function_word && !demonym && !(is_country && p.population >= 1000000)) {
                 why = "'" + tok.lower + "' is a function word opening a sentence";
                 continue;
@@ -708,6 +831,7 @@ class Run {
             }
             if (before && !demonym && (person || !is_country)) {
                 why = "part of the name '" + std::string(f.text.substr(before->begin, tok.end - before->begin)) + "'";
+                m_name_words.insert(std::string(folded));
                 continue;
             }
             const bool small = p.kind == PlaceKind::city && p.population < 100000;
@@ -723,12 +847,28 @@ class Run {
             return;
         }
         m.alive = std::move(kept);
-        if (calendar || caps_word) {
+        if (calendar || caps_word || shouted) {
             m.needs_support = true;
             m.strict = true;
             m.why_support = calendar       ? "'" + tok.lower + "' names a month or a day"
+                            : shouted      ? "'" + std::string(f.text.substr(tok.begin, tok.end - tok.begin)) + "' is written like an acronym"
                             : abbreviation ? "'" + tok.lower + "' is an abbreviation or a word in text written in capitals"
                                            : "'" + tok.lower + "' is an ordinary word in text written in capitals";
+            return;
+        }
+        // A division named by generic words alone ("Eastern District", "Central Region", "Northern") is any
+        // country's: the article must name which ("New York's Eastern District" is not American Samoa's).
+        bool generic = true;
+        for (std::size_t w = m.first; w <= m.last && generic; ++w) {
+            const std::string_view word = f.tokens[f.words[w]].folded;
+            generic = is_place_modifier(word) || contains(k_division_words, word);
+        }
+        if (generic && std::all_of(m.alive.begin(), m.alive.end(), [&](const NameEntry& e) {
+                return m_data.places[e.place].kind == PlaceKind::region;
+            })) {
+            m.needs_support = true;
+            m.strict = true;
+            m.why_support = "'" + key + "' is a generic name of a division";
             return;
         }
         // Ordinary words and small towns need support unless every remaining reading is big enough.
@@ -748,8 +888,10 @@ class Run {
             }
             const bool big_city = p.kind == PlaceKind::city && p.population >= 1000000;
             // A small town needs support, unless its name is unambiguous and written mid-sentence.
+            // An ordinary word capitalized mid-sentence is often a name of something else ("the Bush
+            // administration", "The Deal"): a small town of that name needs support too.
             const bool small = p.kind == PlaceKind::city && p.population < (single ? 100000u : 50000u) &&
-                               (opens || m.alive.size() > 1 || person);
+                               (opens || m.alive.size() > 1 || person || common || (m_lang == Lang::en && p.population < 50000));
             if (common && !big_city && (opens || p.kind == PlaceKind::region)) {
                 word_reading = true;
                 continue;
@@ -825,7 +967,18 @@ class Run {
     static bool is_date(const FieldText& f, std::size_t word) {
         const Token& t = f.tokens[f.words[word]];
         if (!contains(k_month_names, t.folded) && !contains(k_month_abbreviations, t.folded)) return false;
-        return date_end(f, word) > t.end || day_before(f, word);
+        return date_end(f, word) > t.end || day_before(f, word) || (contains(k_month_names, t.folded) && word_follows(f, word));
+    }
+
+    /// Whether a lower-case word that is not a function word follows word `word` after one space: a month so
+    /// written is the date of a thing ("March delivery", "May sales"), where a town is followed by a comma, a
+    /// capitalized or a function word ("March and Wisbech"). Not in capitals, where every word looks capitalized.
+    static bool word_follows(const FieldText& f, std::size_t word) {
+        if (f.caps_zone || word + 1 >= f.words.size()) return false;
+        const Token& t = f.tokens[f.words[word]];
+        const Token& next = f.tokens[f.words[word + 1]];
+        return next.kind == TokenKind::word && !next.capitalized && !is_stopword(next.folded) &&
+               next.begin == t.end + 1 && f.text[t.end] == ' ';
     }
 
     /// The end of the number after word `word` when only a space or a dot separates them; else the word's end.
@@ -874,7 +1027,9 @@ class Run {
             }
             if (c >= 0) {
                 if (const auto it = ev.country.find(c); it != ev.country.end() && it->second > 0) {
-                    double bonus = 1.5;
+                    // Wires write the region after a little-known town ("GENEVA, Ill."): a dateline without one is
+                    // the best-known place of that name, which the story's countries sway less.
+                    double bonus = m.bare_dateline ? 0.5 : 1.5;
                     if (place.kind == PlaceKind::region) bonus += 0.5 * std::min(it->second - 1, 2);
                     score += bonus;
                     if (m_options.explain) {
@@ -914,6 +1069,9 @@ class Run {
     const PlaceExtractorOptions& m_options;
     Lang m_lang;
     std::vector<Match> m_matches;
+    /// Folded words found last in a longer name, where a surname stands ("bush" of "President Bush", "Mr.
+    /// Bush"); not first ("Curepipe Athletic" is a club of Curepipe).
+    std::unordered_set<std::string> m_name_words;
     /// Where the story starts after a dateline, or npos.
     std::size_t m_story_begin = std::string_view::npos;
 };
@@ -1003,6 +1161,7 @@ std::string places_to_json(const ArticlePlaces& places, const Gazetteer& gazette
                              {"begin", m.begin},
                              {"end", m.end},
                              {"demonym", m.demonym},
+                             {"metonym", m.metonym},
                              {"dateline", m.dateline}};
         if (!m.candidates.empty() || !m.reason.empty()) {
             mj["candidates"] = m.candidates;

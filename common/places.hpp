@@ -140,6 +140,8 @@ struct PlaceMention {
     std::size_t end = 0;
     /// A demonym or adjective ("Russian", "nord-coréenne") naming the country.
     bool demonym = false;
+    /// A seat of power or an institution standing for the country ("the Kremlin", "Wall Street").
+    bool metonym = false;
     /// The dateline's place.
     bool dateline = false;
     /// Explain mode: ids of the places the name may denote, most likely first before context.
@@ -226,7 +228,7 @@ class PlaceExtractor {
 /// JSON of an extraction, the form `dateline-index places --json` prints:
 /// {"places":[{"id","country","kind","label","salience","mentions","in_title","about"}],
 ///  "dateline":{"text","place","begin","end"}|null,
-///  "mentions":[{"id","surface","field","begin","end","demonym","dateline"[,"candidates","reason"]}]}.
+///  "mentions":[{"id","surface","field","begin","end","demonym","metonym","dateline"[,"candidates","reason"]}]}.
 /// Labels are in `lang` (English for Lang::unknown).
 std::string places_to_json(const ArticlePlaces& places, const Gazetteer& gazetteer, Lang lang);
 

@@ -324,6 +324,7 @@ int cmd_places(const std::vector<std::string>& args) {
         std::cout << "  " << (m.field == common::TextField::title ? "title" : "body ") << ' ' << m.begin << '-' << m.end << "  '"
                   << m.surface << "' → " << (m.id.empty() ? std::string("rejected") : m.id);
         if (m.demonym) std::cout << " (demonym)";
+        if (m.metonym) std::cout << " (metonym)";
         if (m.dateline) std::cout << " (dateline)";
         std::string_view reason = m.reason;
         if (m.id.empty() && reason.starts_with("rejected: ")) reason.remove_prefix(std::string_view("rejected: ").size());

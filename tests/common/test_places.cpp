@@ -574,6 +574,124 @@ TEST_CASE("explain mode lists rejected matches with their reasons", "[places]") 
     CHECK(ok.mentions[0].reason.find("other places of US.GA") != std::string::npos);
 }
 
+TEST_CASE("metonyms and demonyms name their country", "[places]") {
+    check_places({
+        {"the Kremlin", "", "The Kremlin said talks would go on.", Lang::en, {"RU"}, {}},
+        {"Wall Street and the Fed", "", "Stocks fell on Wall Street as the Federal Reserve met.", Lang::en, {"US"}, {}},
+        {"the Fed alone", "", "Bond prices rose after the Fed held rates.", Lang::en, {"US"}, {}},
+        {"the Elysee in French", "", "L'Élysée a démenti l'information.", Lang::fr, {"FR"}, {}},
+        {"la Maison-Blanche", "", "La Maison-Blanche a réagi jeudi.", Lang::fr, {"US"}, {}},
+        {"a metonym is capitalized, in French too", "", "Il a repeint la maison blanche du village.", Lang::fr, {}, {"US"}},
+        {"the verb 'fed'", "", "They fed the cattle at dawn.", Lang::en, {}, {"US"}},
+        {"a demonym of a smaller country", "", "Only 47 jobs are filled by Jordanians.", Lang::en, {"JO"}, {}},
+        {"a French demonym of a smaller country", "", "Des commerçants mauritaniens ont manifesté.", Lang::fr, {"MR"}, {}},
+    });
+    const ArticlePlaces r = extractor().extract("", "The Kremlin denied it.", Lang::en);
+    REQUIRE(r.mentions.size() == 1);
+    CHECK(r.mentions[0].metonym);
+    CHECK_FALSE(r.mentions[0].demonym);
+    CHECK(r.mentions[0].surface == "Kremlin");
+}
+
+TEST_CASE("people's names are not towns", "[places]") {
+    check_places({
+        {"a surname after an abbreviated title", "", "Later, Mr. Obama spoke to reporters.", Lang::en, {}, {"gn1854849", "JP"}},
+        {"a surname after a French title", "", "M. Obama a parlé aux journalistes.", Lang::fr, {}, {"gn1854849", "JP"}},
+        {"an abbreviated title named like a town",
+         "",
+         "Louisiana Sens. David Vitter and Mary Landrieu asked for the money.",
+         Lang::en,
+         {"US.LA"},
+         {"gn2975050", "FR"}},
+        {"Sens the town", "", "The cathedral of Sens, in France, reopened.", Lang::en, {"gn2975050"}, {}},
+        {"a surname alone once the name was given in full",
+         "",
+         "President Barack Obama arrived on Monday. Obama said the talks went well.",
+         Lang::en,
+         {},
+         {"gn1854849", "JP"}},
+        {"the town of that name where the article supports it",
+         "",
+         "Barack Obama has a namesake town. Obama lies on Wakasa Bay in Japan.",
+         Lang::en,
+         {"gn1854849", "JP"},
+         {}},
+        {"a small town named by an ordinary word, mid-sentence", "", "Shares rose a week after The Deal was signed.",
+         Lang::en, {}, {"gn2651468", "GB"}},
+        {"the same town after a locative", "", "The ferry left from Deal on Monday.", Lang::en, {"gn2651468", "GB"}, {}},
+        {"an ordinary-word surname", "", "Today, the Bush administration and Congress meet.", Lang::en, {}, {"gn358600", "EG"}},
+        {"first names that are towns of 100,000", "", "As Milton Friedman noted, said Mary Ann Hurley and Nigel Gault.",
+         Lang::en, {}, {"gn6074377", "CA", "gn1218667", "TM", "gn970566", "ZA"}},
+        {"a first name that is also a place word",
+         "",
+         "Mayor Marion Barry declared a new era. Barry said the deficit had been halved.",
+         Lang::en,
+         {},
+         {"gn2656235", "GB"}},
+        {"a name of several words before a capitalized word",
+         "",
+         "The drawbridge between Alexandria and Prince George's County was closed.",
+         Lang::en,
+         {},
+         {"gn6113365", "CA"}},
+    });
+}
+
+TEST_CASE("a month before a lower-case word is a date, a short word in capitals an acronym", "[places]") {
+    check_places({
+        {"March delivery, Britain named", "", "British gas for March delivery settled higher.", Lang::en, {"GB"},
+         {"gn2643071"}},
+        {"a March meeting", "", "British officials expect a cut at the March meeting.", Lang::en, {"GB"}, {"gn2643071"}},
+        {"March the town", "", "She grew up in March, Cambridgeshire, in England.", Lang::en, {"gn2643071"}, {}},
+        {"the GAO report", "", "However, a summary of the GAO report said the accounts held cash.", Lang::en, {},
+         {"gn2457163", "ML"}},
+        {"Gao the town", "", "French troops entered Gao in northern Mali.", Lang::en, {"gn2457163", "ML"}, {}},
+        {"a country in capitals is still the country", "", "Shares of IRAN funds fell.", Lang::en, {"IR"}, {}},
+    });
+}
+
+TEST_CASE("English text names a little town with its country or region", "[places]") {
+    check_places({
+        {"a town of 44,000 alone", "", "The Bundesbank left its discount and Lombard rates unchanged.", Lang::en,
+         {"DE"}, {"gn4900373", "US"}},
+        {"the same town beside its region's city", "", "Lombard, a suburb of Chicago, grew fast.", Lang::en,
+         {"gn4900373", "US"}, {}},
+        {"the same town after a locative", "", "The plant in Lombard will close.", Lang::en, {"gn4900373"}, {}},
+    });
+}
+
+TEST_CASE("a town followed by its state's abbreviation is the town of that state", "[places]") {
+    check_places({
+        {"Santa Clara, Calif.", "", "The Santa Clara, Calif., search business grew.", Lang::en, {"US"}, {"CU"}},
+        {"Reading, Pa.", "", "Meridian, based in Reading, Pa., has 15 billion in assets.", Lang::en,
+         {"gn5207728", "US"}, {"gn2639577", "GB"}},
+        {"a town the gazetteer does not know there", "", "Diamond Casting, a small Hollis, N.H., maker of parts, said so.",
+         Lang::en, {"US.NH", "US"}, {"gn5121026"}},
+        {"not an abbreviation", "", "The Santa Clara, Cuba, plant closed.", Lang::en, {"CU"}, {}},
+    });
+}
+
+TEST_CASE("a division named by generic words needs its country named", "[places]") {
+    check_places({
+        {"a U.S. court district", "", "The U.S. attorney's office for New York's Eastern District opened a case.",
+         Lang::en, {"US"}, {"AS.010", "AS"}},
+        {"Ghana's Eastern region", "", "Floods hit the Eastern Region of Ghana on Monday.", Lang::en, {"GH"}, {}},
+    });
+}
+
+TEST_CASE("a dateline without a region is the best-known place of its name", "[places]") {
+    check_places({
+        {"GENEVA in a story naming the U.S.",
+         "",
+         "GENEVA, June 22 (Reuters) - U.S. and Japanese negotiators failed to agree on car parts.",
+         Lang::en,
+         {"gn2660646", "CH", "US", "JP"},
+         {"gn4893591"}},
+        {"GENEVA with its state", "", "GENEVA, Ill., June 22 - The U.S. plant will close.", Lang::en, {"gn4893591"},
+         {"gn2660646", "CH"}},
+    });
+}
+
 TEST_CASE("places_to_json gives the documented shape", "[places]") {
     const ArticlePlaces r = extractor().extract("", "MOSCOW (Reuters) - Talks in Moscow.", Lang::en);
     const nlohmann::json j = nlohmann::json::parse(places_to_json(r, gazetteer(), Lang::fr));
@@ -585,6 +703,8 @@ TEST_CASE("places_to_json gives the documented shape", "[places]") {
     CHECK(j["places"][0].at("salience") == 1.0);
     CHECK(j.at("dateline").at("place") == "gn524901");
     CHECK(j.at("mentions").size() == 2);
+    CHECK(j["mentions"][0].at("metonym") == false);
+    CHECK(j["mentions"][0].at("demonym") == false);
     const nlohmann::json none = nlohmann::json::parse(places_to_json(ArticlePlaces{}, gazetteer(), Lang::en));
     CHECK(none.at("dateline").is_null());
     CHECK(none.at("places").empty());

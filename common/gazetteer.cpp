@@ -465,7 +465,9 @@ std::vector<const Place*> Gazetteer::lookup(std::string_view name) const {
     if (name_key(name_analyzer(), name, key) == 0) return out;
     const auto it = m_data->names.find(key);
     if (it == m_data->names.end()) return out;
-    for (const NameEntry& e : it->second) out.push_back(&m_data->places[e.place]);
+    for (const NameEntry& e : it->second) {
+        if ((e.flags & k_entry_metonym) == 0) out.push_back(&m_data->places[e.place]);
+    }
     return out;
 }
 

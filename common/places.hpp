@@ -68,7 +68,9 @@ class Gazetteer {
 
     /// The places a name may denote, most populous first; the name is normalized as text is (case,
     /// accents, elision, hyphens, dotted acronyms, a leading article): "Corée du Nord", "coree-du-nord"
-    /// and "DPRK" all give KP. Demonyms count ("russes" gives RU). Empty if the name is unknown.
+    /// and "DPRK" all give KP. Demonyms count ("russes" gives RU); metonyms do not: in an article's text
+    /// "the Kremlin" is evidence for Russia, but a reader who types `Kremlin`, `Nasdaq` or `place:Fed` means
+    /// that, not every article about the country. Empty if the name is unknown.
     std::vector<const Place*> lookup(std::string_view name) const;
 
     /// The place's name in `lang` (English for Lang::unknown); empty if the id is unknown.

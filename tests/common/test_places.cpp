@@ -130,6 +130,11 @@ TEST_CASE("every spelling of a place's name finds it", "[places]") {
         CHECK(found.front()->id == row.id);
     }
     CHECK(gazetteer().lookup("Atlantis of the North").empty());
+    // Metonyms are evidence in an article's text only: a reader typing them means the institution.
+    for (const char* metonym : {"Nasdaq", "Kremlin", "Fed", "Wall Street", "Bundesbank"}) {
+        INFO(metonym);
+        for (const Place* p : gazetteer().lookup(metonym)) CHECK(p->kind != PlaceKind::country);
+    }
 }
 
 TEST_CASE("labels are given in English or French", "[places]") {

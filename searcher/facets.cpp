@@ -329,10 +329,13 @@ class FacetColumns {
     /// every match's row would also miss the TLB).
     static std::uint32_t* allocate_rows(std::size_t n) {
         constexpr std::size_t huge = std::size_t{2} << 20;
-        const std::size_t bytes = (std::max<std::size_t>(n * sizeof(std::uint32_t), 1) + huge - 1) / huge * huge;
-        void* p = std::aligned_alloc(huge, bytes);
+        // Below one huge page (a small index), rows aligned on cache lines are enough.
+        const std::size_t wanted = std::max<std::size_t>(n * sizeof(std::uint32_t), 1);
+        const std::size_t align = wanted >= huge ? huge : 64;
+        const std::size_t bytes = (wanted + align - 1) / align * align;
+        void* p = std::aligned_alloc(align, bytes);
         if (p == nullptr) throw std::bad_alloc();
-        ::madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without it the rows are on ordinary pages
+        if (align == huge) ::madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without it, ordinary pages
         std::memset(p, 0, bytes);
         return static_cast<std::uint32_t*>(p);
     }

@@ -188,6 +188,10 @@ std::string source_value(std::string_view id, std::string_view label) {
     return value;
 }
 
+bool is_written_source_name(std::string_view label) {
+    return label != ascii_lower(label) || label.find(' ') != std::string_view::npos;
+}
+
 SourceValue parse_source_value(std::string_view value) {
     const auto separator = value.find(k_source_value_separator);
     if (separator == std::string_view::npos) return {std::string(value), std::string(value)};

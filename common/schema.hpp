@@ -120,7 +120,8 @@ inline constexpr std::string_view k_meta_origins = "dateline.origins";
 /// Prefix of keys recording the label of a source id: key + source_id → the name its articles' slot values
 /// carry (one per id, so that the source facet counts a publisher as one value).
 inline constexpr std::string_view k_meta_source_label_prefix = "dateline.source:";
-/// Time of the last commit by dateline-index, ISO 8601 UTC.
+/// Time of the last change to the articles of the database (or shard) by a dateline writer, ISO 8601 UTC: a
+/// run that only finds its files unchanged leaves it (and the first shard of a crawl stamps its state too).
 inline constexpr std::string_view k_meta_last_update = "dateline.last_update";
 /// "1" when every article of the index carries its place rank terms (k_prefix_place_rank): set when the
 /// index is created, by a build that writes them. An index without it is searched through the place slots.
@@ -136,6 +137,18 @@ inline constexpr std::string_view k_meta_sample_buckets = "dateline.sample_bucke
 /// "1" when every article of the index in a near-duplicate group carries its group values
 /// (k_slot_group_values): set when the index is created, by a build that writes them.
 inline constexpr std::string_view k_meta_group_values = "dateline.group_values";
+
+/// In every shard of an index sharded by year (`dateline-index --shard-by year`): the year of the articles
+/// the shard holds ("2019"), or "undated" for the shard of articles without a date, which is created with the
+/// index and listed first. An index whose first shard lacks it routes its articles by id.
+inline constexpr std::string_view k_meta_shard_year = "dateline.shard_year";
+/// The k_meta_shard_year value of the shard of undated articles.
+inline constexpr std::string_view k_shard_year_undated = "undated";
+/// How many commits changed the articles of the database (or shard): counted with k_meta_last_update.
+inline constexpr std::string_view k_meta_writes = "dateline.writes";
+/// In a shard compacted by `dateline-index compact`: its k_meta_writes when it was compacted, so that a
+/// shard not written since (a past year's) is not compacted again.
+inline constexpr std::string_view k_meta_compacted = "dateline.compacted";
 
 /// The unique-id term of an article: "Q" + id, or, for ids too long for a Xapian term (over 239 bytes,
 /// e.g. long URLs), "Q" + "h" + a 64-bit hash of the id. Every lookup by id goes through this.
@@ -199,6 +212,10 @@ struct SourceValue {
     std::string label;
 };
 SourceValue parse_source_value(std::string_view value);
+/// A source label as a publisher writes its name ("The Island Post"), not a slug or a host ("islandpost",
+/// "news.example.mu"): such a label wins over the others of its id, in a shard (when it is written) and
+/// across shards (when facets are counted).
+bool is_written_source_name(std::string_view label);
 /// "XP" + place id, "XC" + country code, "XDL" + the dateline's place id.
 std::string place_term(std::string_view id);
 std::string country_term(std::string_view code);

@@ -3,6 +3,7 @@
 
 #include "errors.hpp"
 #include "hash.hpp"
+#include "schema.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -17,6 +18,11 @@ std::string shard_directory_name(std::size_t index) {
     char name[32];
     std::snprintf(name, sizeof name, "shard-%03zu", index);
     return name;
+}
+
+std::string year_shard_directory_name(std::string_view year) {
+    if (year == schema::k_shard_year_undated) return std::string(year);
+    return "year-" + std::string(year);
 }
 
 std::string stub_file_of(const std::string& path) {

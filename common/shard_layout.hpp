@@ -19,6 +19,15 @@ inline constexpr std::size_t k_max_shards = 64;
 /// The directory name of shard `index` (0-based) in a sharded index: "shard-000", "shard-001", ...
 std::string shard_directory_name(std::size_t index);
 
+/// What routes an article to its shard: a stable hash of its id (the default: shards of even size, written
+/// in parallel), or its year (`--shard-by year`: one shard per year, so that an archive grows by adding a
+/// shard and the shards of past years stop changing).
+enum class ShardKey { id, year };
+
+/// The directory name of the shard of `year` in an index sharded by year: "year-2019", or "undated" for
+/// schema::k_shard_year_undated.
+std::string year_shard_directory_name(std::string_view year);
+
 /// The stub file of `path` when it is one: `path` itself when it is a file, `path/XAPIANDB` when that
 /// exists; empty otherwise (a single database, or nothing yet).
 std::string stub_file_of(const std::string& path);

@@ -4,6 +4,7 @@
 #include "index_writer.hpp"
 
 #include "common/errors.hpp"
+#include "common/schema.hpp"
 #include "common/shard_layout.hpp"
 
 #include <xapian.h>
@@ -13,6 +14,7 @@
 namespace dateline::indexer {
 
 namespace fs = std::filesystem;
+namespace schema = common::schema;
 
 namespace {
 
@@ -35,14 +37,26 @@ CompactionSummary compact_in_place(const std::string& db_path) {
             throw common::EnvironmentError("cannot compact '" + shard + "': not a glass database");
         }
         const fs::path fresh = path.string() + ".compacting";
+        Xapian::WritableDatabase locked;
         const fs::path old = path.string() + ".before-compaction";
         std::error_code ec;
         fs::remove_all(fresh, ec);
         summary.bytes_before += directory_bytes(path);
         try {
             // The write lock, held while compacting, keeps dateline-index (and the server's writes) out.
-            Xapian::WritableDatabase locked = open_writable_index(shard);
+            locked = open_writable_index(shard);
             summary.documents += locked.get_doccount();
+            // A shard whose articles did not change since it was compacted (a past year's) is left as it is.
+            std::string stamp = locked.get_metadata(std::string(schema::k_meta_writes));
+            if (stamp.empty()) stamp = "0";
+            if (locked.get_metadata(std::string(schema::k_meta_compacted)) == stamp) {
+                locked.close();
+                ++summary.unchanged;
+                summary.bytes_after += directory_bytes(path);
+                continue;
+            }
+            locked.set_metadata(std::string(schema::k_meta_compacted), stamp);
+            locked.commit();
             locked.compact(fresh.string(), Xapian::DBCOMPACT_NO_RENUMBER);
             locked.close();
         } catch (const Xapian::Error& e) {

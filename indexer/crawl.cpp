@@ -496,7 +496,7 @@ CrawlSummary crawl(const std::string& db_path, const std::vector<std::string>& s
         if (const std::string why = ctx.policy.refusal(seed); !why.empty()) throw common::UsageError("cannot crawl " + seed.url + ": " + why);
     }
 
-    ArticleWriter db(db_path, options.shards);
+    ArticleWriter db(db_path, options.shards, options.shard_key);
     auto load_record = [&](const std::string& url) -> std::optional<CrawlRecord> {
         const std::string value = db.get_metadata(schema::crawl_key(url));
         if (value.empty()) return std::nullopt;

@@ -7,6 +7,7 @@
 #include "document_builder.hpp"
 
 #include "common/dates.hpp"
+#include "common/shard_layout.hpp"
 
 #include <atomic>
 #include <cstddef>
@@ -30,6 +31,8 @@ struct CrawlOptions {
     double delay_seconds = 1.0;
     /// Shards of a new index (see IndexOptions::shards); an existing index keeps its layout.
     std::size_t shards = 0;
+    /// Routing of a new index's articles (see IndexOptions::shard_key); an existing index keeps its own.
+    std::optional<common::ShardKey> shard_key;
     /// Requests in flight to one site at most.
     unsigned parallel_per_host = 2;
     double timeout_seconds = 30.0;

@@ -23,6 +23,7 @@ int crawl_command(const std::vector<std::string>& args, const std::atomic<bool>&
     std::string lang = "auto";
     std::string contact;
     std::string since;
+    std::string shard_by;
     std::vector<std::string> urls;
     CrawlOptions options;
     options.cancel = &interrupted;
@@ -55,13 +56,17 @@ int crawl_command(const std::vector<std::string>& args, const std::atomic<bool>&
         ("source,s", po::value(&options.source_name)->value_name("NAME"), "source (publisher) name of every article (default: the page's, else the URL's host)")
         ("lang,l", po::value(&lang)->value_name("en|fr|auto"), "language of pages that do not state one (default: auto = detect)")
         ("shards", po::value(&options.shards)->value_name("N"), "a new index: N shard databases (default: one per core, at most 4; 1: one database); an existing index keeps its shards")
+        ("shard-by", po::value(&shard_by)->value_name("id|year"), "a new index: route articles to shards by id (default) or by year (one shard per year); an existing index keeps its routing")
         ("batch", po::value(&options.batch_size)->value_name("N"), "pages per commit (default: 100)")
         ("quiet,q", po::bool_switch(&options.quiet), "no progress and no notices (errors are still shown)");
     if (common::parse_command(args, desc, "url", urls)) return common::k_exit_ok;
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to write");
     if (urls.empty()) throw common::UsageError("no URL given: name a site root, a sitemap or a feed");
     if (options.batch_size == 0) throw common::UsageError("--batch must be at least 1");
-    if (options.shards == 0 && !std::filesystem::exists(db)) options.shards = indexer::default_new_index_shards();
+    options.shard_key = indexer::parse_shard_key(shard_by);
+    if (options.shards == 0 && !std::filesystem::exists(db) && options.shard_key != common::ShardKey::year) {
+        options.shards = indexer::default_new_index_shards();
+    }
     if (options.parallel_per_host == 0) throw common::UsageError("--parallel must be at least 1");
     if (!(options.delay_seconds >= 0)) throw common::UsageError("--delay must be 0 or more seconds");
     if (!(options.timeout_seconds > 0)) throw common::UsageError("--timeout must be more than 0 seconds");

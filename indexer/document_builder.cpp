@@ -138,39 +138,60 @@ BuiltDocument DocumentBuilder::build(common::Article& article) const {
     return built;
 }
 
-namespace {
-/// A name as a publisher writes it ("The Island Post"), not a slug or a host ("islandpost", "news.example.mu").
-bool is_written_name(std::string_view label) { return label != common::ascii_lower(label) || label.find(' ') != std::string_view::npos; }
-}  // namespace
-
-void use_recorded_source_label(Xapian::WritableDatabase& db, Xapian::Document& document) {
+std::string source_id_of(const Xapian::Document& document) {
     const std::string value = document.get_value(schema::k_slot_source);
-    if (value.empty()) return;
+    return value.empty() ? std::string() : schema::parse_source_value(value).id;
+}
+
+std::string recorded_source_label(const Xapian::Database& db, const std::string& source_id) {
+    return db.get_metadata(std::string(schema::k_meta_source_label_prefix) + source_id);
+}
+
+std::string better_source_label(const std::string& a, const std::string& b) {
+    if (a.empty()) return b;
+    if (b.empty() || schema::is_written_source_name(a) || !schema::is_written_source_name(b)) return a;
+    return b;
+}
+
+SourceLabelChange choose_source_label(const std::string& recorded, Xapian::Document& document) {
+    const std::string value = document.get_value(schema::k_slot_source);
+    if (value.empty()) return {};
     const schema::SourceValue source = schema::parse_source_value(value);
-    const std::string key = std::string(schema::k_meta_source_label_prefix) + source.id;
-    const std::string recorded = db.get_metadata(key);
-    if (recorded == source.label) return;
-    if (!recorded.empty() && (is_written_name(recorded) || !is_written_name(source.label))) {
+    if (recorded == source.label) return {};
+    if (!recorded.empty() && (schema::is_written_source_name(recorded) || !schema::is_written_source_name(source.label))) {
         document.add_value(schema::k_slot_source, schema::source_value(source.id, recorded));
         // The label's second term too ("theislandpost" for an article named "Island Post"): a source: filter
         // finds what the facet counts under the label.
         for (const std::string& term : schema::source_terms(recorded)) document.add_boolean_term(term);
-        return;
+        return {};
     }
-    db.set_metadata(key, source.label);
-    if (recorded.empty()) return;
+    return {source.id, source.label, !recorded.empty()};
+}
+
+bool record_source_label(Xapian::WritableDatabase& db, const SourceLabelChange& change) {
+    if (change.source_id.empty()) return false;
+    db.set_metadata(std::string(schema::k_meta_source_label_prefix) + change.source_id, change.label);
+    if (!change.relabel) return false;
     // Relabel the articles written with the name replaced. The id term's posting list may also hold articles
     // of another id through their second term ("theislandpost"): only this id's are changed.
-    const std::string term = std::string(schema::k_prefix_source) + source.id;
+    const std::string value = schema::source_value(change.source_id, change.label);
+    const std::string term = std::string(schema::k_prefix_source) + change.source_id;
     const std::vector<Xapian::docid> docids(db.postlist_begin(term), db.postlist_end(term));
+    bool changed = false;
     for (const Xapian::docid docid : docids) {
         Xapian::Document earlier = db.get_document(docid);
         const std::string earlier_value = earlier.get_value(schema::k_slot_source);
-        if (earlier_value == value || schema::parse_source_value(earlier_value).id != source.id) continue;
+        if (earlier_value == value || schema::parse_source_value(earlier_value).id != change.source_id) continue;
         earlier.add_value(schema::k_slot_source, value);
-        for (const std::string& label_term : schema::source_terms(source.label)) earlier.add_boolean_term(label_term);
+        for (const std::string& label_term : schema::source_terms(change.label)) earlier.add_boolean_term(label_term);
+        // Its group's record names the source too.
+        if (const std::string key = earlier.get_value(schema::k_slot_collapse); !key.empty()) {
+            earlier.add_value(schema::k_slot_group_values, schema::group_values(earlier, key));
+        }
         db.replace_document(docid, earlier);
+        changed = true;
     }
+    return changed;
 }
 
 }  // namespace dateline::indexer

@@ -52,12 +52,32 @@ class DocumentBuilder {
     std::shared_ptr<const common::PlaceExtractor> m_places;
 };
 
-/// Gives a document's source slot the label the index records for its source id (schema::
-/// k_meta_source_label_prefix), so that all the articles of a publisher hold one value: the facet counts
-/// values, and two labels of one id would count a near-duplicate group twice. The first label written is
-/// recorded; a name written with capitals or spaces later replaces a recorded one without ("islandpost" →
-/// "The Island Post"), in the articles already written too. Call in the database's one writer, before
-/// writing `document`.
-void use_recorded_source_label(Xapian::WritableDatabase& db, Xapian::Document& document);
+/// Source labels: all the articles of a publisher hold one slot value, its id with one label, in every shard
+/// of an index, as in one database (the facet counts values, and two labels of one id would count a
+/// near-duplicate group twice). The first label written is recorded (schema::k_meta_source_label_prefix); a
+/// name written with capitals or spaces later replaces a recorded one without ("islandpost" → "The Island
+/// Post"), in the articles already written too. The writer decides each article's label before writing it
+/// (choose_source_label, from the label the whole index records) and records a change in every shard
+/// (record_source_label).
+struct SourceLabelChange {
+    /// Empty: nothing to record.
+    std::string source_id;
+    std::string label;
+    /// Articles written before carry another label: relabel them.
+    bool relabel = false;
+};
+
+/// The source id of a document ("" when it has no source).
+std::string source_id_of(const Xapian::Document& document);
+/// The label `db` (one shard) records for a source id, "" when none.
+std::string recorded_source_label(const Xapian::Database& db, const std::string& source_id);
+/// Of two labels recorded for one id (by two shards), the one that wins: a written name, else the first.
+std::string better_source_label(const std::string& a, const std::string& b);
+/// Gives `document` the `recorded` label of its source id (the whole index's, "" when none), or returns the
+/// change its own label makes to the record.
+SourceLabelChange choose_source_label(const std::string& recorded, Xapian::Document& document);
+/// Records `change` in `db` (one shard) and relabels the articles it holds of that id. Returns whether
+/// articles were changed.
+bool record_source_label(Xapian::WritableDatabase& db, const SourceLabelChange& change);
 
 }  // namespace dateline::indexer

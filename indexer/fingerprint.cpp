@@ -227,6 +227,18 @@ void NearDuplicateFinder::search_stored(const Fingerprint& fp, int& best, std::s
     }
 }
 
+void NearDuplicateFinder::add_shard(const std::string& shard_path) {
+    m_shard_paths.push_back(shard_path);
+    // Nothing of the run is stored in it yet: its articles are all in memory.
+    m_memory_floor.push_back(1);
+    // The combined database numbers documents by the count of shards: it is opened again with the new one.
+    try {
+        open_reader();
+    } catch (const Xapian::Error&) {
+        m_reader_open = false;
+    }
+}
+
 void NearDuplicateFinder::add(const Fingerprint& fp, const std::string& collapse_key) {
     if (fp.empty()) return;
     const auto index = static_cast<std::uint32_t>(m_entries.size());

@@ -80,6 +80,8 @@ class NearDuplicateFinder {
     void committed(Xapian::docid last_docid);
     /// Every shard committed all that was added; `last_docids` are their highest document ids, in order.
     void committed(const std::vector<Xapian::docid>& last_docids);
+    /// A shard was added to the index (empty, committed): it is looked up with the others from now on.
+    void add_shard(const std::string& shard_path);
     /// True when the articles kept in memory reached the limit: the caller should commit every shard and
     /// call committed(), which forgets them (they are then found in the database).
     bool memory_full() const noexcept { return m_entries.size() >= m_memory_limit; }

@@ -7,6 +7,7 @@
 #include "common/analysis_setup.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
+#include "common/hash.hpp"
 #include "common/shard_layout.hpp"
 #include "common/text.hpp"
 
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
@@ -27,6 +29,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 
 namespace dateline::indexer {
@@ -337,7 +340,73 @@ struct CommitOp {
     std::promise<Xapian::docid>* done = nullptr;
 };
 
-using ShardOp = std::variant<WriteOp, HeadOp, FileDone, CommitOp>;
+/// Index sharded by year: the article `id_term` was given another year; its copy in this shard goes.
+struct DeleteOp {
+    std::string id_term;
+};
+
+/// A source's label changed (IndexSourceLabels): recorded in every shard, and the articles of the source
+/// written before relabelled.
+struct LabelOp {
+    SourceLabelChange change;
+};
+
+using ShardOp = std::variant<WriteOp, HeadOp, DeleteOp, LabelOp, FileDone, CommitOp>;
+
+/// One shard of a run: its database, the queue its writer thread applies, what that thread found.
+struct ShardState {
+    ShardState(std::string p, Xapian::WritableDatabase d) : path(std::move(p)), db(std::move(d)) {}
+    std::string path;
+    Xapian::WritableDatabase db;
+    BlockingQueue<ShardOp> queue{512};
+    SyncPlan sync_plan;
+    std::exception_ptr error;
+    IndexSummary deletions;
+    std::thread writer;
+};
+
+/// Index sharded by year: the shards that may hold an article besides the one its (new) year names, so
+/// that an article whose date changed leaves its old year. What this run placed is remembered by a hash of
+/// the id (a collision costs a needless existence check, no more); what earlier runs wrote is looked up in
+/// the shards as they were when the run began.
+class ArticleLocations {
+  public:
+    explicit ArticleLocations(const std::vector<std::string>& shard_paths) : m_count(shard_paths.size()) {
+        for (const std::string& path : shard_paths) m_before.add_database(Xapian::Database(path));
+        m_any_before = m_before.get_doccount() > 0;
+    }
+
+    /// The shards other than `target` where `id_term` may be; then remembers it in `target`.
+    std::vector<std::size_t> move(const std::string& id_term, std::size_t target) {
+        std::vector<std::size_t> holders;
+        const std::uint64_t key = common::fnv1a64(id_term);
+        if (const auto it = m_placed.find(key); it != m_placed.end() && it->second != target) holders.push_back(it->second);
+        if (m_any_before) {
+            for (int attempt = 0;; ++attempt) {
+                try {
+                    // Xapian numbers the documents of shard s (of n) as (id - 1) * n + s + 1 in the combined database.
+                    for (auto it = m_before.postlist_begin(id_term); it != m_before.postlist_end(id_term); ++it) {
+                        const std::size_t shard = (*it - 1) % m_count;
+                        if (shard != target && std::find(holders.begin(), holders.end(), shard) == holders.end()) holders.push_back(shard);
+                    }
+                    break;
+                } catch (const Xapian::DatabaseModifiedError&) {
+                    // Later revisions add only what this run placed, which m_placed knows.
+                    if (attempt > 0) throw;
+                    m_before.reopen();
+                }
+            }
+        }
+        m_placed[key] = static_cast<std::uint32_t>(target);
+        return holders;
+    }
+
+  private:
+    std::size_t m_count;
+    Xapian::Database m_before;
+    bool m_any_before = false;
+    std::unordered_map<std::uint64_t, std::uint32_t> m_placed;
+};
 
 /// The deletions of each shard's --sync, merged per file in the order the files were first reported.
 void merge_deletions(IndexSummary& into, IndexSummary& shard, std::size_t max_ids) {
@@ -357,48 +426,6 @@ void merge_deletions(IndexSummary& into, IndexSummary& shard, std::size_t max_id
 }
 
 }  // namespace
-
-std::vector<std::string> writable_shards(const std::string& path, std::size_t shards) {
-    if (shards > common::k_max_shards) {
-        throw common::UsageError("--shards " + std::to_string(shards) + " is too many; at most " + std::to_string(common::k_max_shards));
-    }
-    const std::string stub = common::stub_file_of(path);
-    if (!stub.empty()) {
-        std::vector<std::string> listed = common::read_stub(stub);
-        for (const std::string& shard : listed) {
-            if (shard.starts_with("tcp:")) {
-                throw common::EnvironmentError("index '" + path + "' lists the remote shard '" + shard +
-                                               "'; write to the shards' own directories (remote shards are read-only)");
-            }
-        }
-        if (shards != 0 && shards != listed.size()) {
-            throw common::UsageError("index '" + path + "' has " + std::to_string(listed.size()) + " shards, not " + std::to_string(shards) +
-                                     ": articles are routed by their id over the shards it was created with; re-index into a new "
-                                     "directory to change their number (docs/SCALING.md)");
-        }
-        return listed;
-    }
-    std::error_code ec;
-    const bool exists = std::filesystem::exists(path, ec) && !std::filesystem::is_empty(path, ec);
-    if (shards <= 1) return {path};
-    if (exists) {
-        throw common::UsageError("index '" + path + "' is a single database; --shards " + std::to_string(shards) +
-                                 " needs a new directory (or 'dateline-index compact' to merge shards into one)");
-    }
-    std::filesystem::create_directories(path, ec);
-    if (ec) throw common::EnvironmentError("cannot create index directory '" + path + "': " + ec.message());
-    std::vector<std::string> names;
-    std::vector<std::string> paths;
-    for (std::size_t k = 0; k < shards; ++k) {
-        names.push_back(common::shard_directory_name(k));
-        paths.push_back((std::filesystem::path(path) / names.back()).string());
-    }
-    // The stub first: a crash before the shards exist leaves a layout the next run completes (each shard
-    // database is created when first opened for writing), never a directory that looks like no index.
-    common::write_stub(path, names);
-    for (const std::string& shard : paths) open_writable_index(shard);
-    return paths;
-}
 
 Xapian::WritableDatabase open_writable_index(const std::string& path) {
     if (const std::string stub = common::stub_file_of(path); !stub.empty()) {
@@ -443,20 +470,27 @@ void stamp_last_update(Xapian::WritableDatabase& db) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     db.set_metadata(std::string(schema::k_meta_last_update), buf);
+    // The stamp changes once a second; the count with every change (compaction tells them apart by it).
+    const std::string writes = db.get_metadata(std::string(schema::k_meta_writes));
+    unsigned long long count = 0;
+    std::from_chars(writes.data(), writes.data() + writes.size(), count);
+    db.set_metadata(std::string(schema::k_meta_writes), std::to_string(count + 1));
 }
 
 namespace {
 
 /// The part of grouping done in the shard of a group's first article: it gets the key when still alone.
-void mark_group_head(Xapian::WritableDatabase& db, const std::string& group) {
+/// Returns whether it was changed (in this shard).
+bool mark_group_head(Xapian::WritableDatabase& db, const std::string& group) {
     // The writer sees its own uncommitted changes, so a first article written earlier in this batch is found.
     const auto first = db.postlist_begin(group);
-    if (first == db.postlist_end(group)) return;
+    if (first == db.postlist_end(group)) return false;
     Xapian::Document head = db.get_document(*first);
-    if (!head.get_value(schema::k_slot_collapse).empty()) return;
+    if (!head.get_value(schema::k_slot_collapse).empty()) return false;
     head.add_value(schema::k_slot_collapse, group);
     head.add_value(schema::k_slot_group_values, schema::group_values(head, group));
     db.replace_document(*first, head);
+    return true;
 }
 
 /// The part done in the article's own shard: it is written with its group's key ("" when alone).
@@ -473,8 +507,8 @@ Xapian::docid write_grouped(Xapian::WritableDatabase& db, BuiltDocument& built, 
     // Sampled by group: a group of near-duplicates is in a facet sample whole or not at all, so that counts
     // of groups scale without bias (an article alone is its own group).
     built.document.add_boolean_term(schema::sample_term(group.empty() ? built.id_term : group));
-    use_recorded_source_label(db, built.document);
-    // After the source label: the group's values are the ones the facets count.
+    // The article carries its source label already (IndexSourceLabels): the group's values are the ones the
+    // facets count.
     if (const std::string key = built.document.get_value(schema::k_slot_collapse); !key.empty()) {
         built.document.add_value(schema::k_slot_group_values, schema::group_values(built.document, key));
     }
@@ -487,9 +521,39 @@ std::size_t default_new_index_shards() {
     return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
 }
 
-ArticleWriter::ArticleWriter(const std::string& db_path, std::size_t shards) : m_paths(writable_shards(db_path, shards)) {
-    for (const std::string& path : m_paths) m_dbs.push_back(open_writable_index(path));
-    m_duplicates = std::make_unique<NearDuplicateFinder>(m_paths);
+/// The label of each source id for the whole index, in the one thread that writes or routes articles:
+/// what the shards record (the best of their labels: see better_source_label), then what this run decided.
+class IndexSourceLabels {
+  public:
+    explicit IndexSourceLabels(std::function<std::string(const std::string&)> recorded) : m_recorded(std::move(recorded)) {}
+
+    /// Gives `document` its source's label, or returns the change its own label makes (to record in every shard).
+    SourceLabelChange apply(Xapian::Document& document) {
+        const std::string id = source_id_of(document);
+        if (id.empty()) return {};
+        auto it = m_labels.find(id);
+        if (it == m_labels.end()) it = m_labels.emplace(id, m_recorded(id)).first;
+        SourceLabelChange change = choose_source_label(it->second, document);
+        if (!change.source_id.empty()) it->second = change.label;
+        return change;
+    }
+
+  private:
+    std::function<std::string(const std::string&)> m_recorded;
+    std::map<std::string, std::string, std::less<>> m_labels;
+};
+
+ArticleWriter::ArticleWriter(const std::string& db_path, std::size_t shards, std::optional<common::ShardKey> key)
+    : m_routing(db_path, shards, key) {
+    for (const std::string& path : m_routing.paths()) m_dbs.push_back(open_writable_index(path));
+    m_changed.assign(m_dbs.size(), false);
+    m_duplicates = std::make_unique<NearDuplicateFinder>(m_routing.paths());
+    // The writer sees its own uncommitted changes: what the shards record is always up to date.
+    m_labels = std::make_unique<IndexSourceLabels>([this](const std::string& id) {
+        std::string best;
+        for (const Xapian::WritableDatabase& db : m_dbs) best = better_source_label(best, recorded_source_label(db, id));
+        return best;
+    });
     for (Xapian::WritableDatabase& db : m_dbs) db.begin_transaction();
     m_open = true;
 }
@@ -497,11 +561,44 @@ ArticleWriter::ArticleWriter(const std::string& db_path, std::size_t shards) : m
 ArticleWriter::~ArticleWriter() { cancel(); }
 
 Xapian::docid ArticleWriter::write(BuiltDocument& built) {
+    std::size_t target = m_routing.shard_of(built);
+    if (target == ShardRouting::k_new_shard) {
+        // A year met for the first time: its shard is created (empty, committed) and listed in the stub.
+        target = m_routing.add_shard(built, {});
+        m_dbs.push_back(open_writable_index(m_routing.paths().back()));
+        m_dbs.back().begin_transaction();
+        m_changed.push_back(false);
+        m_duplicates->add_shard(m_routing.paths().back());
+    }
     const std::string group = m_duplicates->find(built.fingerprint);
     // The group's first article gets the key too when it is still alone (in its own shard).
-    if (!group.empty() && group != built.id_term) mark_group_head(m_dbs[common::shard_of(group, m_dbs.size())], group);
+    if (!group.empty() && group != built.id_term) {
+        if (m_routing.key() == common::ShardKey::id) {
+            const std::size_t head = common::shard_of(group, m_dbs.size());
+            if (mark_group_head(m_dbs[head], group)) m_changed[head] = true;
+        } else {
+            for (std::size_t s = 0; s < m_dbs.size(); ++s) {
+                if (mark_group_head(m_dbs[s], group)) m_changed[s] = true;
+            }
+        }
+    }
     m_duplicates->add(built.fingerprint, group.empty() ? built.id_term : group);
-    const Xapian::docid docid = write_grouped(m_dbs[common::shard_of(built.id_term, m_dbs.size())], built, group);
+    if (m_routing.key() == common::ShardKey::year) {
+        // An article whose date changed leaves its old year's shard.
+        for (std::size_t s = 0; s < m_dbs.size(); ++s) {
+            if (s != target && m_dbs[s].term_exists(built.id_term)) {
+                m_dbs[s].delete_document(built.id_term);
+                m_changed[s] = true;
+            }
+        }
+    }
+    if (const SourceLabelChange change = m_labels->apply(built.document); !change.source_id.empty()) {
+        for (std::size_t s = 0; s < m_dbs.size(); ++s) {
+            if (record_source_label(m_dbs[s], change)) m_changed[s] = true;
+        }
+    }
+    const Xapian::docid docid = write_grouped(m_dbs[target], built, group);
+    m_changed[target] = true;
     // The finder then forgets what it holds and finds it in the databases.
     if (m_duplicates->memory_full()) commit();
     return docid;
@@ -511,9 +608,10 @@ bool ArticleWriter::remove(const std::string& id) {
     // Every shard is asked, so that an article is found wherever an older layout put it.
     const std::string term = schema::id_term(id);
     bool found = false;
-    for (Xapian::WritableDatabase& db : m_dbs) {
-        if (db.term_exists(term)) {
-            db.delete_document(term);
+    for (std::size_t s = 0; s < m_dbs.size(); ++s) {
+        if (m_dbs[s].term_exists(term)) {
+            m_dbs[s].delete_document(term);
+            m_changed[s] = true;
             found = true;
         }
     }
@@ -536,7 +634,9 @@ void ArticleWriter::finish() {
     std::vector<Xapian::docid> last(m_dbs.size());
     // The first shard, which holds the run state, last.
     for (std::size_t s = m_dbs.size(); s-- > 0;) {
-        stamp_last_update(m_dbs[s]);
+        // The first shard holds the run state: stamped with every commit.
+        if (m_changed[s] || s == 0) stamp_last_update(m_dbs[s]);
+        m_changed[s] = false;
         m_dbs[s].commit_transaction();
         last[s] = m_dbs[s].get_lastdocid();
     }
@@ -561,10 +661,12 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     IndexSummary summary;
     const std::size_t errors_before = diagnostics.errors();
     const std::size_t warnings_before = diagnostics.warnings();
-    const std::vector<std::string> shard_paths = writable_shards(db_path, options.shards);
-    const std::size_t shard_count = shard_paths.size();
-    std::vector<Xapian::WritableDatabase> dbs;
-    for (const std::string& path : shard_paths) dbs.push_back(open_writable_index(path));
+    ShardRouting routing(db_path, options.shards, options.shard_key);
+    // The dispatcher adds a shard when a year is met for the first time (index sharded by year); the other
+    // threads hold their own shard's state, which does not move.
+    std::vector<std::unique_ptr<ShardState>> shards;
+    for (const std::string& path : routing.paths()) shards.push_back(std::make_unique<ShardState>(path, open_writable_index(path)));
+    const std::size_t initial_shards = shards.size();
     auto analyzer = make_index_analyzer();
     const DocumentBuilder builder(analyzer, options.builder);
     const std::vector<InputFile> files = resolve_inputs(inputs, source_options, diagnostics);
@@ -574,6 +676,9 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     std::vector<std::string> meta_keys(files.size());
     std::vector<std::string> origins(files.size());
     std::vector<bool> unchanged(files.size(), false);
+    // The records of the files a shard created during the run holds no article of: the unchanged files', then
+    // those read whole before it came (an unchanged file must stay unchanged in every shard).
+    MetadataRecords records;
     for (std::size_t i = 0; i < files.size(); ++i) {
         signatures[i] = file_signature(files[i]);
         if (files[i].path != "-") {
@@ -585,20 +690,20 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
         // unchanged only when every shard says so (a crash between two shards' commits reads it again).
         // A file that lost articles in a run without --sync is read again by a run with it.
         unchanged[i] = !options.force && !signatures[i].empty();
-        for (std::size_t s = 0; s < shard_count && unchanged[i]; ++s) {
-            const std::string recorded = dbs[s].get_metadata(meta_keys[i]);
+        for (std::size_t s = 0; s < initial_shards && unchanged[i]; ++s) {
+            const std::string recorded = shards[s]->db.get_metadata(meta_keys[i]);
             unchanged[i] = recorded == signatures[i] ||
                            (!options.sync && recorded == signatures[i] + std::string(schema::k_meta_file_unsynced));
         }
+        if (unchanged[i]) records.emplace_back(meta_keys[i], shards.front()->db.get_metadata(meta_keys[i]));
     }
-    std::vector<SyncPlan> sync_plans(shard_count);
     if (options.sync) {
-        if (dbs.front().get_metadata(std::string(schema::k_meta_origins)).empty() && dbs.front().get_doccount() > 0) {
+        if (shards.front()->db.get_metadata(std::string(schema::k_meta_origins)).empty() && shards.front()->db.get_doccount() > 0) {
             diagnostics.warning(db_path, 0, "this index was created by a build that did not record where articles come from: "
                                             "--sync keeps the articles of a file until it is read again (--force reads all)");
         }
-        for (std::size_t s = 0; s < shard_count; ++s) {
-            for (const std::string& key : vanished_files(dbs[s], inputs, meta_keys)) sync_plans[s].file_vanished(key);
+        for (auto& shard : shards) {
+            for (const std::string& key : vanished_files(shard->db, inputs, meta_keys)) shard->sync_plan.file_vanished(key);
         }
     }
     // Scraped pages: learn each source's site template from its pages before reading any of them.
@@ -646,101 +751,129 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     std::atomic<std::size_t> written{0};
     // Set by the reader once every file was read (not interrupted): only then may --sync delete.
     std::atomic<bool> reading_complete{false};
-    // One writer thread per shard, each applying its queue in order: the order of the input within a
-    // shard, which is all that matters since an id always goes to the same shard.
-    std::vector<std::unique_ptr<BlockingQueue<ShardOp>>> queues;
-    for (std::size_t s = 0; s < shard_count; ++s) queues.push_back(std::make_unique<BlockingQueue<ShardOp>>(512));
-    std::vector<std::exception_ptr> shard_errors(shard_count);
-    std::vector<IndexSummary> shard_deletions(shard_count);
     std::atomic<bool> writer_stopped{false};
-    std::vector<std::thread> writers;
-    for (std::size_t s = 0; s < shard_count; ++s) {
-        writers.emplace_back([&, s] {
-            Xapian::WritableDatabase& db = dbs[s];
-            SyncPlan& sync_plan = sync_plans[s];
-            BlockingQueue<ShardOp>& queue = *queues[s];
-            try {
-                // Each batch is a transaction: committed whole, or (on an error) cancelled whole, so that the
-                // destructor cannot commit part of a batch.
-                db.begin_transaction();
-                std::size_t in_batch = 0;
-                auto commit_batch = [&] {
-                    stamp_last_update(db);
-                    db.commit_transaction();
-                    db.begin_transaction();
-                    in_batch = 0;
-                };
-                auto count_write = [&] {
-                    if (++in_batch >= options.batch_size) commit_batch();
-                };
-                bool stopped = false;
-                while (auto op = queue.pop()) {
-                    if (stopping()) {
-                        // Ctrl-C: commit what is written, leave what is queued.
-                        if (auto* commit = std::get_if<CommitOp>(&*op)) commit->done->set_value(0);
-                        stopped = true;
-                        writer_stopped = true;
-                        break;
-                    }
-                    if (auto* write = std::get_if<WriteOp>(&*op)) {
-                        sync_plan.written(write->file, write_grouped(db, write->built, write->group));
-                        ++written;
-                        count_write();
-                    } else if (auto* head = std::get_if<HeadOp>(&*op)) {
-                        mark_group_head(db, head->group);
-                    } else if (auto* commit = std::get_if<CommitOp>(&*op)) {
-                        commit_batch();
-                        commit->done->set_value(db.get_lastdocid());
-                    } else {
-                        const auto& done = std::get<FileDone>(*op);
-                        std::vector<Xapian::docid> stale = sync_plan.file_read(db, done, origins[done.file]);
-                        std::string record = done.meta_value;
-                        if (!stale.empty() && !options.sync) {
-                            record += schema::k_meta_file_unsynced;
-                        } else if (!stale.empty() && done.errors > 0) {
-                            diagnostics.warning(files[done.file].display_name, 0,
-                                                std::to_string(stale.size()) + " articles indexed from it before are not in it now" +
-                                                    (shard_count > 1 ? " (shard " + std::to_string(s) + ")" : std::string()) +
-                                                    "; --sync keeps them, since " + std::to_string(done.errors) +
-                                                    " of its records could not be read");
-                        } else if (!stale.empty()) {
-                            // Recorded after the deletions, at the end of the run.
-                            sync_plan.defer(done, origins[done.file], files[done.file].display_name, std::move(stale));
-                            continue;
-                        }
-                        db.set_metadata(done.meta_key, record);
-                    }
-                }
-                if (options.sync && !stopped && reading_complete && !stopping()) {
-                    sync_plan.apply(db, options.max_reported_ids, count_write, stopping, shard_deletions[s]);
-                }
-                stamp_last_update(db);
-                // Explicit commit: the destructor would swallow errors.
+    // One writer thread per shard, each applying its queue in order: the order of the input within a
+    // shard, which is all that matters since an id always goes to the same shard (or, sharded by year,
+    // leaves its old shard through that shard's queue, behind what was written there before).
+    const bool several_shards = routing.size() > 1 || routing.key() == common::ShardKey::year;
+    auto run_writer = [&](ShardState& shard) {
+        Xapian::WritableDatabase& db = shard.db;
+        SyncPlan& sync_plan = shard.sync_plan;
+        BlockingQueue<ShardOp>& queue = shard.queue;
+        try {
+            // Each batch is a transaction: committed whole, or (on an error) cancelled whole, so that the
+            // destructor cannot commit part of a batch.
+            db.begin_transaction();
+            std::size_t in_batch = 0;
+            // Only a shard whose articles changed is stamped: a past year's shard that only records the files
+            // read stays as it was compacted (compact skips it).
+            bool changed = false;
+            auto commit_batch = [&] {
+                if (changed) stamp_last_update(db);
                 db.commit_transaction();
-            } catch (...) {
-                shard_errors[s] = std::current_exception();
-                writer_failed = true;
-                try {
-                    db.cancel_transaction();
-                } catch (const Xapian::Error&) {
-                    // No transaction in progress (the error came from committing it).
+                db.begin_transaction();
+                in_batch = 0;
+            };
+            auto count_write = [&] {
+                changed = true;
+                if (++in_batch >= options.batch_size) commit_batch();
+            };
+            bool stopped = false;
+            while (auto op = queue.pop()) {
+                if (stopping()) {
+                    // Ctrl-C: commit what is written, leave what is queued.
+                    if (auto* commit = std::get_if<CommitOp>(&*op)) commit->done->set_value(0);
+                    stopped = true;
+                    writer_stopped = true;
+                    break;
+                }
+                if (auto* write = std::get_if<WriteOp>(&*op)) {
+                    sync_plan.written(write->file, write_grouped(db, write->built, write->group));
+                    ++written;
+                    count_write();
+                } else if (auto* head = std::get_if<HeadOp>(&*op)) {
+                    if (mark_group_head(db, head->group)) changed = true;
+                } else if (auto* label = std::get_if<LabelOp>(&*op)) {
+                    if (record_source_label(db, label->change)) changed = true;
+                } else if (auto* moved = std::get_if<DeleteOp>(&*op)) {
+                    if (db.term_exists(moved->id_term)) {
+                        db.delete_document(moved->id_term);
+                        count_write();
+                    }
+                } else if (auto* commit = std::get_if<CommitOp>(&*op)) {
+                    commit_batch();
+                    commit->done->set_value(db.get_lastdocid());
+                } else {
+                    const auto& done = std::get<FileDone>(*op);
+                    std::vector<Xapian::docid> stale = sync_plan.file_read(db, done, origins[done.file]);
+                    std::string record = done.meta_value;
+                    if (!stale.empty() && !options.sync) {
+                        record += schema::k_meta_file_unsynced;
+                    } else if (!stale.empty() && done.errors > 0) {
+                        diagnostics.warning(files[done.file].display_name, 0,
+                                            std::to_string(stale.size()) + " articles indexed from it before are not in it now" +
+                                                (several_shards ? " (shard " + shard.path + ")" : std::string()) +
+                                                "; --sync keeps them, since " + std::to_string(done.errors) +
+                                                " of its records could not be read");
+                    } else if (!stale.empty()) {
+                        // Recorded after the deletions, at the end of the run.
+                        sync_plan.defer(done, origins[done.file], files[done.file].display_name, std::move(stale));
+                        continue;
+                    }
+                    db.set_metadata(done.meta_key, record);
                 }
             }
-            // Keep draining so that the dispatcher never waits on a full queue or an unanswered commit.
-            while (auto op = queue.pop()) {
-                if (auto* commit = std::get_if<CommitOp>(&*op)) commit->done->set_value(0);
+            if (options.sync && !stopped && reading_complete && !stopping()) {
+                sync_plan.apply(db, options.max_reported_ids, count_write, stopping, shard.deletions);
             }
-        });
-    }
+            if (changed) stamp_last_update(db);
+            // Explicit commit: the destructor would swallow errors.
+            db.commit_transaction();
+        } catch (...) {
+            shard.error = std::current_exception();
+            writer_failed = true;
+            try {
+                db.cancel_transaction();
+            } catch (const Xapian::Error&) {
+                // No transaction in progress (the error came from committing it).
+            }
+        }
+        // Keep draining so that the dispatcher never waits on a full queue or an unanswered commit.
+        while (auto op = queue.pop()) {
+            if (auto* commit = std::get_if<CommitOp>(&*op)) commit->done->set_value(0);
+        }
+    };
+    for (auto& shard : shards) shard->writer = std::thread(run_writer, std::ref(*shard));
 
     // The dispatcher takes the built articles in input order, groups near-duplicates across all shards
     // (one finder sees every shard, so a group's key is the same wherever its members land), and routes
-    // each article to the shard of its id.
+    // each article to the shard of its id (or of its year, creating that shard when the year is new).
     std::exception_ptr dispatcher_error;
     std::thread dispatcher([&] {
         std::uint64_t next = 0;
         try {
-            NearDuplicateFinder duplicates(shard_paths);
+            NearDuplicateFinder duplicates(routing.paths());
+            std::optional<ArticleLocations> locations;
+            if (routing.key() == common::ShardKey::year) locations.emplace(routing.paths());
+            // Labels recorded by earlier runs, read from the shards as the run began (shards added since have
+            // none; what this run records, the labels already know).
+            std::vector<Xapian::Database> readers;
+            for (const std::string& path : routing.paths()) readers.emplace_back(path);
+            IndexSourceLabels labels([&](const std::string& id) {
+                std::string best;
+                for (Xapian::Database& reader : readers) {
+                    for (int attempt = 0;; ++attempt) {
+                        try {
+                            best = better_source_label(best, recorded_source_label(reader, id));
+                            break;
+                        } catch (const Xapian::DatabaseModifiedError&) {
+                            if (attempt > 0) throw;
+                            reader.reopen();
+                        }
+                    }
+                }
+                return best;
+            });
             for (;; ++next) {
                 if (stopping()) {
                     writer_stopped = true;
@@ -749,25 +882,52 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
                 std::optional<Result> r = results.take(next);
                 if (!r) break;
                 if (auto* built = std::get_if<BuiltDocument>(&r->payload)) {
+                    std::size_t target = routing.shard_of(*built);
+                    if (target == ShardRouting::k_new_shard) {
+                        try {
+                            target = routing.add_shard(*built, records);
+                        } catch (const common::UsageError& e) {
+                            diagnostics.error(files[r->file].display_name, 0,
+                                              "article " + quote_value(stored_id(built->document)) + " not indexed: " + e.what());
+                            continue;
+                        }
+                        const std::string& path = routing.paths().back();
+                        shards.push_back(std::make_unique<ShardState>(path, open_writable_index(path)));
+                        shards.back()->writer = std::thread(run_writer, std::ref(*shards.back()));
+                        duplicates.add_shard(path);
+                    }
                     const std::string group = duplicates.find(built->fingerprint);
-                    if (!group.empty() && group != built->id_term) queues[common::shard_of(group, shard_count)]->push(HeadOp{group});
+                    if (!group.empty() && group != built->id_term) {
+                        // Routed by id, the group's first article is in its id's shard; by year, wherever its year put it.
+                        if (routing.key() == common::ShardKey::id) {
+                            shards[common::shard_of(group, shards.size())]->queue.push(HeadOp{group});
+                        } else {
+                            for (auto& shard : shards) shard->queue.push(HeadOp{group});
+                        }
+                    }
                     duplicates.add(built->fingerprint, group.empty() ? built->id_term : group);
-                    const std::size_t shard = common::shard_of(built->id_term, shard_count);
-                    queues[shard]->push(WriteOp{std::move(*built), group, r->file});
+                    if (locations) {
+                        for (const std::size_t s : locations->move(built->id_term, target)) shards[s]->queue.push(DeleteOp{built->id_term});
+                    }
+                    if (const SourceLabelChange change = labels.apply(built->document); !change.source_id.empty()) {
+                        for (auto& shard : shards) shard->queue.push(LabelOp{change});
+                    }
+                    shards[target]->queue.push(WriteOp{std::move(*built), group, r->file});
                     if (duplicates.memory_full()) {
                         // Every shard commits what it was given, then the finder forgets it and looks it
                         // up in the databases instead.
-                        std::vector<std::promise<Xapian::docid>> commits(shard_count);
-                        for (std::size_t s = 0; s < shard_count; ++s) queues[s]->push(CommitOp{&commits[s]});
-                        std::vector<Xapian::docid> last(shard_count);
-                        for (std::size_t s = 0; s < shard_count; ++s) last[s] = commits[s].get_future().get();
+                        std::vector<std::promise<Xapian::docid>> commits(shards.size());
+                        for (std::size_t s = 0; s < shards.size(); ++s) shards[s]->queue.push(CommitOp{&commits[s]});
+                        std::vector<Xapian::docid> last(shards.size());
+                        for (std::size_t s = 0; s < shards.size(); ++s) last[s] = commits[s].get_future().get();
                         duplicates.committed(last);
                     }
                 } else {
                     const auto& done = std::get<FileDone>(r->payload);
                     if (done.meta_key.empty()) continue;
                     // Each shard records the file after its share of the file's articles.
-                    for (std::size_t s = 0; s < shard_count; ++s) queues[s]->push(done);
+                    for (auto& shard : shards) shard->queue.push(done);
+                    if (routing.key() == common::ShardKey::year) records.emplace_back(done.meta_key, done.meta_value);
                 }
             }
         } catch (...) {
@@ -778,7 +938,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
         // Keep draining so that the workers never wait on a full buffer.
         while (results.take(next++)) {
         }
-        for (auto& queue : queues) queue->close();
+        for (auto& shard : shards) shard->queue.close();
     });
 
     Progress progress(options.quiet, total_bytes);
@@ -828,13 +988,16 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     jobs.close();
     for (auto& t : pool) t.join();
     dispatcher.join();
-    for (auto& t : writers) t.join();
+    // The dispatcher has stopped adding shards.
+    for (auto& shard : shards) {
+        if (shard->writer.joinable()) shard->writer.join();
+    }
     if (dispatcher_error) std::rethrow_exception(dispatcher_error);
-    for (const std::exception_ptr& e : shard_errors) {
-        if (e) std::rethrow_exception(e);
+    for (auto& shard : shards) {
+        if (shard->error) std::rethrow_exception(shard->error);
     }
     if (writer_stopped) summary.interrupted = true;
-    for (IndexSummary& d : shard_deletions) merge_deletions(summary, d, options.max_reported_ids);
+    for (auto& shard : shards) merge_deletions(summary, shard->deletions, options.max_reported_ids);
     progress.update(files_done, files.size(), written.load(), summary.bytes_read, true);
     summary.articles_indexed = written.load();
     summary.errors = diagnostics.errors() - errors_before;
@@ -870,29 +1033,15 @@ std::size_t delete_articles(const std::string& db_path, const std::vector<std::s
 std::size_t write_articles(const std::string& db_path, std::vector<common::Article>& articles) {
     // Const after construction, so shared by the threads that write one after another.
     static const DocumentBuilder builder(make_index_analyzer(), DocumentBuilderOptions{});
-    const std::vector<std::string> shard_paths = writable_shards(db_path, 0);
-    std::vector<Xapian::WritableDatabase> dbs;
-    for (const std::string& path : shard_paths) dbs.push_back(open_writable_index(path));
-    std::size_t current = 0;
+    ArticleWriter writer(db_path);
     try {
-        NearDuplicateFinder duplicates(shard_paths);
         for (common::Article& article : articles) {
             BuiltDocument built = builder.build(article);
-            // As dateline-index routes it: the article to its id's shard, the group's first article's key to its own.
-            const std::string group = duplicates.find(built.fingerprint);
-            if (!group.empty() && group != built.id_term) mark_group_head(dbs[common::shard_of(group, dbs.size())], group);
-            duplicates.add(built.fingerprint, group.empty() ? built.id_term : group);
-            write_grouped(dbs[common::shard_of(built.id_term, dbs.size())], built, group);
+            writer.write(built);
         }
-        for (current = 0; current < dbs.size(); ++current) {
-            stamp_last_update(dbs[current]);
-            // Explicit commit: the destructor would swallow errors.
-            dbs[current].commit();
-            dbs[current].close();
-        }
+        writer.finish();
     } catch (const Xapian::Error& e) {
-        throw common::EnvironmentError("cannot write to index '" + shard_paths[std::min(current, shard_paths.size() - 1)] +
-                                       "': " + e.get_description());
+        throw common::EnvironmentError("cannot write to index '" + db_path + "': " + e.get_description());
     }
     return articles.size();
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "diagnostics.hpp"
+#include "shard_routing.hpp"
 #include "document_builder.hpp"
 #include "source.hpp"
 
@@ -13,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,10 @@ struct IndexOptions {
     /// a stub database listing them, each fed by its own writer thread). An existing index keeps its layout:
     /// 0 takes it as it is, another number than its own is a usage error. See writable_shards.
     std::size_t shards = 0;
+    /// What routes articles to the shards of a new index (--shard-by): by id (with `shards`) or by year (one
+    /// shard per year, created as its first article comes). Unset: an existing index keeps its layout, a new
+    /// one is routed by id. A key that differs from an existing index's is a usage error.
+    std::optional<common::ShardKey> shard_key;
     /// Re-read files even when their size and modification time are unchanged.
     bool force = false;
     /// Make the index mirror the inputs: the articles last read from a file that this run reads again and
@@ -79,14 +85,6 @@ struct IndexSummary {
 /// for a sharded index of several shards: open each of writable_shards()).
 Xapian::WritableDatabase open_writable_index(const std::string& path);
 
-/// The shard databases to write for the index at `path`, in stub order: the shards its stub lists (a
-/// sharded index), or `path` itself (a single database). A new index with `shards` > 1 is created sharded:
-/// `path/shard-000` ... and the stub `path/XAPIANDB`, which Xapian (and every dateline reader) opens as one
-/// database. Articles go to shard common::shard_of(id term, count). Throws common::UsageError when `shards`
-/// (non-zero) differs from an existing index's count or exceeds common::k_max_shards, and
-/// common::EnvironmentError when the stub lists a remote shard or cannot be read or written.
-std::vector<std::string> writable_shards(const std::string& path, std::size_t shards);
-
 /// Shards of a new index when the user gives no number: one per core (one writer thread each), at most 4.
 std::size_t default_new_index_shards();
 
@@ -94,18 +92,22 @@ std::size_t default_new_index_shards();
 /// protected words when the gazetteer is available.
 std::shared_ptr<const common::Analyzer> make_index_analyzer();
 
-/// An index opened for writing article by article, in transactions: the crawler's write path. Works on a
-/// single database and on every shard of a sharded index alike: each article goes to its id's shard,
-/// grouped with its closest earlier near-duplicate across all shards (both then carry the group's
+class IndexSourceLabels;
+
+/// An index opened for writing article by article, in transactions: the crawler's and the HTTP write
+/// routes' path. Works on a single database and on every shard of a sharded index alike: each article goes
+/// to its id's shard or its year's (a new year's shard is created when its first article comes, and an
+/// article whose year changed leaves its old year's shard), grouped with its closest earlier near-duplicate across all shards (both then carry the group's
 /// collapse key, the first article's id term; an article without one carries none, which keeps collapsing
 /// cheap at search time), replacing an article with the same id. Run state (set_metadata) lives in the
 /// first shard and is committed after the other shards' articles, so a crash between two shards' commits
 /// leaves state that names less than was written, never more: a re-run writes the rest again.
 class ArticleWriter {
 public:
-    /// Opens the index at `db_path`, creating it with `shards` shards when new: see writable_shards.
+    /// Opens the index at `db_path`, creating it with `shards` shards or sharded by `key` when new: see
+    /// writable_shards.
     /// Throws common::EnvironmentError or common::UsageError as open_writable_index and writable_shards do.
-    explicit ArticleWriter(const std::string& db_path, std::size_t shards = 0);
+    explicit ArticleWriter(const std::string& db_path, std::size_t shards = 0, std::optional<common::ShardKey> key = std::nullopt);
     ~ArticleWriter();
     ArticleWriter(const ArticleWriter&) = delete;
     ArticleWriter& operator=(const ArticleWriter&) = delete;
@@ -127,13 +129,17 @@ public:
     std::size_t shard_count() const noexcept { return m_dbs.size(); }
 
 private:
-    std::vector<std::string> m_paths;
+    ShardRouting m_routing;
     std::vector<Xapian::WritableDatabase> m_dbs;
+    /// Per shard: articles written or deleted since the last commit (only those shards are stamped).
+    std::vector<bool> m_changed;
     std::unique_ptr<NearDuplicateFinder> m_duplicates;
+    std::unique_ptr<IndexSourceLabels> m_labels;
     bool m_open = false;
 };
 
-/// Records the time of this write (UTC, ISO 8601) in the index metadata, for /api/stats; commit follows.
+/// Records the time of this write (UTC, ISO 8601) in the index metadata, for /api/stats, and counts it
+/// (schema::k_meta_writes); commit follows.
 void stamp_last_update(Xapian::WritableDatabase& db);
 
 /// Indexes `inputs` into the database at `db_path`. Bad records are reported to `diagnostics` and skipped.

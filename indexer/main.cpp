@@ -103,6 +103,7 @@ int cmd_add(const std::vector<std::string>& args) {
     std::string lang = "auto";
     std::string format = "auto";
     std::string source;
+    std::string shard_by;
     std::vector<std::string> fields;
     std::vector<std::string> inputs;
     bool verbose = false;
@@ -127,6 +128,7 @@ int cmd_add(const std::vector<std::string>& args) {
         ("threads,j", po::value(&options.threads)->value_name("N"), "analysis threads (default: one per core)")
         ("batch", po::value(&options.batch_size)->value_name("N"), "articles per commit (default: 1000)")
         ("shards", po::value(&options.shards)->value_name("N"), "a new index: N shard databases under DIR and a stub database listing them, one writer thread each (default: one per core, at most 4; 1: one database); an existing index keeps its shards")
+        ("shard-by", po::value(&shard_by)->value_name("id|year"), "a new index: route articles to shards by a hash of their id (default, with --shards) or by year (one shard per year, created as its first article comes; past years' shards stop changing); an existing index keeps its routing")
         ("force", po::bool_switch(&options.force), "re-read files even if unchanged since the last run")
         ("sync", po::bool_switch(&options.sync), "delete the articles that re-read files no longer hold, and those of files gone from directory inputs")
         ("verbose,v", po::bool_switch(&verbose), "list every id --sync deletes (default: the first 10 per file)")
@@ -135,7 +137,8 @@ int cmd_add(const std::vector<std::string>& args) {
     if (db.empty()) throw common::UsageError("missing --db DIR: the database to write");
     if (inputs.empty()) throw common::UsageError("no INPUT given: name files, directories, or '-' for standard input");
     if (options.batch_size == 0) throw common::UsageError("--batch must be at least 1");
-    if (options.shards == 0 && !std::filesystem::exists(db)) {
+    options.shard_key = indexer::parse_shard_key(shard_by);
+    if (options.shards == 0 && !std::filesystem::exists(db) && options.shard_key != common::ShardKey::year) {
         // A new index: one shard (and writer thread) per core, up to 4. An existing one keeps its layout.
         options.shards = indexer::default_new_index_shards();
     }
@@ -364,9 +367,11 @@ int cmd_compact(const std::vector<std::string>& args) {
     if (!extra.empty()) throw common::UsageError("unexpected argument '" + extra.front() + "'");
     const indexer::CompactionSummary s = out.empty() ? indexer::compact_in_place(db) : indexer::merge_shards(db, out);
     char line[256];
-    std::snprintf(line, sizeof line, "%s %zu shards (%zu articles): %.1f MB -> %.1f MB\n", out.empty() ? "compacted" : "merged",
+    std::snprintf(line, sizeof line, "%s %zu shards (%zu articles): %.1f MB -> %.1f MB", out.empty() ? "compacted" : "merged",
                   s.shards, s.documents, static_cast<double>(s.bytes_before) / 1e6, static_cast<double>(s.bytes_after) / 1e6);
     std::cerr << line;
+    if (s.unchanged > 0) std::cerr << "; " << s.unchanged << " shards not written since their last compaction left as they were";
+    std::cerr << '\n';
     return k_exit_ok;
 }
 

@@ -97,8 +97,10 @@ std::vector<FacetCount> top_of(const std::map<std::string, std::size_t>& counts,
     return out;
 }
 
-/// Source counts by id from counts by slot value (schema::source_value), and the label of each id: the one
-/// most articles carry (an index holds one per id unless shards or an earlier layout disagree).
+/// Source counts by id from counts by slot value (schema::source_value), and the label of each id: a written
+/// name before a slug (as the indexer relabels within a shard), then the one most articles carry (an index
+/// holds one per id unless shards or an earlier layout disagree: a shard of an early year may have met the
+/// publisher under its slug only).
 std::map<std::string, std::size_t> counts_by_source_id(const std::map<std::string, std::size_t>& by_value,
                                                        std::map<std::string, std::string>& labels) {
     std::map<std::string, std::size_t> by_id;
@@ -107,7 +109,10 @@ std::map<std::string, std::size_t> counts_by_source_id(const std::map<std::strin
         schema::SourceValue source = schema::parse_source_value(value);
         if (source.id.empty()) continue;
         by_id[source.id] += count;
-        if (count > label_count[source.id] || !labels.count(source.id)) {
+        const auto known = labels.find(source.id);
+        const bool written = schema::is_written_source_name(source.label);
+        const bool known_written = known != labels.end() && schema::is_written_source_name(known->second);
+        if (known == labels.end() || (written && !known_written) || (written == known_written && count > label_count[source.id])) {
             label_count[source.id] = count;
             labels[source.id] = std::move(source.label);
         }

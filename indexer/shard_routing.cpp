@@ -20,12 +20,13 @@ namespace schema = common::schema;
 namespace {
 
 /// The year a shard of an index sharded by year holds: its k_meta_shard_year, or (a shard listed in the stub
-/// but not created yet, after a crash) what its directory name says; "" for a shard routed by id.
+/// but not created or not marked yet, after a crash) what its directory name says; "" for a shard routed by id.
 std::string shard_year(const std::string& shard) {
     std::error_code ec;
-    if (fs::exists(shard, ec)) {
+    if (fs::exists(fs::path(shard) / "iamglass", ec)) {
         try {
-            return Xapian::Database(shard).get_metadata(std::string(schema::k_meta_shard_year));
+            std::string year = Xapian::Database(shard).get_metadata(std::string(schema::k_meta_shard_year));
+            if (!year.empty()) return year;
         } catch (const Xapian::Error& e) {
             throw common::EnvironmentError("cannot open shard '" + shard + "': " + e.get_description());
         }
@@ -107,10 +108,11 @@ std::vector<std::string> writable_shards(const std::string& path, std::size_t sh
     fs::create_directories(path, ec);
     if (ec) throw common::EnvironmentError("cannot create index directory '" + path + "': " + ec.message());
     if (by_year) {
-        // The shard of undated articles first (it then holds the run state), marked before the stub names it.
+        // The shard of undated articles first (it then holds the run state). The stub before it, as for
+        // shards by id: a crash in between leaves a layout ShardRouting completes from the shard's name.
         const std::string undated = (fs::path(path) / common::year_shard_directory_name(schema::k_shard_year_undated)).string();
-        create_year_shard(undated, schema::k_shard_year_undated, {});
         common::write_stub(path, {common::year_shard_directory_name(schema::k_shard_year_undated)});
+        create_year_shard(undated, schema::k_shard_year_undated, {});
         return {undated};
     }
     std::vector<std::string> names;
@@ -148,6 +150,12 @@ ShardRouting::ShardRouting(const std::string& path, std::size_t shards, std::opt
             if (s == 0) return;  // Routed by id.
             throw common::EnvironmentError("shard '" + m_paths[s] + "' of index '" + path +
                                            "', sharded by year, says no year (metadata " + std::string(schema::k_meta_shard_year) + ")");
+        }
+        // A shard the stub names that a crash left unmade or unmarked (the first, when the index was created).
+        std::error_code ec;
+        if (!fs::exists(fs::path(m_paths[s]) / "iamglass", ec) ||
+            Xapian::Database(m_paths[s]).get_metadata(std::string(schema::k_meta_shard_year)).empty()) {
+            create_year_shard(m_paths[s], year, {});
         }
         if (!m_years.emplace(year, s).second) {
             throw common::EnvironmentError("index '" + path + "' lists two shards of " + year + ": '" + m_paths[m_years[year]] +

@@ -18,9 +18,7 @@ namespace dateline::searcher {
 
 namespace schema = common::schema;
 
-namespace {
-
-std::vector<std::string> split_specs(const std::vector<std::string>& specs) {
+std::vector<std::string> index_shard_specs(const std::vector<std::string>& specs) {
     std::vector<std::string> out;
     for (const auto& spec : specs) {
         std::size_t start = 0;
@@ -40,6 +38,8 @@ std::vector<std::string> split_specs(const std::vector<std::string>& specs) {
     }
     return out;
 }
+
+namespace {
 
 Xapian::Database open_shard(const std::string& spec) {
     try {
@@ -113,7 +113,7 @@ std::shared_ptr<const Translator> load_translator(const IndexOpenOptions& option
 
 OpenIndex open_index(const std::vector<std::string>& specs, const IndexOpenOptions& options) {
     OpenIndex index;
-    index.shards = split_specs(specs);
+    index.shards = index_shard_specs(specs);
     if (index.shards.empty()) throw common::UsageError("no index given: --db DIR (or tcp:HOST:PORT)");
     std::string settings_json;
     index.place_rank_terms = true;

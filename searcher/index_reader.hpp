@@ -54,6 +54,12 @@ struct IndexOpenOptions {
     TranslatorOptions translator;
 };
 
+/// The shards `specs` name, as open_index reads them: commas split, stub databases expanded. A stub that
+/// lists another set of shards since an index was opened (a year's shard added by `dateline-index
+/// --shard-by year`) gives another list: readers that stay open compare it to OpenIndex::shards and open
+/// the index again. Throws common::EnvironmentError for a stub that cannot be read.
+std::vector<std::string> index_shard_specs(const std::vector<std::string>& specs);
+
 /// Opens shards given as local directories or "tcp:HOST:PORT" (a xapian-tcpsrv); a spec may also
 /// list several shards separated by commas, and a stub database (a sharded index directory written by
 /// `dateline-index --shards N`, or a stub file with `auto PATH` / `remote HOST:PORT` lines) stands for the

@@ -60,9 +60,15 @@ ReaderPool::Lease ReaderPool::lease() {
         } else if (slot.leases == 0 && (generation != slot.generation || now - slot.checked >= m_reopen_interval)) {
             slot.generation = generation;
             slot.checked = now;
-            // Xapian::Database is a reference-counted handle: reopening a copy reopens the Searcher's own.
-            Xapian::Database db = slot.searcher->index().database;
-            db.reopen();
+            if (shards_changed(slot.searcher->index().shards)) {
+                // A shard was added (a new year of an index sharded by year): Xapian's reopen() keeps the
+                // shards a database was opened with, so the index is opened again.
+                slot.searcher = std::make_unique<searcher::Searcher>(searcher::open_index(m_specs), m_tuning);
+            } else {
+                // Xapian::Database is a reference-counted handle: reopening a copy reopens the Searcher's own.
+                Xapian::Database db = slot.searcher->index().database;
+                db.reopen();
+            }
         }
         const std::lock_guard lock(m_mutex);
         // A write that ended since the check above: reopen again, or the next write may overwrite this read.
@@ -70,6 +76,15 @@ ReaderPool::Lease ReaderPool::lease() {
         ++m_reading[slot.generation];
         ++slot.leases;
         return Lease(*this, *slot.searcher, slot.generation);
+    }
+}
+
+bool ReaderPool::shards_changed(const std::vector<std::string>& opened) const {
+    try {
+        return searcher::index_shard_specs(m_specs) != opened;
+    } catch (const common::Error&) {
+        // A stub being replaced or unreadable for a moment: keep the shards the readers have.
+        return false;
     }
 }
 
@@ -88,8 +103,13 @@ void ReaderPool::release(std::uint64_t generation) {
 void ReaderPool::reopen_local() {
     ReaderSlot& slot = t_slot;
     if (slot.pool_id != m_pool_id || !slot.searcher) return;
-    Xapian::Database db = slot.searcher->index().database;
-    db.reopen();
+    // A Searcher still leased is reopened in place, never replaced.
+    if (slot.leases == 0 && shards_changed(slot.searcher->index().shards)) {
+        slot.searcher = std::make_unique<searcher::Searcher>(searcher::open_index(m_specs), m_tuning);
+    } else {
+        Xapian::Database db = slot.searcher->index().database;
+        db.reopen();
+    }
     slot.checked = Clock::now();
 }
 

@@ -66,6 +66,8 @@ class ReaderPool {
 
   private:
     void release(std::uint64_t generation);
+    /// Whether the stubs of the specs now list other shards than `opened` (a new year's shard).
+    bool shards_changed(const std::vector<std::string>& opened) const;
 
     std::vector<std::string> m_specs;
     searcher::SearchTuning m_tuning;

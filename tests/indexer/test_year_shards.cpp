@@ -231,6 +231,12 @@ TEST_CASE("the routing of an index is fixed when it is created", "[shards][year]
     CHECK(indexer::writable_shards(dir / "years", 0, common::ShardKey::year).size() == 2);
     CHECK_THROWS_WITH(indexer::parse_shard_key("month"), "--shard-by 'month': expected 'id' or 'year'");
 
+    // A crash right after the stub of a new index was written: the shard it names is made and marked.
+    dir.write("crashed/XAPIANDB", "auto undated\n");
+    CHECK(index(dir / "crashed", {input}, std::nullopt).articles_indexed == 2);
+    CHECK(common::read_stub(dir / "crashed/XAPIANDB") == std::vector<std::string>{dir / "crashed/undated", dir / "crashed/year-2019"});
+    CHECK(Xapian::Database(dir / "crashed/undated").get_metadata(std::string(schema::k_meta_shard_year)) == "undated");
+
     // On the command line.
     auto run = testing::run_program(DATELINE_INDEX_BIN, {"--db", dir / "cli", "--shard-by", "year", "--quiet", input});
     CHECK(run.status == 0);

@@ -1,6 +1,9 @@
 // ReaderPool: the server's own writes never overwrite the index revision a search is reading.
 #include "server/http_index.hpp"
 
+#include "common/schema.hpp"
+#include "indexer/index_writer.hpp"
+
 #include "tests/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -86,4 +89,23 @@ TEST_CASE("searches started during a write read the newest commit", "[index][wri
     pool.write([&] { writer.put("a2", article_json(2)); });
     const ReaderPool::Lease lease = pool.lease();
     CHECK(lease.searcher().index().database.get_doccount() == 3);
+}
+
+TEST_CASE("a reader sees the shard of a new year added to an index sharded by year, without a restart", "[index][writes][shards]") {
+    const dateline::testing::TempDir dir("dateline-reader-pool-years");
+    const std::string path = dir / "db";
+    // Created sharded by year (the shard of undated articles, then 2026's), as dateline-index --shard-by year does.
+    dateline::indexer::ArticleWriter(path, 0, dateline::common::ShardKey::year).finish();
+    ArticleWriter writer(path);
+    writer.put("a0", article_json(0));
+    ReaderPool pool({path}, {}, std::chrono::milliseconds(0));
+    CHECK(pool.lease().searcher().index().shards.size() == 2);
+    // Another process writes an article of a year the index has no shard for: the stub lists a third shard.
+    std::string older = article_json(1);
+    older.replace(older.find("2026-04-12"), 10, "2019-04-12");
+    writer.put("a1", older);
+    const ReaderPool::Lease lease = pool.lease();
+    CHECK(lease.searcher().index().shards.size() == 3);
+    CHECK(lease.searcher().index().database.get_doccount() == 2);
+    CHECK(lease.searcher().index().database.term_exists(dateline::common::schema::id_term("a1")));
 }

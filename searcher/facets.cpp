@@ -268,13 +268,14 @@ class FacetColumns {
     /// apart, so one line per article rather than one per slot (as columns would need) is what counting costs.
     static constexpr std::size_t k_line = 64 / sizeof(std::uint32_t);
 
-    /// `shard_count`: the local shards `db` combines (1: one database).
-    FacetColumns(const Xapian::Database& db, std::size_t shard_count)
+    /// `shards`: the local shards `db` combines (one: one database).
+    FacetColumns(const Xapian::Database& db, const std::vector<Xapian::Database>& shards)
         : m_values(column_layout().groups, std::vector<std::string>(1)),
           m_width((column_layout().slots.size() + k_line - 1) / k_line * k_line),
           m_size(static_cast<std::size_t>(db.get_lastdocid()) + 1),
           m_rows(allocate_rows(m_size * m_width)),
-          m_shard_count(shard_count) {
+          m_shard_count(shards.size()) {
+        const std::size_t shard_count = m_shard_count;
         // Value 0 of each dictionary stands for "no value".
         std::vector<std::unordered_map<std::string, std::uint32_t>> dictionaries(column_layout().groups);
         for (std::size_t c = 0; c < column_layout().slots.size(); ++c) {
@@ -289,7 +290,18 @@ class FacetColumns {
                 if (it.get_docid() < m_size) m_rows[it.get_docid() * m_width + c] = pos->second;
             }
         }
-        if (shard_count > 1) {
+        if (shard_count > 1 && by_year(shards)) {
+            // Sharded by year: the shard is found again from the article's year (none: the undated shard).
+            Xapian::doccount with_year = 0;
+            for (auto it = db.valuestream_begin(schema::k_slot_year); it != db.valuestream_end(schema::k_slot_year); ++it, ++with_year) {
+                if ((it.get_docid() - 1) % shard_count != shard_of_year(*it)) {
+                    m_routable = false;
+                    break;
+                }
+            }
+            const Xapian::doccount undated = m_undated_shard < shard_count ? shards[m_undated_shard].get_doccount() : 0;
+            if (m_routable && with_year + undated != db.get_doccount()) m_routable = false;
+        } else if (shard_count > 1) {
             // Match spies see a shard's own docids: the shard is found again from the article's id, as the
             // indexer routed it. Columns are used only when every article sits in its id's shard (a stub
             // edited by hand, or shards written otherwise, fall back to the spies).
@@ -308,7 +320,8 @@ class FacetColumns {
     /// The docid of the combined database for a match spy's `doc` (its shard's own docid when sharded).
     Xapian::docid combined_docid(const Xapian::Document& doc) const {
         if (m_shard_count <= 1) return doc.get_docid();
-        const std::size_t shard = common::shard_of(doc.get_value(schema::k_slot_id_term), m_shard_count);
+        const std::size_t shard = m_by_year ? shard_of_year(doc.get_value(schema::k_slot_year))
+                                            : common::shard_of(doc.get_value(schema::k_slot_id_term), m_shard_count);
         return static_cast<Xapian::docid>((doc.get_docid() - 1) * m_shard_count + shard + 1);
     }
     /// False when some article is not in the shard its id names: the columns cannot be used.
@@ -349,8 +362,49 @@ class FacetColumns {
     std::size_t m_size;
     std::unique_ptr<std::uint32_t[], FreeRows> m_rows;
     std::vector<std::uint32_t> m_empty_row = std::vector<std::uint32_t>(m_width, 0);
+    /// Whether every shard says which year it holds (an index sharded by year): then each year's shard is
+    /// noted.
+    bool by_year(const std::vector<Xapian::Database>& shards) {
+        std::vector<std::string> years;
+        for (const Xapian::Database& shard : shards) {
+            years.push_back(shard.get_metadata(std::string(schema::k_meta_shard_year)));
+            if (years.back().empty()) return false;
+        }
+        m_year_shard.assign(10000, k_no_shard);
+        for (std::size_t s = 0; s < years.size(); ++s) {
+            if (years[s] == schema::k_shard_year_undated) {
+                m_undated_shard = s;
+            } else if (const int year = year_number(years[s]); year >= 0) {
+                m_year_shard[static_cast<std::size_t>(year)] = static_cast<std::uint32_t>(s);
+            }
+        }
+        m_by_year = true;
+        return true;
+    }
+    /// 0..9999 for a "YYYY" value, -1 otherwise.
+    static int year_number(std::string_view value) {
+        if (value.size() != 4) return -1;
+        int year = 0;
+        for (const char c : value) {
+            if (c < '0' || c > '9') return -1;
+            year = year * 10 + (c - '0');
+        }
+        return year;
+    }
+    /// The shard of an article of year value `value` ("" : undated); k_no_shard when none holds it.
+    std::size_t shard_of_year(std::string_view value) const {
+        if (value.empty()) return m_undated_shard;
+        const int year = year_number(value);
+        return year < 0 || m_year_shard[static_cast<std::size_t>(year)] == k_no_shard ? k_no_shard : m_year_shard[static_cast<std::size_t>(year)];
+    }
+
+    static constexpr std::uint32_t k_no_shard = static_cast<std::uint32_t>(-1);
     std::size_t m_shard_count = 1;
     bool m_routable = true;
+    /// An index sharded by year: the shard of each year, and of undated articles.
+    bool m_by_year = false;
+    std::vector<std::uint32_t> m_year_shard;
+    std::size_t m_undated_shard = k_no_shard;
 };
 
 namespace {
@@ -403,7 +457,7 @@ std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index) {
     const std::lock_guard lock(requests_mutex);
     if (auto columns = cache.find(state)) return columns->routable() ? columns : nullptr;
     if (++requests[shards] < 2) return nullptr;
-    auto columns = cache.store(state, std::make_shared<const FacetColumns>(index.database, index.local_shards.size()));
+    auto columns = cache.store(state, std::make_shared<const FacetColumns>(index.database, index.local_shards));
     return columns->routable() ? columns : nullptr;
 }
 

@@ -52,6 +52,23 @@ const std::string& sharded_db() {
     return db;
 }
 
+/// The same articles sharded by year (dateline-index --shard-by year): a shard per year and one of undated articles.
+const std::string& year_sharded_db() {
+    static test::TempDir dir("dateline-search-year-sharded");
+    static const std::string db = [] {
+        const std::string path = dir / "db";
+        const std::string corpus = DATELINE_SAMPLE_CORPUS;
+        std::ostringstream messages;
+        indexer::Diagnostics diagnostics(messages);
+        indexer::IndexOptions options;
+        options.quiet = true;
+        options.shard_key = common::ShardKey::year;
+        indexer::index_inputs(path, {corpus + "/articles_en.jsonl", corpus + "/articles_fr.jsonl"}, {}, options, diagnostics);
+        return path;
+    }();
+    return db;
+}
+
 /// id -> the hit's snippet text and marked title, to compare answers whose equal weights may come in another order.
 std::map<std::string, std::string> snippets(const searcher::SearchResponse& r) {
     std::map<std::string, std::string> out;
@@ -188,6 +205,15 @@ TEST_CASE("the local shards of a sharded index count facets with the in-memory c
     const searcher::OpenIndex unrouted = searcher::open_index({test::sample_en_db(), test::sample_fr_db()});
     searcher::facet_columns(unrouted);
     CHECK_FALSE(searcher::facet_columns(unrouted));
+}
+
+TEST_CASE("an index sharded by year answers as one database, its facets counted with the in-memory columns", "[shards][facets][year]") {
+    // Match spies see each shard's own docids; the columns place them again through the article's year.
+    const searcher::OpenIndex by_year = searcher::open_index({year_sharded_db()});
+    REQUIRE(by_year.shards.size() > 5);
+    searcher::facet_columns(by_year);
+    REQUIRE(searcher::facet_columns(by_year));
+    compare_with_combined({year_sharded_db()});
 }
 
 TEST_CASE("a remote shard that is down or hung gives a clear error within the time limit, never a hang", "[shards][remote]") {

@@ -35,19 +35,23 @@ const std::string& combined_db() {
     return db;
 }
 
+/// Indexes the English and French JSONL files into `path` with `options` (quiet).
+std::string index_sample(const std::string& path, indexer::IndexOptions options) {
+    const std::string corpus = DATELINE_SAMPLE_CORPUS;
+    std::ostringstream messages;
+    indexer::Diagnostics diagnostics(messages);
+    options.quiet = true;
+    indexer::index_inputs(path, {corpus + "/articles_en.jsonl", corpus + "/articles_fr.jsonl"}, {}, options, diagnostics);
+    return path;
+}
+
 /// The English and French JSONL files as a sharded index of three shards (dateline-index --shards 3).
 const std::string& sharded_db() {
     static test::TempDir dir("dateline-search-sharded");
     static const std::string db = [] {
-        const std::string path = dir / "db";
-        const std::string corpus = DATELINE_SAMPLE_CORPUS;
-        std::ostringstream messages;
-        indexer::Diagnostics diagnostics(messages);
         indexer::IndexOptions options;
-        options.quiet = true;
         options.shards = 3;
-        indexer::index_inputs(path, {corpus + "/articles_en.jsonl", corpus + "/articles_fr.jsonl"}, {}, options, diagnostics);
-        return path;
+        return index_sample(dir / "db", options);
     }();
     return db;
 }
@@ -56,15 +60,9 @@ const std::string& sharded_db() {
 const std::string& year_sharded_db() {
     static test::TempDir dir("dateline-search-year-sharded");
     static const std::string db = [] {
-        const std::string path = dir / "db";
-        const std::string corpus = DATELINE_SAMPLE_CORPUS;
-        std::ostringstream messages;
-        indexer::Diagnostics diagnostics(messages);
         indexer::IndexOptions options;
-        options.quiet = true;
         options.shard_key = common::ShardKey::year;
-        indexer::index_inputs(path, {corpus + "/articles_en.jsonl", corpus + "/articles_fr.jsonl"}, {}, options, diagnostics);
-        return path;
+        return index_sample(dir / "db", options);
     }();
     return db;
 }

@@ -41,6 +41,13 @@ std::string key_name(common::ShardKey key) { return key == common::ShardKey::yea
 
 /// Creates (or opens, after a crash) the shard database `path` of `year` and writes `records` into it.
 void create_year_shard(const std::string& path, std::string_view year, const MetadataRecords& records) {
+    // A directory without a database in it is what a crash while creating the shard left (nothing is written
+    // to a shard before it is whole): it is made again from nothing.
+    std::error_code ec;
+    if (fs::exists(path, ec) && !fs::exists(fs::path(path) / "iamglass", ec)) {
+        fs::remove_all(path, ec);
+        if (ec) throw common::EnvironmentError("cannot remove the unfinished shard '" + path + "': " + ec.message());
+    }
     Xapian::WritableDatabase db = open_writable_index(path);
     try {
         db.set_metadata(std::string(schema::k_meta_shard_year), std::string(year));

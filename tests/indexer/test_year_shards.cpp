@@ -236,6 +236,12 @@ TEST_CASE("the routing of an index is fixed when it is created", "[shards][year]
     CHECK(index(dir / "crashed", {input}, std::nullopt).articles_indexed == 2);
     CHECK(common::read_stub(dir / "crashed/XAPIANDB") == std::vector<std::string>{dir / "crashed/undated", dir / "crashed/year-2019"});
     CHECK(Xapian::Database(dir / "crashed/undated").get_metadata(std::string(schema::k_meta_shard_year)) == "undated");
+    // A crash while a year's shard was being made: a directory the stub does not list, without a database.
+    dir.write("crashed2/XAPIANDB", "auto undated\n");
+    dir.write("crashed2/year-2019/flintlock", "");
+    dir.write("crashed2/year-2019/postlist.glass", "");
+    CHECK(index(dir / "crashed2", {input}, std::nullopt).articles_indexed == 2);
+    CHECK(layout(dir / "crashed2") == std::map<std::string, std::set<std::string>>{{"undated", {"s2"}}, {"year-2019", {"s1"}}});
 
     // On the command line.
     auto run = testing::run_program(DATELINE_INDEX_BIN, {"--db", dir / "cli", "--shard-by", "year", "--quiet", input});

@@ -120,8 +120,8 @@ inline constexpr std::string_view k_meta_origins = "dateline.origins";
 /// Prefix of keys recording the label of a source id: key + source_id → the name its articles' slot values
 /// carry (one per id, so that the source facet counts a publisher as one value).
 inline constexpr std::string_view k_meta_source_label_prefix = "dateline.source:";
-/// Time of the last change to the articles of the database (or shard) by a dateline writer, ISO 8601 UTC: a
-/// run that only finds its files unchanged leaves it (and the first shard of a crawl stamps its state too).
+/// Time of the last change to the articles of the database (or shard) by a dateline writer, ISO 8601 UTC; the
+/// first shard (or the one database) is stamped by every indexing run and crawl, changed or not.
 inline constexpr std::string_view k_meta_last_update = "dateline.last_update";
 /// "1" when every article of the index carries its place rank terms (k_prefix_place_rank): set when the
 /// index is created, by a build that writes them. An index without it is searched through the place slots.

@@ -756,7 +756,9 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
     // shard, which is all that matters since an id always goes to the same shard (or, sharded by year,
     // leaves its old shard through that shard's queue, behind what was written there before).
     const bool several_shards = routing.size() > 1 || routing.key() == common::ShardKey::year;
-    auto run_writer = [&](ShardState& shard) {
+    // The first shard is stamped by every run (its stamp says when the index was last brought up to date:
+    // /api/stats shows the newest of the shards'); the others only when their articles change.
+    auto run_writer = [&](ShardState& shard, bool first) {
         Xapian::WritableDatabase& db = shard.db;
         SyncPlan& sync_plan = shard.sync_plan;
         BlockingQueue<ShardOp>& queue = shard.queue;
@@ -765,8 +767,8 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
             // destructor cannot commit part of a batch.
             db.begin_transaction();
             std::size_t in_batch = 0;
-            // Only a shard whose articles changed is stamped: a past year's shard that only records the files
-            // read stays as it was compacted (compact skips it).
+            // Only a shard whose articles changed (and the first) is stamped: a past year's shard that only
+            // records the files read stays as it was compacted (compact skips it).
             bool changed = false;
             auto commit_batch = [&] {
                 if (changed) stamp_last_update(db);
@@ -826,7 +828,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
             if (options.sync && !stopped && reading_complete && !stopping()) {
                 sync_plan.apply(db, options.max_reported_ids, count_write, stopping, shard.deletions);
             }
-            if (changed) stamp_last_update(db);
+            if (changed || first) stamp_last_update(db);
             // Explicit commit: the destructor would swallow errors.
             db.commit_transaction();
         } catch (...) {
@@ -843,7 +845,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
             if (auto* commit = std::get_if<CommitOp>(&*op)) commit->done->set_value(0);
         }
     };
-    for (auto& shard : shards) shard->writer = std::thread(run_writer, std::ref(*shard));
+    for (auto& shard : shards) shard->writer = std::thread(run_writer, std::ref(*shard), shard == shards.front());
 
     // The dispatcher takes the built articles in input order, groups near-duplicates across all shards
     // (one finder sees every shard, so a group's key is the same wherever its members land), and routes
@@ -893,7 +895,7 @@ IndexSummary index_inputs(const std::string& db_path, const std::vector<std::str
                         }
                         const std::string& path = routing.paths().back();
                         shards.push_back(std::make_unique<ShardState>(path, open_writable_index(path)));
-                        shards.back()->writer = std::thread(run_writer, std::ref(*shards.back()));
+                        shards.back()->writer = std::thread(run_writer, std::ref(*shards.back()), false);
                         duplicates.add_shard(path);
                     }
                     const std::string group = duplicates.find(built->fingerprint);

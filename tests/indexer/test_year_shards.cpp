@@ -136,7 +136,13 @@ TEST_CASE("an index sharded by year: new years add shards, re-dated articles mov
     CHECK(index(db, {dir / "in"}, common::ShardKey::year).articles_indexed == 3);
     using Ids = std::set<std::string>;
     CHECK(layout(db) == std::map<std::string, Ids>{{"undated", {"a3"}}, {"year-2019", {"a1"}}, {"year-2020", {"a2"}}});
+    // A run with nothing to do stamps the first shard (when the index was last brought up to date), not the others.
+    auto writes = [&](const char* shard) { return Xapian::Database(db + "/" + shard).get_metadata(std::string(schema::k_meta_writes)); };
+    const std::string first_before = writes("undated");
+    const std::string year_before = writes("year-2019");
     CHECK(index(db, {dir / "in"}, std::nullopt).files_unchanged == 1);
+    CHECK(writes("undated") != first_before);
+    CHECK(writes("year-2019") == year_before);
 
     // A file with a new year: its shard is added; a.jsonl, unchanged, is not read again, then or after.
     dir.write("in/b.jsonl", jsonl({{"b1", "2021-01-02"}}));

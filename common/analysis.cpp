@@ -592,6 +592,13 @@ std::string Analyzer::common_use_stem(std::string_view folded, Lang lang) const 
     return common_stem(fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(folded)));
 }
 
+std::string fold_word(std::string_view utf8) {
+    std::string lower;
+    std::string folded;
+    if (fold_latin(utf8, lower, folded)) return folded;
+    return fold_accents(fold_case(utf8));
+}
+
 std::string Analyzer::stem_folded(std::string_view folded, Lang lang) const {
     if (has_digit(folded) || is_protected(folded)) return std::string(folded);
     return common_stem(fold_accents(thread_stemmer(algorithm_for(m_settings, lang)).stem(folded)));

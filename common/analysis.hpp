@@ -117,6 +117,10 @@ struct FieldOptions {
     bool positions = true;
 };
 
+/// The case- and accent-folded form of one word, as a token's `folded` ("Élevé" → "eleve"): the Latin
+/// table, ICU beyond it. `utf8` must be valid.
+std::string fold_word(std::string_view utf8);
+
 /// The analysis pipeline. Thread-safe: stemmers are per thread.
 class Analyzer {
   public:

@@ -198,7 +198,7 @@ bool capitalised(const std::string& word) {
 /// The translation of `folded` (a word of `lang`) into the other language, or "".
 std::string translation_of(const OpenIndex& index, const std::string& folded, common::Lang lang) {
     if (!index.translator) return {};
-    const auto* targets = index.translator->lookup(lang, Translator::key_of(*index.analyzer, {folded}, lang));
+    const auto* targets = index.translator->lookup_words(lang, *index.analyzer, {folded});
     if (!targets) return {};
     for (const auto& t : *targets) {
         if (!t.same_word) return t.label;

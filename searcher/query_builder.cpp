@@ -897,8 +897,8 @@ struct QueryBuilder::Impl {
             for (const auto& w : run) {
                 if (w.stop || place_words.count(w.folded) > 0 || index.analyzer->is_protected(w.folded)) continue;
                 const std::vector<std::string> word = {w.folded};
-                known_en += !w.accented && index.translator->lookup(Lang::en, Translator::key_of(*index.analyzer, word, Lang::en)) != nullptr;
-                known_fr += w.accented || index.translator->lookup(Lang::fr, Translator::key_of(*index.analyzer, word, Lang::fr)) != nullptr;
+                known_en += !w.accented && index.translator->lookup_words(Lang::en, *index.analyzer, word) != nullptr;
+                known_fr += w.accented || index.translator->lookup_words(Lang::fr, *index.analyzer, word) != nullptr;
             }
         }
         if (known_en != known_fr) std::erase(sources, known_en > known_fr ? Lang::fr : Lang::en);
@@ -959,7 +959,7 @@ struct QueryBuilder::Impl {
                         }
                         std::vector<std::string> folded;
                         for (std::size_t k = i; k < i + len; ++k) folded.push_back(run[words[k]].folded);
-                        targets = index.translator->lookup(from, Translator::key_of(analyzer, folded, from));
+                        targets = index.translator->lookup_words(from, analyzer, folded);
                         if (targets != nullptr) break;
                     }
                     if (targets == nullptr) {

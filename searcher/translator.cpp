@@ -1,5 +1,6 @@
 // Reading the English<->French word table: every row gives evidence for its translations in its own
-// direction, and (weaker) for the reverse pair in the other direction; the best few per stem key are kept.
+// direction, and (weaker) for the reverse pair in the other direction; the best few per stem key are kept, and
+// per form where the form's lemmas are not every word of its stem key.
 #include "translator.hpp"
 
 #include "common/errors.hpp"
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <fstream>
 #include <map>
 
@@ -51,12 +53,21 @@ bool plain_word(std::string_view s) {
     });
 }
 
+/// The folded form of a word of letters that folds to ASCII letters ("Élevé" → "eleve"), the one token the
+/// tokenizer would make of it; "" for anything else.
+std::string plain_folded(std::string_view word) {
+    if (!plain_word(word)) return {};
+    std::string folded = common::is_ascii(word) ? common::ascii_lower(word) : common::fold_word(word);
+    if (!std::all_of(folded.begin(), folded.end(), [](char c) { return c >= 'a' && c <= 'z'; })) return {};
+    return folded;
+}
+
 std::optional<Analysed> analyse(const common::Analyzer& analyzer, std::string_view lemma, Lang lang) {
     if (lemma.find("...") != std::string_view::npos || lemma.find('(') != std::string_view::npos) return std::nullopt;
     Analysed out;
-    if (plain_word(lemma) && common::is_ascii(lemma)) {
+    if (std::string plain = plain_folded(lemma); !plain.empty()) {
         // Most rows: the tokenizer's work (ICU word breaks) would give this one token.
-        out.folded.push_back(common::ascii_lower(lemma));
+        out.folded.push_back(std::move(plain));
         if (common::is_stopword_in(out.folded.front(), lang)) return std::nullopt;
         out.key = Translator::key_of(analyzer, out.folded, lang);
         if (out.key.empty()) return std::nullopt;
@@ -115,12 +126,20 @@ std::shared_ptr<const Translator> Translator::load(const std::filesystem::path& 
                                                    const TranslatorOptions& options) {
     std::ifstream in(path);
     if (!in) throw common::EnvironmentError("cannot read the translation table '" + path.string() + "'");
-    // Per source language: source key → target key → candidate.
+    // Per source language: source → target key → candidate. A one-word source by its folded form (so that
+    // "vent" and "vente", one stem, stay apart until a lookup by stem pools them), an expression by its key.
     std::array<std::unordered_map<std::string, std::map<std::string, Candidate>>, 2> evidence;
+    // Per language: a folded form → the folded lemmas it is a form of (the form rows).
+    std::array<std::unordered_map<std::string, std::vector<std::string>>, 2> lemmas_of;
     std::shared_ptr<Translator> out(new Translator());
     out->m_path = path;
+    // Per language: a one-word source → its key (its stem).
+    std::array<std::unordered_map<std::string, std::string>, 2> keys;
     auto add = [&](Lang from, const Analysed& source, const Analysed& target, std::string_view label, double score) {
-        Candidate& c = evidence[from == Lang::fr ? 1 : 0][source.key][target.key];
+        const std::size_t l = from == Lang::fr ? 1 : 0;
+        const bool one_word = source.folded.size() == 1;
+        if (one_word) keys[l].emplace(source.folded.front(), source.key);
+        Candidate& c = evidence[l][one_word ? source.folded.front() : source.key][target.key];
         if (c.target.label.empty()) {
             c.target.words = target.folded;
             if (target.folded.size() == 1) c.target.stem = target.key;
@@ -154,13 +173,13 @@ std::shared_ptr<const Translator> Translator::load(const std::filesystem::path& 
         }
         const Lang from = fields[0] == "en-fr" || fields[0] == "form-en" ? Lang::en : Lang::fr;
         if (form) {
-            // An inflected form whose stem is not its lemma's ("children" → "child"): looked up as its lemma
-            // when its own key has no translation.
-            const auto surface = analyse(analyzer, fields[1], from);
-            const auto lemma = analyse(analyzer, fields[3], from);
-            if (surface && lemma && surface->key != lemma->key) {
-                (from == Lang::fr ? out->m_fr_forms : out->m_en_forms).emplace(surface->key, lemma->key);
-            }
+            // A form of a lemma ("children" of child, "ventes" of vente): looked up as its lemmas.
+            // The table lists them after every translation: a lemma without one is passed over unread.
+            // Plain words only (a form with an apostrophe or a hyphen is left out).
+            std::string lemma = plain_folded(fields[3]);
+            if (lemma.empty() || evidence[from == Lang::fr ? 1 : 0].count(lemma) == 0) continue;
+            std::string surface = plain_folded(fields[1]);
+            if (!surface.empty() && surface != lemma) lemmas_of[from == Lang::fr ? 1 : 0][std::move(surface)].push_back(std::move(lemma));
             continue;
         }
         const Lang to = from == Lang::en ? Lang::fr : Lang::en;
@@ -178,39 +197,109 @@ std::shared_ptr<const Translator> Translator::load(const std::filesystem::path& 
         ++rows;
     }
     if (rows == 0) throw common::EnvironmentError("the translation table '" + path.string() + "' has no translations");
-    for (std::size_t lang = 0; lang < evidence.size(); ++lang) {
-        Table& table = lang == 1 ? out->m_fr_en : out->m_en_fr;
-        table.reserve(evidence[lang].size());
-        for (auto& [source_key, candidates] : evidence[lang]) {
+    for (const Lang lang : {Lang::en, Lang::fr}) {
+        const auto& sources = evidence[lang == Lang::fr ? 1 : 0];
+        // The candidates of several sources pooled: the best few of their summed evidence.
+        auto merge = [&](const std::vector<const std::string*>& ids) {
+            std::map<std::string, Candidate> pooled;
+            for (const std::string* id : ids) {
+                for (const auto& [key, c] : sources.at(*id)) {
+                    auto [it, fresh] = pooled.emplace(key, c);
+                    if (fresh) continue;
+                    Candidate& p = it->second;
+                    p.target.score += c.target.score;
+                    p.target.same_word = p.target.same_word || c.target.same_word;
+                    if (c.best_contribution > p.best_contribution) {
+                        p.best_contribution = c.best_contribution;
+                        p.target.label = c.target.label;
+                    }
+                }
+            }
             std::vector<TranslationTarget> best;
-            for (auto& [key, c] : candidates) best.push_back(std::move(c.target));
+            for (auto& [key, c] : pooled) best.push_back(std::move(c.target));
             std::stable_sort(best.begin(), best.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
             const double floor = best.front().score * options.min_share;
             std::size_t keep = 0;
             while (keep < best.size() && keep < options.max_targets && best[keep].score >= floor) ++keep;
             best.resize(keep);
             best.shrink_to_fit();
-            table.emplace(source_key, std::move(best));
+            return best;
+        };
+        // By key: every source of one stem key together (an expression is its own key).
+        const auto& key_of_word = keys[lang == Lang::fr ? 1 : 0];
+        std::unordered_map<std::string, std::vector<const std::string*>> by_key;
+        for (const auto& [id, candidates] : sources) {
+            const auto key = key_of_word.find(id);
+            by_key[key == key_of_word.end() ? id : key->second].push_back(&id);
         }
-        evidence[lang].clear();
-    }
-    // Only forms of words the table translates, and not translated themselves, are of use.
-    for (const Lang lang : {Lang::en, Lang::fr}) {
-        auto& forms = lang == Lang::fr ? out->m_fr_forms : out->m_en_forms;
-        const Table& table = lang == Lang::fr ? out->m_fr_en : out->m_en_fr;
-        std::erase_if(forms, [&](const auto& f) { return table.count(f.first) > 0 || table.count(f.second) == 0; });
+        Table& table = lang == Lang::fr ? out->m_fr_en : out->m_en_fr;
+        table.reserve(by_key.size());
+        for (const auto& [key, ids] : by_key) {
+            if (!key.empty()) table.emplace(key, merge(ids));
+        }
+        // By form: the form's own lemmas and the longer words of its stem key that begin with one of them
+        // (its derivations: "pump" pools "pumping", whose "pompage" finds the article), where these are not
+        // every word of the key. A word of the key that its lemmas do not begin is a homograph of the stem
+        // ("ventes" is a form of vente: vent, wind, is left out; "vent" pools "vente"). Measured against
+        // pooling every word of the key (the lookup by key alone), development sets EN->FR 0.620 -> 0.632,
+        // FR->EN 0.492 -> 0.518, held-out unchanged; the form's own lemmas alone: 0.605 / 0.518.
+        auto& words = lang == Lang::fr ? out->m_fr_words : out->m_en_words;
+        std::map<std::vector<const std::string*>, std::uint32_t> lists;
+        auto& forms = lemmas_of[lang == Lang::fr ? 1 : 0];
+        for (const auto& [id, candidates] : sources) {
+            if (id.find(' ') == std::string::npos) forms[id];  // a lemma is a form of itself
+        }
+        auto by_address = [](const std::string* a, const std::string* b) { return std::less<const std::string*>()(a, b); };
+        for (const auto& [surface, lemmas] : forms) {
+            const auto known = key_of_word.find(surface);
+            const std::string key = known != key_of_word.end() ? known->second : key_of(analyzer, {surface}, lang);
+            if (key.empty()) continue;
+            std::vector<const std::string*> own;
+            if (const auto it = sources.find(surface); it != sources.end()) own.push_back(&it->first);
+            for (const auto& lemma : lemmas) {
+                if (const auto it = sources.find(lemma); it != sources.end()) own.push_back(&it->first);
+            }
+            if (own.empty()) continue;
+            const auto same_key = by_key.find(key);
+            if (same_key != by_key.end()) {
+                const std::size_t lemma_count = own.size();
+                for (const std::string* other : same_key->second) {
+                    if (std::any_of(own.begin(), own.begin() + static_cast<std::ptrdiff_t>(lemma_count), [&](const std::string* lemma) {
+                            return other->size() > lemma->size() && other->starts_with(*lemma);
+                        })) {
+                        own.push_back(other);
+                    }
+                }
+            }
+            std::sort(own.begin(), own.end(), by_address);
+            own.erase(std::unique(own.begin(), own.end()), own.end());
+            if (same_key != by_key.end()) {
+                std::vector<const std::string*> pooled = same_key->second;
+                std::sort(pooled.begin(), pooled.end(), by_address);
+                if (pooled == own) continue;  // the lookup by key gives the same
+            }
+            // Every form of a verb has the same lemmas: one list for them all.
+            const auto [list, fresh] = lists.emplace(own, out->m_word_lists.size());
+            if (fresh) out->m_word_lists.push_back(merge(own));
+            words.emplace(surface, list->second);
+        }
     }
     return out;
 }
 
 const std::vector<TranslationTarget>* Translator::lookup(Lang from, std::string_view key) const {
     const Table& t = table(from);
-    auto it = t.find(std::string(key));
-    if (it == t.end()) {
-        const auto& forms = from == Lang::fr ? m_fr_forms : m_en_forms;
-        if (const auto form = forms.find(std::string(key)); form != forms.end()) it = t.find(form->second);
-    }
+    const auto it = t.find(std::string(key));
     return it == t.end() ? nullptr : &it->second;
+}
+
+const std::vector<TranslationTarget>* Translator::lookup_words(Lang from, const common::Analyzer& analyzer,
+                                                               const std::vector<std::string>& folded) const {
+    if (folded.size() == 1) {
+        const auto& words = from == Lang::fr ? m_fr_words : m_en_words;
+        if (const auto it = words.find(folded.front()); it != words.end()) return &m_word_lists[it->second];
+    }
+    return lookup(from, key_of(analyzer, folded, from));
 }
 
 std::size_t Translator::size(Lang from) const noexcept { return table(from).size(); }

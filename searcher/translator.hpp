@@ -6,6 +6,7 @@
 #include "common/analysis.hpp"
 #include "common/language.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -47,7 +48,7 @@ struct TranslatorOptions {
     std::string description() const;
 };
 
-/// The word table, by source language and stem key. Immutable once loaded; shared between threads.
+/// The word table, by source language and stem key, and by form where the stem key is ambiguous. Immutable once loaded; shared between threads.
 class Translator {
   public:
     /// Reads `table` (UTF-8 TSV: direction, lemma, part of speech, targets separated by " | ", source).
@@ -62,8 +63,14 @@ class Translator {
     static std::string key_of(const common::Analyzer& analyzer, const std::vector<std::string>& folded, common::Lang lang);
 
     /// The translations of the word or expression whose key is `key`, from `from` into the other
-    /// language, best first; nullptr when the table has none.
+    /// language, best first; nullptr when the table has none. Every word of the key's stem counts ("vent",
+    /// wind, and "vente", sale, share one).
     const std::vector<TranslationTarget>* lookup(common::Lang from, std::string_view key) const;
+    /// The translations of the words `folded` (as the analyzer folds them): one word the morphological
+    /// analysers know is looked up as the union of its lemmas ("ventes": vente, not vent), anything else
+    /// by its key.
+    const std::vector<TranslationTarget>* lookup_words(common::Lang from, const common::Analyzer& analyzer,
+                                                       const std::vector<std::string>& folded) const;
 
     /// Longest expression of the table, in content words.
     std::size_t max_key_words() const noexcept { return m_max_key_words; }
@@ -80,9 +87,11 @@ class Translator {
 
     Table m_en_fr;
     Table m_fr_en;
-    /// Inflected forms' keys → their lemma's key ("children" → "child").
-    std::unordered_map<std::string, std::string> m_en_forms;
-    std::unordered_map<std::string, std::string> m_fr_forms;
+    /// By a word's folded form, where its lemmas (and their derivations) are not its stem key's words
+    /// ("ventes", "children"): an index into m_word_lists, shared by the forms of one lemma.
+    std::unordered_map<std::string, std::uint32_t> m_en_words;
+    std::unordered_map<std::string, std::uint32_t> m_fr_words;
+    std::vector<std::vector<TranslationTarget>> m_word_lists;
     std::size_t m_max_key_words = 1;
     std::filesystem::path m_path;
     std::string m_description;

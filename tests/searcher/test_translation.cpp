@@ -27,7 +27,13 @@ std::vector<std::string> labels(const std::vector<searcher::TranslationTarget>* 
 
 std::vector<std::string> lookup(const searcher::Translator& t, const common::Analyzer& analyzer, Lang from,
                                 std::vector<std::string> words) {
-    return labels(t.lookup(from, searcher::Translator::key_of(analyzer, words, from)));
+    return labels(t.lookup_words(from, analyzer, words));
+}
+
+/// The word table of `rows` (the file's lines), written to a temporary file and read.
+std::shared_ptr<const searcher::Translator> table_of(const std::string& rows, const common::Analyzer& analyzer) {
+    test::TempDir dir("dateline-translation");
+    return searcher::Translator::load(dir.write("words.tsv", rows), analyzer);
 }
 
 std::size_t rank_of(const searcher::SearchResponse& r, const std::string& id) {
@@ -47,20 +53,18 @@ searcher::SearchResponse search(const std::string& query, bool translate = true)
 }  // namespace
 
 TEST_CASE("word table: looked up by stem, inflected forms, both directions, the best few", "[translation]") {
-    test::TempDir dir("dateline-translation");
-    const std::string table = dir.write("words.tsv",
-                                        "# a test table\n"
-                                        "en-fr\telection\t-\tchoix\tfreedict\n"
-                                        "en-fr\telection\tn\télection\tapertium\n"
-                                        "fr-en\télection\tn\telection\tapertium\n"
-                                        "en-fr\tearthquake\t-\tséisme | tremblement de terre\tfreedict\n"
-                                        "en-fr\tchild\tn\tenfant\tapertium\n"
-                                        "en-fr\tnational\tadj\tnational\tapertium\n"
-                                        "en-fr\tnational\t-\tnationalisme\tfreedict\n"
-                                        "form-en\tchildren\tn\tchild\tapertium\n"
-                                        "en-fr\t... ago\t-\til y a ...\tfreedict\n");
     const common::Analyzer analyzer;
-    const auto t = searcher::Translator::load(table, analyzer);
+    const auto t = table_of("# a test table\n"
+                            "en-fr\telection\t-\tchoix\tfreedict\n"
+                            "en-fr\telection\tn\télection\tapertium\n"
+                            "fr-en\télection\tn\telection\tapertium\n"
+                            "en-fr\tearthquake\t-\tséisme | tremblement de terre\tfreedict\n"
+                            "en-fr\tchild\tn\tenfant\tapertium\n"
+                            "en-fr\tnational\tadj\tnational\tapertium\n"
+                            "en-fr\tnational\t-\tnationalisme\tfreedict\n"
+                            "form-en\tchildren\tn\tchild\tapertium\n"
+                            "en-fr\t... ago\t-\til y a ...\tfreedict\n",
+                            analyzer);
     CHECK(t->description() == "a test table");
     // By stem: "elections" finds "election"; the agreeing sources outweigh freedict's first sense.
     CHECK(lookup(*t, analyzer, Lang::en, {"elections"}) == std::vector<std::string>{"élection"});
@@ -83,6 +87,36 @@ TEST_CASE("word table: looked up by stem, inflected forms, both directions, the 
     CHECK(national->size() == 1);  // "nationalisme" has less than half its evidence
     // Rows that are not expressions of words are skipped.
     CHECK(lookup(*t, analyzer, Lang::en, {"ago"}).empty());
+}
+
+TEST_CASE("word table: a form is looked up as its lemmas and their derivations, not as homographs of its stem", "[translation]") {
+    const common::Analyzer analyzer;
+    const auto t = table_of("fr-en\tvent\tn\twind\tapertium\n"
+                            "fr-en\tvente\tn\tsale\tapertium\n"
+                            "en-fr\tpump\tn\tpompe\tapertium\n"
+                            "en-fr\tpumping\tn\tpompage\tapertium\n"
+                            "fr-en\tpartage\tn\tdivision\tapertium\n"
+                            "fr-en\tpartager\tvblex\tshare\tapertium\n"
+                            "form-fr\tventes\tn\tvente\tapertium\n"
+                            "form-fr\tpartage\tvblex\tpartager\tapertium\n"
+                            "form-fr\tpartagés\tvblex\tpartager\tapertium\n"
+                            "form-en\tpumps\tn\tpump\tapertium\n",
+                            analyzer);
+    // "vent" and "vente" share a stem: by key they pool, as before...
+    REQUIRE(analyzer.stem_folded("ventes", Lang::fr) == analyzer.stem_folded("vent", Lang::fr));
+    CHECK(labels(t->lookup(Lang::fr, analyzer.stem_folded("vent", Lang::fr))).size() == 2);
+    // ...but "ventes", a form of vente only, is not wind.
+    CHECK(lookup(*t, analyzer, Lang::fr, {"ventes"}) == std::vector<std::string>{"sale"});
+    CHECK(lookup(*t, analyzer, Lang::fr, {"vente"}) == std::vector<std::string>{"sale"});
+    // A form of two lemmas counts both; an accented form is found folded.
+    CHECK(lookup(*t, analyzer, Lang::fr, {"partage"}).size() == 2);
+    CHECK(lookup(*t, analyzer, Lang::fr, {"partages"}) == std::vector<std::string>{"share"});
+    // A longer word of the stem that begins with the lemma is a derivation: pooled.
+    const auto pump = lookup(*t, analyzer, Lang::en, {"pumps"});
+    CHECK(std::find(pump.begin(), pump.end(), "pompage") != pump.end());
+    CHECK(std::find(pump.begin(), pump.end(), "pompe") != pump.end());
+    // A word the analysers do not know falls back to its stem key.
+    CHECK(lookup(*t, analyzer, Lang::fr, {"venteux"}).empty() == (t->lookup(Lang::fr, analyzer.stem_folded("venteux", Lang::fr)) == nullptr));
 }
 
 TEST_CASE("word table: a malformed line names the file and the line", "[translation]") {

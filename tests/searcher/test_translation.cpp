@@ -89,7 +89,7 @@ TEST_CASE("word table: looked up by stem, inflected forms, both directions, the 
     CHECK(lookup(*t, analyzer, Lang::en, {"ago"}).empty());
 }
 
-TEST_CASE("word table: a form is looked up as its lemmas and their derivations, not as homographs of its stem", "[translation]") {
+TEST_CASE("word table: a form is looked up as its lemmas and their forms, not as homographs of its stem", "[translation]") {
     const common::Analyzer analyzer;
     const auto t = table_of("fr-en\tvent\tn\twind\tapertium\n"
                             "fr-en\tvente\tn\tsale\tapertium\n"
@@ -100,7 +100,8 @@ TEST_CASE("word table: a form is looked up as its lemmas and their derivations, 
                             "form-fr\tventes\tn\tvente\tapertium\n"
                             "form-fr\tpartage\tvblex\tpartager\tapertium\n"
                             "form-fr\tpartagés\tvblex\tpartager\tapertium\n"
-                            "form-en\tpumps\tn\tpump\tapertium\n",
+                            "form-en\tpumps\tn\tpump\tapertium\n"
+                            "form-en\tpumping\tvblex\tpump\tapertium\n",
                             analyzer);
     // "vent" and "vente" share a stem: by key they pool, as before...
     REQUIRE(analyzer.stem_folded("ventes", Lang::fr) == analyzer.stem_folded("vent", Lang::fr));
@@ -110,8 +111,9 @@ TEST_CASE("word table: a form is looked up as its lemmas and their derivations, 
     CHECK(lookup(*t, analyzer, Lang::fr, {"vente"}) == std::vector<std::string>{"sale"});
     // A form of two lemmas counts both; an accented form is found folded.
     CHECK(lookup(*t, analyzer, Lang::fr, {"partage"}).size() == 2);
-    CHECK(lookup(*t, analyzer, Lang::fr, {"partages"}) == std::vector<std::string>{"share"});
-    // A longer word of the stem that begins with the lemma is a derivation: pooled.
+    // "partagés" (of partager) pools the word "partage" too, which is also a form of partager.
+    CHECK(lookup(*t, analyzer, Lang::fr, {"partages"}).size() == 2);
+    // A word of the stem that is a form of the lemma ("pumping" of pump) brings its own translations.
     const auto pump = lookup(*t, analyzer, Lang::en, {"pumps"});
     CHECK(std::find(pump.begin(), pump.end(), "pompage") != pump.end());
     CHECK(std::find(pump.begin(), pump.end(), "pompe") != pump.end());

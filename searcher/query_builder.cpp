@@ -1151,6 +1151,27 @@ struct QueryBuilder::Impl {
         return places;
     }
 
+    /// A year among the query's plain words (1800 to 2199, four digits) makes the articles dated that year
+    /// weigh more: a constant, like the place boost, added to the articles that match anyway.
+    void add_year_boost(const std::vector<std::vector<LexWord>>& runs, BuiltQuery& out) const {
+        if (options.year_boost <= 0) return;
+        std::vector<Xapian::Query> years;
+        for (const auto& run : runs) {
+            for (const auto& w : run) {
+                const std::string& y = w.folded;
+                if (y.size() != 4 || !std::all_of(y.begin(), y.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+                if (y < "1800" || y > "2199") continue;
+                Xapian::Query term(schema::year_term(y));
+                if (std::find_if(years.begin(), years.end(), [&](const Xapian::Query& q) { return q.serialise() == term.serialise(); }) ==
+                    years.end()) {
+                    years.push_back(std::move(term));
+                }
+            }
+        }
+        if (years.empty()) return;
+        out.boost_parts.push_back({"year", constant_weight(options.year_boost, Xapian::Query(Xapian::Query::OP_OR, years.begin(), years.end()))});
+    }
+
     /// Places named in words or filters weigh by how central they are to each article; their names are
     /// highlighted whole.
     void add_place_boost(const std::vector<PlaceRef>& filter_places, BuiltQuery& out) const {
@@ -1198,6 +1219,7 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
                                   : std::unordered_map<std::string, Xapian::Query>();
     m_impl->parse_readings(lexed, spans, query_lang, translations, out);
     m_impl->add_word_boosts(runs, tokens, out);
+    m_impl->add_year_boost(runs, out);
     std::vector<PlaceRef> places = m_impl->state.places;  // of place:/lieu: in the text
     for (auto& p : m_impl->apply_filters(filters, out)) places.push_back(std::move(p));
     m_impl->add_place_boost(places, out);

@@ -9,7 +9,7 @@
 // Searcher tuning (modes dateline, known-item, trec; SearchTuning's fields): --rescore-window N,
 // --weighting "SPEC" (e.g. "bm25 1.2 0.75", "pl2 1"), --head-max-words N, --coordination X, --feedback-docs N,
 // --feedback-terms N, --feedback-weight X, --feedback-min-words N; QueryOptions: --phrase-boost X, --proximity-boost X,
-// --max-phrase-boost-words N, --exact-form-boost X, --place-boost X, --place-name-weight X,
+// --max-phrase-boost-words N, --exact-form-boost X, --place-boost X, --year-boost X, --place-name-weight X,
 // --translation-weight X, --weigh-readings-separately 0|1; --translations FILE|none (the word table).
 //
 // Query file (TSV): name, query, from, to, lang, place. Known-item file (TSV): expected id, query.
@@ -135,7 +135,7 @@ constexpr const char* k_usage =
     "                   [--feedback-docs N] [--feedback-terms N] [--feedback-weight X] [--feedback-min-words N]\n"
     "                   [--phrase-boost X] [--proximity-boost X] [--max-phrase-boost-words N] [--exact-form-boost X]\n"
     "                   [--place-name-weight X] [--translations FILE|none] [--translation-weight X]\n"
-    "                   [--place-boost X] [--weigh-readings-separately 0|1] [--other-reading-weight X]\n"
+    "                   [--place-boost X] [--year-boost X] [--weigh-readings-separately 0|1] [--other-reading-weight X]\n"
     "                   [--spelling-below N]\n";
 
 /// Writes the TREC run of every "qid<TAB>query" line of `in`: up to `depth` results per query, in rank order.
@@ -201,6 +201,7 @@ int main(int argc, char** argv) {
         {"--max-phrase-boost-words", [&](auto& o, auto& v) { tuning.query.max_phrase_boost_words = parse_number<std::size_t>(o, v); }},
         {"--exact-form-boost", [&](auto& o, auto& v) { tuning.query.exact_form_boost = parse_number<double>(o, v); }},
         {"--place-boost", [&](auto& o, auto& v) { tuning.query.place_boost = parse_number<double>(o, v); }},
+        {"--year-boost", [&](auto& o, auto& v) { tuning.query.year_boost = parse_number<double>(o, v); }},
         {"--other-reading-weight", [&](auto& o, auto& v) { tuning.query.other_reading_weight = parse_number<double>(o, v); }},
         {"--translation-weight", [&](auto& o, auto& v) { tuning.query.translation_weight = parse_number<double>(o, v); }},
         {"--spelling-below", [&](auto& o, auto& v) { tuning.spelling_below = parse_number<std::size_t>(o, v); }},

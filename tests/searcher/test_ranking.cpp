@@ -275,6 +275,41 @@ TEST_CASE("explain lists term and boost weights", "[ranking][explain]") {
     CHECK(sum == Approx(r.hits[0].weight).epsilon(0.05));
 }
 
+TEST_CASE("a year among the query's words ranks the articles dated that year higher; a date filter is not a year word", "[ranking]") {
+    test::TempDir dir("dateline-search-years");
+    const std::string path = dir / "db";
+    const std::string text = "The budget office revised its deficit forecast, the fourth year of decline.";
+    test::index_articles(path, {
+        test::make_article("y2019", "Deficit forecast revised", text, "2019-08-16", Lang::en, "test", {}),
+        test::make_article("y2023", "Deficit forecast revised", text, "2023-08-16", Lang::en, "test", {}),
+        test::make_article("mentions-2019", "Deficit forecast revised", text + " It was lower in 2019.", "2023-08-17", Lang::en,
+                           "test", {}),
+    });
+    searcher::Searcher s(searcher::open_index({path}));
+    // The year the reader names weighs more than the word in another year's text.
+    const auto r2019 = run(s, "deficit forecast 2019");
+    CHECK(rank_of(r2019, "y2019") == 1);
+    CHECK(rank_of(r2019, "mentions-2019") == 2);
+    CHECK(rank_of(run(s, "deficit forecast 2023"), "y2023") < rank_of(run(s, "deficit forecast 2023"), "y2019"));
+    // Explained as its own part, and off when its weight is 0.
+    searcher::SearchRequest request;
+    request.query = "deficit forecast 2019";
+    request.explain = true;
+    request.facets = false;
+    const auto explained = s.search(request);
+    REQUIRE_FALSE(explained.hits.empty());
+    std::vector<std::string> names;
+    for (const auto& part : explained.hits[0].explanation) names.push_back(part.name);
+    CHECK_THAT(names, Catch::VectorContains(std::string("year")));
+    searcher::SearchTuning off;
+    off.query.year_boost = 0;
+    searcher::Searcher without(searcher::open_index({path}), off);
+    CHECK(rank_of(run(without, "deficit forecast 2019"), "mentions-2019") == 1);
+    // date:2019 filters; it adds no boost (every article it keeps has that year).
+    request.query = "deficit date:2019";
+    for (const auto& part : s.search(request).hits.at(0).explanation) CHECK(part.name != "year");
+}
+
 TEST_CASE("every result weighs the sum of its parts, and no phrase weight without the phrase, filtered or not", "[ranking][explain]") {
     // Xapian 1.4.22 on a glass database gave "text AND_MAYBE (phrase OR near)" the phrase's weight for an
     // article with the words near but not adjacent, after an article with "film" and only "awards"

@@ -908,7 +908,8 @@ struct QueryBuilder::Impl {
     /// The translations of the plain words (out.translations): for each translated word's stem term in
     /// its language's reading, the weighted synonym of its translations. An expression of the table
     /// ("prime minister") translates as a whole; names, places, numbers and function words are not
-    /// translated, nor a capitalised word inside the query (a name the table may know as a word: "Trump").
+    /// translated, nor a capitalised word inside the query (a name the table may know as a word: "Trump"),
+    /// nor a capitalised first word that another capitalised word follows ("Wall Street", "Bas-Rhin").
     std::unordered_map<std::string, Xapian::Query> find_translations(const std::vector<std::vector<LexWord>>& runs,
                                                                      const std::vector<PlaceSpan>& spans, Lang query_lang,
                                                                      BuiltQuery& out) const {
@@ -937,7 +938,10 @@ struct QueryBuilder::Impl {
                     const LexWord& w = run[k];
                     if (w.stop) continue;
                     const bool numeric = std::any_of(w.folded.begin(), w.folded.end(), [](char c) { return c >= '0' && c <= '9'; });
-                    const bool inner_capital = w.capitalized && (r > 0 || k > 0);
+                    // A capital inside the query, or a capitalised first word that a capitalised word follows
+                    // (a name: "Bas-Rhin", "Wall Street", not "bas" → low, "wall" → mur).
+                    const bool next_capital = k + 1 < run.size() && run[k + 1].capitalized;
+                    const bool inner_capital = w.capitalized && (r > 0 || k > 0 || next_capital);
                     if (numeric || inner_capital || analyzer.is_protected(w.folded) || place_words.count(w.folded) > 0) {
                         words.push_back(std::string::npos);  // breaks expressions
                     } else {

@@ -202,6 +202,10 @@ TEST_CASE("the query language ranks first, and names, places and numbers are not
     // A word naming a place, a number, a capitalised name inside the query: as typed only.
     CHECK(test::sample_query("fire in Paris 2019").translations.size() == 1);
     CHECK(test::sample_query("Notre-Dame Fire").translations.empty());
+    // A capitalised first word that a capitalised word follows is a name too ("School Fire Brigade" is not a
+    // school); alone, or followed by a lower-case word, it is the query's first word.
+    CHECK(test::sample_query("School Fire Brigade").translations.empty());
+    CHECK(test::sample_query("School closures").translations.size() == 2);
 }
 
 TEST_CASE("no translation into a language the index has no article in", "[translation]") {

@@ -595,6 +595,18 @@ Xapian::Query add_translations(const Xapian::Query& reading, const std::unordere
     return map_word_leaves(reading, widen, false);
 }
 
+/// In the all-words reading, a year typed among the words ("cbo deficit 1996") is present in an article
+/// dated that year too: readers name the year of the story, which its text need not contain.
+Xapian::Query add_year_dates(const Xapian::Query& reading, const std::vector<std::string>& years) {
+    if (years.empty()) return reading;
+    auto widen = [&](const Xapian::Query& leaf) -> Xapian::Query {
+        const std::string term = leaf_term(leaf);
+        if (std::find(years.begin(), years.end(), term) == years.end()) return leaf;
+        return Xapian::Query(Xapian::Query::OP_OR, leaf, Xapian::Query(schema::year_term(term)));
+    };
+    return map_word_leaves(reading, widen, false);
+}
+
 void collect_highlight(const Xapian::Query& q, const common::Analyzer& analyzer, HighlightTerms& out) {
     const std::string stem_prefix(schema::k_prefix_stem);
     const std::string title_stem_prefix(schema::k_prefix_title_stem);
@@ -1027,6 +1039,7 @@ struct QueryBuilder::Impl {
             return add_translations(add_common_uses(expand_places(q, lang, spans, analyzer), lang, capitalized, analyzer, index.database),
                                     translations);
         };
+        const std::vector<std::string> years = typed_years(lexed.runs);
         std::vector<Xapian::Query> any_readings;
         std::vector<Xapian::Query> all_readings;
         std::vector<std::string> seen;
@@ -1040,7 +1053,8 @@ struct QueryBuilder::Impl {
             std::string description = any.get_description();
             if (std::find(seen.begin(), seen.end(), description) != seen.end()) continue;
             seen.push_back(std::move(description));
-            all_readings.push_back(widen(parse(reading, out.normalized, lexed, Xapian::Query::OP_AND, query_lang, syntax_error), reading.lang));
+            all_readings.push_back(
+                add_year_dates(widen(parse(reading, out.normalized, lexed, Xapian::Query::OP_AND, query_lang, syntax_error), reading.lang), years));
             const bool own = query_lang == Lang::unknown || query_lang == reading.lang;
             for (auto& part : word_parts_of(any)) {
                 std::string d = part.get_description();
@@ -1155,23 +1169,27 @@ struct QueryBuilder::Impl {
         return places;
     }
 
-    /// A year among the query's plain words (1800 to 2199, four digits) makes the articles dated that year
-    /// weigh more: a constant, like the place boost, added to the articles that match anyway.
-    void add_year_boost(const std::vector<std::vector<LexWord>>& runs, BuiltQuery& out) const {
-        if (options.year_boost <= 0) return;
-        std::vector<Xapian::Query> years;
+    /// The years among the query's plain words (four digits, 1800 to 2199), once each; none when the year
+    /// boost is off.
+    std::vector<std::string> typed_years(const std::vector<std::vector<LexWord>>& runs) const {
+        std::vector<std::string> years;
+        if (options.year_boost <= 0) return years;
         for (const auto& run : runs) {
             for (const auto& w : run) {
                 const std::string& y = w.folded;
                 if (y.size() != 4 || !std::all_of(y.begin(), y.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
-                if (y < "1800" || y > "2199") continue;
-                Xapian::Query term(schema::year_term(y));
-                if (std::find_if(years.begin(), years.end(), [&](const Xapian::Query& q) { return q.serialise() == term.serialise(); }) ==
-                    years.end()) {
-                    years.push_back(std::move(term));
-                }
+                if (y < "1800" || y > "2199" || std::find(years.begin(), years.end(), y) != years.end()) continue;
+                years.push_back(y);
             }
         }
+        return years;
+    }
+
+    /// A year among the query's plain words makes the articles dated that year weigh more: a constant, like
+    /// the place boost, added to the articles that match anyway (and in the head, add_year_dates).
+    void add_year_boost(const std::vector<std::vector<LexWord>>& runs, BuiltQuery& out) const {
+        std::vector<Xapian::Query> years;
+        for (const std::string& y : typed_years(runs)) years.emplace_back(schema::year_term(y));
         if (years.empty()) return;
         out.boost_parts.push_back({"year", constant_weight(options.year_boost, Xapian::Query(Xapian::Query::OP_OR, years.begin(), years.end()))});
     }

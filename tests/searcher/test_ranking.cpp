@@ -275,7 +275,7 @@ TEST_CASE("explain lists term and boost weights", "[ranking][explain]") {
     CHECK(sum == Approx(r.hits[0].weight).epsilon(0.05));
 }
 
-TEST_CASE("a year among the query's words ranks the articles dated that year higher; a date filter is not a year word", "[ranking]") {
+TEST_CASE("a year among the query's words ranks the articles dated that year higher, a date filter adds no year boost", "[ranking]") {
     test::TempDir dir("dateline-search-years");
     const std::string path = dir / "db";
     const std::string text = "The budget office revised its deficit forecast, the fourth year of decline.";

@@ -307,7 +307,9 @@ TEST_CASE("a year among the query's words ranks the articles dated that year hig
     CHECK(rank_of(run(without, "deficit forecast 2019"), "mentions-2019") == 1);
     // date:2019 filters; it adds no boost (every article it keeps has that year).
     request.query = "deficit date:2019";
-    for (const auto& part : s.search(request).hits.at(0).explanation) CHECK(part.name != "year");
+    const auto filtered = s.search(request);
+    REQUIRE_FALSE(filtered.hits.empty());
+    for (const auto& part : filtered.hits.front().explanation) CHECK(part.name != "year");
 }
 
 TEST_CASE("every result weighs the sum of its parts, and no phrase weight without the phrase, filtered or not", "[ranking][explain]") {

@@ -1023,9 +1023,11 @@ struct QueryBuilder::Impl {
 
     /// The readings, each parsed twice: plain words OR-ed (what the list holds: out.text), and AND-ed (its
     /// head: out.all_words). Operators, phrases, +required and -excluded words and filters mean the same in
-    /// both. Throws the first error of a field processor.
+    /// both. `years`: typed_years(), present in the head for the articles dated that year. Throws the first
+    /// error of a field processor.
     void parse_readings(const Lexed& lexed, const std::vector<PlaceSpan>& spans, Lang query_lang,
-                        const std::unordered_map<std::string, Xapian::Query>& translations, BuiltQuery& out) {
+                        const std::unordered_map<std::string, Xapian::Query>& translations, const std::vector<std::string>& years,
+                        BuiltQuery& out) {
         const common::Analyzer& analyzer = *index.analyzer;
         state.clear();
         std::string syntax_error;
@@ -1039,7 +1041,6 @@ struct QueryBuilder::Impl {
             return add_translations(add_common_uses(expand_places(q, lang, spans, analyzer), lang, capitalized, analyzer, index.database),
                                     translations);
         };
-        const std::vector<std::string> years = typed_years(lexed.runs);
         std::vector<Xapian::Query> any_readings;
         std::vector<Xapian::Query> all_readings;
         std::vector<std::string> seen;
@@ -1185,12 +1186,12 @@ struct QueryBuilder::Impl {
         return years;
     }
 
-    /// A year among the query's plain words makes the articles dated that year weigh more: a constant, like
-    /// the place boost, added to the articles that match anyway (and in the head, add_year_dates).
-    void add_year_boost(const std::vector<std::vector<LexWord>>& runs, BuiltQuery& out) const {
+    /// The years typed (typed_years()) make the articles dated those years weigh more: a constant, like the
+    /// place boost, added to the articles that match anyway (and in the head, add_year_dates).
+    void add_year_boost(const std::vector<std::string>& typed, BuiltQuery& out) const {
+        if (typed.empty()) return;
         std::vector<Xapian::Query> years;
-        for (const std::string& y : typed_years(runs)) years.emplace_back(schema::year_term(y));
-        if (years.empty()) return;
+        for (const std::string& y : typed) years.emplace_back(schema::year_term(y));
         out.boost_parts.push_back({"year", constant_weight(options.year_boost, Xapian::Query(Xapian::Query::OP_OR, years.begin(), years.end()))});
     }
 
@@ -1239,9 +1240,11 @@ BuiltQuery QueryBuilder::build(std::string_view text, const QueryFilters& filter
     const auto translations = translate && m_options.translation_weight > 0
                                   ? m_impl->find_translations(runs, spans, query_lang, out)
                                   : std::unordered_map<std::string, Xapian::Query>();
-    m_impl->parse_readings(lexed, spans, query_lang, translations, out);
+    // Read once from every word (not only the first max_boost_words): the head and the boost agree.
+    const std::vector<std::string> years = m_impl->typed_years(lexed.runs);
+    m_impl->parse_readings(lexed, spans, query_lang, translations, years, out);
     m_impl->add_word_boosts(runs, tokens, out);
-    m_impl->add_year_boost(runs, out);
+    m_impl->add_year_boost(years, out);
     std::vector<PlaceRef> places = m_impl->state.places;  // of place:/lieu: in the text
     for (auto& p : m_impl->apply_filters(filters, out)) places.push_back(std::move(p));
     m_impl->add_place_boost(places, out);

@@ -187,11 +187,19 @@ std::optional<Xapian::Query> newest_years(const std::vector<FacetCount>& timelin
 
 /// "N similar" for the hits of a page whose group keys are `keys` (one per hit, "" for an article alone): the
 /// matches of `matches` per key, counted by a built-in spy that xapian-tcpsrv runs, in one round trip.
-void count_similar(const Xapian::Database& db, const Xapian::Query& matches, const std::vector<std::string>& keys,
+/// `sample_terms`: the index's articles carry their group's sample term, and the spy counts the matches of the
+/// groups' buckets, every key there: a filter on the keys' values would make Xapian walk the key slot of
+/// every article of the shard (100 ms for `inflation` over four remote shards of a million articles).
+void count_similar(const Xapian::Database& db, const Xapian::Query& matches, const std::vector<std::string>& keys, bool sample_terms,
                    std::vector<SearchHit>& hits) {
     std::vector<Xapian::Query> groups;
     for (const std::string& key : keys) {
-        if (!key.empty()) groups.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::k_slot_collapse, key, key);
+        if (key.empty()) continue;
+        if (sample_terms) {
+            groups.emplace_back(schema::sample_term(key));
+        } else {
+            groups.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::k_slot_collapse, key, key);
+        }
     }
     if (groups.empty()) return;
     Xapian::Enquire e(db);
@@ -418,6 +426,8 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& built, Search
         first_stage = ranking(query.without_positional(), request.collapse).get_mset(0, static_cast<Xapian::doccount>(window));
         std::vector<Xapian::Query> ids;
         ids.reserve(first_stage->size());
+        // Asked for all at once: a remote shard answers them in one exchange, not one round trip each.
+        if (!first_stage->empty()) first_stage->fetch(first_stage->begin(), first_stage->end());
         for (auto it = first_stage->begin(); it != first_stage->end(); ++it) {
             std::string id = it.get_document().get_value(schema::k_slot_id_term);
             if (id.empty()) {  // an index written before the id slot: no window
@@ -544,7 +554,7 @@ void Searcher::run(const SearchRequest& request, const BuiltQuery& built, Search
         if (request.explain) explain_hit(query, hit, positional);
         response.hits.push_back(std::move(hit));
     }
-    if (recount_similar) count_similar(db, full, group_keys, response.hits);
+    if (recount_similar) count_similar(db, full, group_keys, m_index.sample_terms, response.hits);
 }
 
 SearchResponse Searcher::search(const SearchRequest& request) {

@@ -7,7 +7,6 @@
 #include "common/dates.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
-#include "common/shard_layout.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -277,14 +276,13 @@ class FacetColumns {
     /// need) is what counting costs.
     static constexpr std::size_t k_line = 64 / sizeof(std::uint32_t);
 
-    /// `shards`: the local shards `db` combines (one: one database).
-    FacetColumns(const Xapian::Database& db, const std::vector<Xapian::Database>& shards)
+    /// The rows of `db`'s docids: one database, or the local shards a stub combines (Xapian's docids of the
+    /// combination: the counting match of each shard maps its own docids back, FacetCounter::attach).
+    explicit FacetColumns(const Xapian::Database& db)
         : m_values(column_layout().groups, std::vector<std::string>(1)),
           m_width((column_layout().slots.size() + k_line - 1) / k_line * k_line),
           m_size(static_cast<std::size_t>(db.get_lastdocid()) + 1),
-          m_rows(allocate_rows(m_size * m_width)),
-          m_shard_count(shards.size()) {
-        const std::size_t shard_count = m_shard_count;
+          m_rows(allocate_rows(m_size * m_width)) {
         // Value 0 of each dictionary stands for "no value".
         std::vector<std::unordered_map<std::string, std::uint32_t>> dictionaries(column_layout().groups);
         for (std::size_t c = 0; c < column_layout().slots.size(); ++c) {
@@ -299,42 +297,7 @@ class FacetColumns {
                 if (it.get_docid() < m_size) m_rows[it.get_docid() * m_width + c] = pos->second;
             }
         }
-        if (shard_count > 1 && by_year(shards)) {
-            // Sharded by year: the shard is found again from the article's year (none: the undated shard).
-            Xapian::doccount with_year = 0;
-            for (auto it = db.valuestream_begin(schema::k_slot_year); it != db.valuestream_end(schema::k_slot_year); ++it, ++with_year) {
-                if ((it.get_docid() - 1) % shard_count != shard_of_year(*it)) {
-                    m_routable = false;
-                    break;
-                }
-            }
-            const Xapian::doccount undated = m_undated_shard < shard_count ? shards[m_undated_shard].get_doccount() : 0;
-            if (m_routable && with_year + undated != db.get_doccount()) m_routable = false;
-        } else if (shard_count > 1) {
-            // Match spies see a shard's own docids: the shard is found again from the article's id, as the
-            // indexer routed it. Columns are used only when every article sits in its id's shard (a stub
-            // edited by hand, or shards written otherwise, fall back to the spies).
-            Xapian::doccount with_id = 0;
-            for (auto it = db.valuestream_begin(schema::k_slot_id_term); it != db.valuestream_end(schema::k_slot_id_term); ++it, ++with_id) {
-                if ((it.get_docid() - 1) % shard_count != common::shard_of(*it, shard_count)) {
-                    m_routable = false;
-                    break;
-                }
-            }
-            // Articles without their id value (an older layout) cannot be placed either.
-            if (m_routable && with_id != db.get_doccount()) m_routable = false;
-        }
     }
-
-    /// The docid of the combined database for a match spy's `doc` (its shard's own docid when sharded).
-    Xapian::docid combined_docid(const Xapian::Document& doc) const {
-        if (m_shard_count <= 1) return doc.get_docid();
-        const std::size_t shard = m_by_year ? shard_of_year(doc.get_value(schema::k_slot_year))
-                                            : common::shard_of(doc.get_value(schema::k_slot_id_term), m_shard_count);
-        return static_cast<Xapian::docid>((doc.get_docid() - 1) * m_shard_count + shard + 1);
-    }
-    /// False when some article is not in the shard its id names: the columns cannot be used.
-    bool routable() const noexcept { return m_routable; }
 
     /// The interned values of `docid`, indexed by the layout's columns (0: none); all 0 past the last docid.
     const std::uint32_t* row(Xapian::docid docid) const {
@@ -371,61 +334,20 @@ class FacetColumns {
     std::size_t m_size;
     std::unique_ptr<std::uint32_t[], FreeRows> m_rows;
     std::vector<std::uint32_t> m_empty_row = std::vector<std::uint32_t>(m_width, 0);
-    /// Whether every shard says which year it holds (an index sharded by year): then each year's shard is
-    /// noted.
-    bool by_year(const std::vector<Xapian::Database>& shards) {
-        std::vector<std::string> years;
-        for (const Xapian::Database& shard : shards) {
-            years.push_back(shard.get_metadata(std::string(schema::k_meta_shard_year)));
-            if (years.back().empty()) return false;
-        }
-        m_year_shard.assign(10000, k_no_shard);
-        for (std::size_t s = 0; s < years.size(); ++s) {
-            if (years[s] == schema::k_shard_year_undated) {
-                m_undated_shard = s;
-            } else if (const int year = year_number(years[s]); year >= 0) {
-                m_year_shard[static_cast<std::size_t>(year)] = static_cast<std::uint32_t>(s);
-            }
-        }
-        m_by_year = true;
-        return true;
-    }
-    /// 0..9999 for a "YYYY" value, -1 otherwise.
-    static int year_number(std::string_view value) {
-        if (value.size() != 4) return -1;
-        int year = 0;
-        for (const char c : value) {
-            if (c < '0' || c > '9') return -1;
-            year = year * 10 + (c - '0');
-        }
-        return year;
-    }
-    /// The shard of an article of year value `value` ("" : undated); k_no_shard when none holds it.
-    std::size_t shard_of_year(std::string_view value) const {
-        if (value.empty()) return m_undated_shard;
-        const int year = year_number(value);
-        return year < 0 || m_year_shard[static_cast<std::size_t>(year)] == k_no_shard ? k_no_shard : m_year_shard[static_cast<std::size_t>(year)];
-    }
-
-    static constexpr std::uint32_t k_no_shard = static_cast<std::uint32_t>(-1);
-    std::size_t m_shard_count = 1;
-    bool m_routable = true;
-    /// An index sharded by year: the shard of each year, and of undated articles.
-    bool m_by_year = false;
-    std::vector<std::uint32_t> m_year_shard;
-    std::size_t m_undated_shard = k_no_shard;
 };
 
 namespace {
 
 /// Records the docid of every match in the combined database (local databases only: a custom spy cannot
-/// run in xapian-tcpsrv).
+/// run in xapian-tcpsrv). A match over shard `shard` of `shard_count` alone sees that shard's own docids,
+/// which Xapian interleaves in the combination: shard docid d is (d - 1) * shard_count + shard + 1.
 class MatchRecorder : public Xapian::MatchSpy {
   public:
     void operator()(const Xapian::Document& doc, double) override {
-        docids.push_back(columns ? columns->combined_docid(doc) : doc.get_docid());
+        docids.push_back(static_cast<Xapian::docid>((doc.get_docid() - 1) * shard_count + shard + 1));
     }
-    const FacetColumns* columns = nullptr;
+    std::size_t shard = 0;
+    std::size_t shard_count = 1;
     std::vector<Xapian::docid> docids;
 };
 
@@ -447,8 +369,7 @@ class GroupRecorder : public Xapian::MatchSpy {
 }  // namespace
 
 std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index) {
-    // Local databases only (a custom spy cannot run in xapian-tcpsrv). With several, Xapian hands match
-    // spies each shard's own docids: the columns map them back through the articles' ids.
+    // Local databases only (a custom spy cannot run in xapian-tcpsrv).
     if (index.local_shards.empty() || index.local_shards.size() != index.shards.size()) return nullptr;
     std::string shards;
     for (const auto& spec : index.shards) shards += spec + '\n';
@@ -464,10 +385,9 @@ std::shared_ptr<const FacetColumns> facet_columns(const OpenIndex& index) {
     static std::mutex requests_mutex;
     static std::map<std::string, std::size_t> requests;
     const std::lock_guard lock(requests_mutex);
-    if (auto columns = cache.find(state)) return columns->routable() ? columns : nullptr;
+    if (auto columns = cache.find(state)) return columns;
     if (++requests[shards] < 2) return nullptr;
-    auto columns = cache.store(state, std::make_shared<const FacetColumns>(index.database, index.local_shards));
-    return columns->routable() ? columns : nullptr;
+    return cache.store(state, std::make_shared<const FacetColumns>(index.database));
 }
 
 struct FacetCounter::Spies {
@@ -513,10 +433,12 @@ FacetCounter::FacetCounter(FacetRequest request, std::shared_ptr<const FacetColu
 
 FacetCounter::~FacetCounter() = default;
 
-void FacetCounter::attach(Xapian::Enquire& enquire) {
-    // The spies stay owned here: Enquire keeps pointers, valid for the lifetime of this counter.
+void FacetCounter::attach(Xapian::Enquire& enquire, std::size_t shard, std::size_t shard_count) {
+    // The spies stay owned here: Enquire keeps pointers, valid for the lifetime of this counter. They add up
+    // the matches of every Enquire they are attached to.
     if (m_columns) {
-        m_spies->recorder.columns = m_columns.get();
+        m_spies->recorder.shard = shard;
+        m_spies->recorder.shard_count = shard_count;
         enquire.add_matchspy(&m_spies->recorder);
     } else {
         for (auto& spies : m_spies->facets) {

@@ -159,7 +159,13 @@ class FacetCounter {
     FacetCounter(const FacetCounter&) = delete;
     FacetCounter& operator=(const FacetCounter&) = delete;
 
-    void attach(Xapian::Enquire& enquire);
+    /// Attaches the spies to a counting match over the index, or, for a counter with columns, over one of
+    /// the local shards it combines (`shard` of `shard_count`, in the stub's order): such a counter counts a
+    /// sharded index shard by shard, every shard's match attached in turn (by_shard()).
+    void attach(Xapian::Enquire& enquire, std::size_t shard = 0, std::size_t shard_count = 1);
+    /// Whether a sharded local index is counted by a match per shard (the counter reads columns): each
+    /// match hands its spy the shard's own docids, mapped without reading a value.
+    bool by_shard() const noexcept { return m_columns != nullptr; }
     /// The counts after the match; labels from `places`. `match` is the Enquire's database and query.
     Facets read(const PlaceDirectory& places, const CountingMatch& match) const;
 

@@ -105,6 +105,19 @@ std::vector<std::pair<std::string, std::size_t>> counts(const std::vector<search
     return out;
 }
 
+/// Every facet's counts and the undated count of `b` are those of `a`.
+void check_same_facets(const searcher::SearchResponse& a, const searcher::SearchResponse& b) {
+    REQUIRE(a.facets);
+    REQUIRE(b.facets);
+    CHECK(counts(b.facets->years) == counts(a.facets->years));
+    CHECK(counts(b.facets->months) == counts(a.facets->months));
+    CHECK(counts(b.facets->languages) == counts(a.facets->languages));
+    CHECK(counts(b.facets->sources) == counts(a.facets->sources));
+    CHECK(counts(b.facets->places) == counts(a.facets->places));
+    CHECK(counts(b.facets->countries) == counts(a.facets->countries));
+    CHECK(b.facets->undated == a.facets->undated);
+}
+
 /// Runs the same requests on `shards` and on the combined database and compares everything.
 void compare_with_combined(const std::vector<std::string>& shards) {
     searcher::Searcher one(searcher::open_index({combined_db()}));
@@ -133,15 +146,7 @@ void compare_with_combined(const std::vector<std::string>& shards) {
             CHECK(snippets(b) == snippets(a));
             // "N similar": Xapian's remote match loses the count of a group held by one remote shard.
             CHECK(similar_counts(b) == similar_counts(a));
-            REQUIRE(a.facets);
-            REQUIRE(b.facets);
-            CHECK(counts(b.facets->years) == counts(a.facets->years));
-            CHECK(counts(b.facets->months) == counts(a.facets->months));
-            CHECK(counts(b.facets->languages) == counts(a.facets->languages));
-            CHECK(counts(b.facets->sources) == counts(a.facets->sources));
-            CHECK(counts(b.facets->places) == counts(a.facets->places));
-            CHECK(counts(b.facets->countries) == counts(a.facets->countries));
-            CHECK(b.facets->undated == a.facets->undated);
+            check_same_facets(a, b);
         }
     }
     searcher::SuggestRequest suggest;
@@ -220,15 +225,35 @@ TEST_CASE("an index sharded by year answers as one database as a stub of remote 
 }
 
 TEST_CASE("the local shards of a sharded index count facets with the in-memory columns, as one database", "[shards][facets]") {
-    // Match spies see each shard's own docids; the columns place them again through the article's id.
+    // A counting match per shard: its spy places the shard's own docids in the combination's rows.
     const searcher::OpenIndex sharded = searcher::open_index({sharded_db()});
     searcher::facet_columns(sharded);
     REQUIRE(searcher::facet_columns(sharded));
     compare_with_combined({sharded_db()});
-    // Two databases whose articles were not routed by their ids: no columns, the spies count.
-    const searcher::OpenIndex unrouted = searcher::open_index({test::sample_en_db(), test::sample_fr_db()});
-    searcher::facet_columns(unrouted);
-    CHECK_FALSE(searcher::facet_columns(unrouted));
+    // Any local databases a stub combines, whatever put each article where: the columns count them as the
+    // spies do (which read every match's values through Xapian).
+    const std::vector<std::string> unrouted = {test::sample_en_db(), test::sample_fr_db()};
+    searcher::facet_columns(searcher::open_index(unrouted));
+    REQUIRE(searcher::facet_columns(searcher::open_index(unrouted)));
+    searcher::Searcher columns(searcher::open_index(unrouted));
+    searcher::SearchTuning spies_only;
+    spies_only.facet_columns = false;
+    searcher::Searcher spies(searcher::open_index(unrouted), spies_only);
+    for (const std::string query : {"", "summit", "Corée du Nord", "lang:fr", "Kim Putin summit"}) {
+        for (const bool collapse : {true, false}) {
+            INFO("query '" << query << "' collapse " << collapse);
+            searcher::SearchRequest request;
+            request.query = query;
+            request.collapse = collapse;
+            request.facet_year = "2024";
+            const auto a = spies.search(request);
+            const auto b = columns.search(request);
+            CHECK(b.total == a.total);
+            check_same_facets(a, b);
+            CHECK(b.facets->counted == a.facets->counted);
+            CHECK(b.facets->collapsed == a.facets->collapsed);
+        }
+    }
 }
 
 TEST_CASE("an index sharded by year answers as one database, its facets counted with the in-memory columns", "[shards][facets][year]") {

@@ -46,4 +46,19 @@ void write_stub(const std::string& dir, const std::vector<std::string>& shard_na
 /// Stable across runs, builds and machines, so that re-indexing an id replaces it in its shard.
 std::size_t shard_of(std::string_view id_term, std::size_t shard_count) noexcept;
 
+/// Where a document of a database that combines `shard_count` shards lives: Xapian interleaves them, document
+/// d of shard s (0-based) being (d - 1) * shard_count + s + 1 in the combination.
+struct ShardDocid {
+    std::size_t shard = 0;
+    std::uint32_t docid = 0;  // in the shard (a Xapian::docid)
+};
+/// The shard and shard docid of `combined` (a docid of the combination; > 0).
+constexpr ShardDocid split_docid(std::uint32_t combined, std::size_t shard_count) noexcept {
+    return {(combined - 1) % shard_count, static_cast<std::uint32_t>((combined - 1) / shard_count + 1)};
+}
+/// The docid in the combination of document `docid` (> 0) of shard `shard`.
+constexpr std::uint32_t combined_docid(std::uint32_t docid, std::size_t shard, std::size_t shard_count) noexcept {
+    return static_cast<std::uint32_t>((docid - 1) * shard_count + shard + 1);
+}
+
 }  // namespace dateline::common

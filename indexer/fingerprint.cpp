@@ -13,6 +13,7 @@
 
 #include "common/hash.hpp"
 #include "common/schema.hpp"
+#include "common/shard_layout.hpp"
 #include "common/stopwords.hpp"
 
 #include <algorithm>
@@ -202,10 +203,9 @@ void NearDuplicateFinder::search_stored(const Fingerprint& fp, int& best, std::s
     for (const std::string& term : band_terms(fp)) {
         std::size_t seen = 0;
         for (auto it = m_reader.postlist_begin(term); it != m_reader.postlist_end(term); ++it) {
-            // Xapian numbers the documents of shard s (of n) as (id - 1) * n + s + 1 in the combined database.
             const std::size_t n = m_shard_paths.size();
-            const Xapian::docid local = (*it - 1) / static_cast<Xapian::docid>(n) + 1;
-            if (local >= m_memory_floor[(*it - 1) % n]) {
+            const common::ShardDocid at = common::split_docid(*it, n);
+            if (at.docid >= m_memory_floor[at.shard]) {
                 // Postings come in docid order: with one shard the rest are all in memory.
                 if (n == 1) break;
                 continue;

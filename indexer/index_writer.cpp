@@ -384,9 +384,8 @@ class ArticleLocations {
         if (m_any_before) {
             for (int attempt = 0;; ++attempt) {
                 try {
-                    // Xapian numbers the documents of shard s (of n) as (id - 1) * n + s + 1 in the combined database.
                     for (auto it = m_before.postlist_begin(id_term); it != m_before.postlist_end(id_term); ++it) {
-                        const std::size_t shard = (*it - 1) % m_count;
+                        const std::size_t shard = common::split_docid(*it, m_count).shard;
                         if (shard != target && std::find(holders.begin(), holders.end(), shard) == holders.end()) holders.push_back(shard);
                     }
                     break;

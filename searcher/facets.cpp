@@ -7,6 +7,7 @@
 #include "common/dates.hpp"
 #include "common/errors.hpp"
 #include "common/schema.hpp"
+#include "common/shard_layout.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -339,12 +340,11 @@ class FacetColumns {
 namespace {
 
 /// Records the docid of every match in the combined database (local databases only: a custom spy cannot
-/// run in xapian-tcpsrv). A match over shard `shard` of `shard_count` alone sees that shard's own docids,
-/// which Xapian interleaves in the combination: shard docid d is (d - 1) * shard_count + shard + 1.
+/// run in xapian-tcpsrv). A match over shard `shard` of `shard_count` alone sees that shard's own docids.
 class MatchRecorder : public Xapian::MatchSpy {
   public:
     void operator()(const Xapian::Document& doc, double) override {
-        docids.push_back(static_cast<Xapian::docid>((doc.get_docid() - 1) * shard_count + shard + 1));
+        docids.push_back(common::combined_docid(doc.get_docid(), shard, shard_count));
     }
     std::size_t shard = 0;
     std::size_t shard_count = 1;

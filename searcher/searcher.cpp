@@ -6,6 +6,7 @@
 
 #include "common/errors.hpp"
 #include "common/schema.hpp"
+#include "common/shard_layout.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>
@@ -228,8 +229,7 @@ class WindowDocids : public Xapian::PostingSource {
     bool m_started = false;
 };
 
-/// The window filter of `window` over local `shards` (Xapian interleaves their docids: shard s's docid d is
-/// (d - 1) * shards + s + 1 in the combination); nullopt when the shards cannot be told apart by uuid.
+/// The window filter of `window` over local `shards`; nullopt when the shards cannot be told apart by uuid.
 std::optional<Xapian::Query> window_docids(const Xapian::MSet& window, const std::vector<Xapian::Database>& shards) {
     auto uuids = std::make_shared<std::vector<std::string>>();
     for (const auto& shard : shards) {
@@ -239,8 +239,8 @@ std::optional<Xapian::Query> window_docids(const Xapian::MSet& window, const std
     const std::size_t n = shards.size();
     auto docids = std::make_shared<std::vector<std::vector<Xapian::docid>>>(n);
     for (auto it = window.begin(); it != window.end(); ++it) {
-        const Xapian::docid did = *it;
-        (*docids)[(did - 1) % n].push_back(static_cast<Xapian::docid>((did - 1) / n + 1));
+        const common::ShardDocid at = common::split_docid(*it, n);
+        (*docids)[at.shard].push_back(at.docid);
     }
     for (auto& list : *docids) std::sort(list.begin(), list.end());
     return Xapian::Query((new WindowDocids(std::move(docids), std::move(uuids)))->release());

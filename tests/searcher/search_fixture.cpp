@@ -125,6 +125,15 @@ common::Article make_article(std::string id, std::string title, std::string body
     return a;
 }
 
+void add_filler_articles(std::vector<common::Article>& articles, int count, const std::string& date, common::Lang lang) {
+    const bool french = lang == common::Lang::fr;
+    for (int k = 0; k < count; ++k) {
+        const std::string n = std::to_string(k);
+        articles.push_back(make_article("other" + n, french ? "Météo" : "Weather",
+                                        (french ? "Il a plu sur le port, jour " : "Rain over the harbour, day ") + n + ".", date, lang));
+    }
+}
+
 bool have_tcpsrv() { return ::access("/usr/bin/xapian-tcpsrv", X_OK) == 0; }
 
 TcpServer::TcpServer(const std::string& db) {

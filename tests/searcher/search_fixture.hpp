@@ -43,6 +43,10 @@ searcher::BuiltQuery sample_query(const std::string& text);
 common::Article make_article(std::string id, std::string title, std::string body, std::string date, common::Lang lang,
                              std::string source = "test", std::vector<common::ArticlePlaceRef> places = {});
 
+/// Appends `count` articles about the weather ("other0", "other1"...; "Rain over the harbour" or "Il a plu
+/// sur le port"), which hold none of a test's query words and keep those words rare.
+void add_filler_articles(std::vector<common::Article>& articles, int count, const std::string& date, common::Lang lang = common::Lang::en);
+
 /// A xapian-tcpsrv serving `db` read-only on a free loopback port; stopped on destruction.
 class TcpServer {
   public:

@@ -416,10 +416,18 @@ TEST_CASE("readings: a query's own function words, the other language's forms at
     CHECK(fr.find("Zla@") == std::string::npos);
     CHECK(fr.find("Zde@") == std::string::npos);
     // The other reading's own forms of the words weigh a share ("président": Zpresident in French,
-    // Zpresid in English).
-    const auto scaled = build("le président de la République").text.get_description();
+    // Zpresid in English)...
+    searcher::SearchRequest untranslated;
+    untranslated.query = "le président de la République";
+    untranslated.translate = false;
+    const auto scaled = test::sample_searcher().build_query(untranslated).text.get_description();
     CHECK(scaled.find("0.2000000000000000111 * Zpresid@") != std::string::npos);
     CHECK(scaled.find(" Zpresident@") != std::string::npos);
+    // ...except, when translating, in the other language's articles, where they are the word as that
+    // language writes it: there they weigh as a translation.
+    const auto translated = build("le président de la République").text.get_description();
+    CHECK(translated.find("0.2000000000000000111 * (Zpresid@2 AND_NOT Len) OR 0.80000000000000004441 * (Zpresid@2 FILTER Len)") !=
+          std::string::npos);
     // A query without function words is of no known language: both readings weigh in full.
     CHECK(build("président Macron").text.get_description().find("0.2 *") == std::string::npos);
 }
@@ -432,10 +440,7 @@ TEST_CASE("a place name typed in lower case also finds the word's common use", "
         test::make_article("sky", "Night sky", "the aurora was seen over the fjord, an auroral display of rare strength.", "2020-01-01", Lang::en),
         test::make_article("city", "Council vote", "Police in Aurora said the council met on Monday in Aurora.", "2020-01-02", Lang::en),
     };
-    for (int k = 0; k < 10; ++k) {
-        articles.push_back(test::make_article("other" + std::to_string(k), "Weather", "Rain over the harbour, day " + std::to_string(k) + ".",
-                                              "2020-01-03", Lang::en));
-    }
+    test::add_filler_articles(articles, 10, "2020-01-03");
     test::index_articles(db, articles);
     searcher::Searcher s(searcher::open_index({db}));
     REQUIRE(s.index().analyzer->is_protected("aurora"));  // the committed gazetteer has Aurora, Colorado

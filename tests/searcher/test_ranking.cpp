@@ -452,10 +452,7 @@ TEST_CASE("rescoring window: phrase boosts weigh the best candidates, and inside
                                               "2005-01-0" + std::to_string(k + 1), Lang::en));
     }
     articles.push_back(test::make_article("phrase", "Festival", filler + "The film award went to her. " + filler, "2005-02-01", Lang::en));
-    for (int k = 0; k < 40; ++k) {  // articles without the words, so that the words stay rare
-        articles.push_back(test::make_article("other" + std::to_string(k), "Weather", "Rain over the harbour, day " + std::to_string(k) + ".",
-                                              "2005-03-01", Lang::en));
-    }
+    test::add_filler_articles(articles, 40, "2005-03-01");  // articles without the words, so that the words stay rare
     test::index_articles(db, articles);
 
     auto ranked_on = [](const std::vector<std::string>& shards, std::size_t window, std::size_t limit) {

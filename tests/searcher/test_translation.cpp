@@ -224,3 +224,89 @@ TEST_CASE("no translation into a language the index has no article in", "[transl
     CHECK(french.translations[0].from == Lang::fr);
     CHECK(french.translations[0].targets == std::vector<std::string>{"closure"});
 }
+
+TEST_CASE("a word spelt alike in the other language counts there as a translation, in the head too", "[translation]") {
+    // "président" is Zpresident in French and Zpresid in English, the English stem of its translation
+    // "president" too. The English article with both words of "le président et la guerre" has every word.
+    test::TempDir dir("dateline-translation-alike");
+    const std::string db = dir / "db";
+    std::vector<common::Article> articles = {
+        test::make_article("en-war", "The president and the war", "The president spoke about the war on Sunday.", "2024-05-01", Lang::en),
+        test::make_article("fr-port", "Le président visite le port", "Le président a visité le port dimanche.", "2024-05-01", Lang::fr),
+    };
+    test::add_filler_articles(articles, 6, "2024-05-02");
+    test::index_articles(db, articles);
+    searcher::IndexOpenOptions options;
+    options.translations = dir.write("words.tsv", "fr-en\tguerre\tn\twar\tapertium\nfr-en\tprésident\tn\tpresident\tapertium\n");
+    searcher::Searcher s(searcher::open_index({db}, options));
+    searcher::SearchRequest request;
+    request.query = "le président et la guerre";
+    const auto r = s.search(request);
+    REQUIRE_FALSE(r.hits.empty());
+    CHECK(r.hits.front().article.id == "en-war");
+    CHECK_FALSE(r.hits.front().partial);
+    REQUIRE(r.total_all);
+    CHECK(*r.total_all == 1);
+    REQUIRE(r.translations.size() == 2);
+    CHECK(r.translations[0].targets == std::vector<std::string>{"president"});
+}
+
+TEST_CASE("the other reading's form of a word weighs as a translation in the other language's articles", "[translation]") {
+    // A name the two stemmers cut differently ("Khomri": Zkhomri in English, Zkhomr in French) is, in a
+    // French article, the word itself: an English query weighs it there as a translation (0.8), not as a
+    // stray form of the other reading (0.2), which it remains in English articles.
+    test::TempDir dir("dateline-translation-reading");
+    const std::string db = dir / "db";
+    std::vector<common::Article> articles = {
+        test::make_article("fr-khomri", "Myriam Khomri au ministère", "Myriam Khomri a présenté son texte au ministère.", "2016-05-01", Lang::fr),
+        test::make_article("en-law", "The law is passed", "The law was passed on Sunday.", "2016-05-01", Lang::en),
+    };
+    test::add_filler_articles(articles, 6, "2016-05-02", Lang::fr);
+    test::index_articles(db, articles);
+    searcher::Searcher s(searcher::open_index({db}));
+    searcher::SearchRequest request;
+    request.query = "the khomri law";
+    request.limit = 10;
+    auto weight_of = [&](bool translate) {
+        request.translate = translate;
+        const auto r = s.search(request);
+        for (const auto& hit : r.hits) {
+            if (hit.article.id == "fr-khomri") return hit.weight;
+        }
+        return 0.0;
+    };
+    const double on = weight_of(true);
+    const double off = weight_of(false);
+    REQUIRE(off > 0);
+    CHECK(on == Approx(off * 4).epsilon(0.01));
+}
+
+TEST_CASE("a place name typed in lower case names the place when the archive uses it mostly as a name", "[translation][places]") {
+    // "china" is also an ordinary word (porcelain): typed in lower case it names China when the archive's
+    // articles name China more often than they use the word, not otherwise.
+    auto places_of = [](const std::vector<common::Article>& articles, const std::string& query) {
+        test::TempDir dir("dateline-name-use");
+        const std::string db = dir / "db";
+        test::index_articles(db, articles);
+        searcher::Searcher s(searcher::open_index({db}));
+        searcher::SearchRequest request;
+        request.query = query;
+        std::vector<std::string> ids;
+        for (const auto& p : s.search(request).places) ids.push_back(p.place.id);
+        return ids;
+    };
+    std::vector<common::Article> news;
+    std::vector<common::Article> antiques;
+    for (int k = 0; k < 4; ++k) {
+        const std::string n = std::to_string(k);
+        news.push_back(test::make_article("news" + n, "Trade with China", "China and Japan signed a trade deal, day " + n + ".", "2024-05-01", Lang::en));
+        antiques.push_back(test::make_article("antique" + n, "An auction of fine china", "The fine china and the silver were sold, lot " + n + ".",
+                                              "2024-05-01", Lang::en));
+    }
+    news.push_back(test::make_article("plates", "Plates", "A set of fine china plates was sold.", "2024-05-02", Lang::en));
+    antiques.push_back(test::make_article("trade", "Trade", "China signed a trade deal.", "2024-05-02", Lang::en));
+    CHECK(places_of(news, "china") == std::vector<std::string>{"CN"});
+    CHECK(places_of(antiques, "china").empty());
+    // Typed with a capital, it is the place in both.
+    CHECK(places_of(antiques, "China") == std::vector<std::string>{"CN"});
+}

@@ -76,15 +76,20 @@ std::optional<Analysed> analyse(const common::Analyzer& analyzer, std::string_vi
     const std::vector<common::Token> tokens = analyzer.tokenize(lemma);
     Xapian::termpos first = 0;
     Xapian::termpos last = 0;
+    std::size_t words = 0;
     for (const auto& t : tokens) {
         if (t.kind == common::TokenKind::compound) continue;  // its parts follow
         if (t.kind == common::TokenKind::number) return std::nullopt;
+        ++words;
         if (common::is_stopword_in(t.folded, lang)) continue;
         out.folded.push_back(t.folded);
         if (first == 0) first = t.position;
         last = t.position;
     }
-    if (out.folded.empty()) return std::nullopt;
+    // Function words around one word make an idiom, not that word: "that one" (celui) is not "one", "as
+    // well" (aussi) not "well", "sans importance" (unimportant) not "importance". Read as the word, they
+    // put "celui" among the translations of `one`; measured in docs/BENCHMARKS.md (sixteenth session).
+    if (out.folded.empty() || (words > 1 && out.folded.size() == 1)) return std::nullopt;
     out.key = Translator::key_of(analyzer, out.folded, lang);
     if (out.key.empty()) return std::nullopt;
     out.window = static_cast<unsigned>(last - first + 1);

@@ -121,6 +121,29 @@ TEST_CASE("word table: a form is looked up as its lemmas and their forms, not as
     CHECK(lookup(*t, analyzer, Lang::fr, {"venteux"}).empty() == (t->lookup(Lang::fr, analyzer.stem_folded("venteux", Lang::fr)) == nullptr));
 }
 
+TEST_CASE("word table: function words around one word are an idiom, not a translation of that word", "[translation]") {
+    const common::Analyzer analyzer;
+    const auto t = table_of("fr-en\tcelui\t-\tthat | that one\tfreedict\n"
+                            "fr-en\taussi\t-\tas well | also | too\tfreedict\n"
+                            "en-fr\tone\t-\tun | quelqu'un\tfreedict\n"
+                            "en-fr\tunimportant\tadj\tsans importance\tapertium\n"
+                            "en-fr\tthe day after\t-\tle lendemain\tfreedict\n"
+                            "en-fr\tearthquake\t-\ttremblement de terre\tfreedict\n",
+                            analyzer);
+    // "that one" read backwards is not a translation of `one`, nor "as well" of `well`.
+    CHECK(lookup(*t, analyzer, Lang::en, {"one"}) == std::vector<std::string>{"quelqu'un"});
+    CHECK(lookup(*t, analyzer, Lang::en, {"well"}).empty());
+    // "sans importance" (unimportant) is not `importance`, and "the day after" is not `day`.
+    CHECK(lookup(*t, analyzer, Lang::fr, {"importance"}).empty());
+    CHECK(lookup(*t, analyzer, Lang::en, {"day"}).empty());
+    // Such a row is left out whole: no translation of `lendemain` nor of `unimportant` either.
+    CHECK(lookup(*t, analyzer, Lang::fr, {"lendemain"}).empty());
+    CHECK(lookup(*t, analyzer, Lang::en, {"unimportant"}).empty());
+    // Expressions of two content words or more keep their function words between them.
+    CHECK(lookup(*t, analyzer, Lang::en, {"earthquake"}) == std::vector<std::string>{"tremblement de terre"});
+    CHECK(lookup(*t, analyzer, Lang::fr, {"tremblement", "de", "terre"}) == std::vector<std::string>{"earthquake"});
+}
+
 TEST_CASE("word table: a malformed line names the file and the line", "[translation]") {
     test::TempDir dir("dateline-translation-bad");
     const std::string table = dir.write("words.tsv", "# header\nen-fr\tfire\tn\tincendie\tapertium\nen-fr fire incendie\n");

@@ -200,8 +200,8 @@ std::string translation_of(const OpenIndex& index, const std::string& folded, co
     if (!index.translator) return {};
     const auto* targets = index.translator->lookup_words(lang, *index.analyzer, {folded});
     if (!targets) return {};
-    for (const auto& t : *targets) {
-        if (!t.same_word) return t.label;
+    for (const TranslationTarget* t : index.translator->choose(*targets)) {
+        if (!t->same_word) return t->label;
     }
     return {};
 }

@@ -956,6 +956,13 @@ struct QueryBuilder::Impl {
         for (const auto& span : spans) place_words.insert(span.folded_words.begin(), span.folded_words.end());
         const std::string prefix(schema::k_prefix_stem);
         auto exists = [&](const std::string& term) { return index.database.get_termfreq(term) > 0; };
+        // Whether an article of `lang` has `term` (a match that stops at the first).
+        auto in_language = [&](const std::string& term, Lang lang) {
+            Xapian::Enquire enquire(index.database);
+            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term), Xapian::Query(schema::lang_term(common::lang_code(lang)))));
+            enquire.set_weighting_scheme(Xapian::BoolWeight());
+            return enquire.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
+        };
         // The stems the query searches at full weight: a translation spelt as one of them adds nothing
         // ("debate" → "débat": one stem in both languages). When the query's language is known, the other
         // reading's stems are not among them: a translation spelt as one ("nationale" → "national", English
@@ -1019,24 +1026,32 @@ struct QueryBuilder::Impl {
                     for (std::size_t k = i; k < i + len; ++k) {
                         if (!common::is_stopword_in(run[words[k]].folded, from)) typed.push_back(run[words[k]].folded);
                     }
-                    for (const auto& t : *targets) {
+                    // Chosen among the translations the archive has: `séisme`'s best candidate, "seism", is in
+                    // no English article, and must not keep out "earthquake". A stem the query searches already
+                    // ("débat" for `debate`) counts when the other language's articles have it: its term is in
+                    // the archive anyway, from the query's own language (Zseism, from "séisme").
+                    const Lang into = from == Lang::en ? Lang::fr : Lang::en;
+                    auto in_archive = [&](const TranslationTarget& t) {
+                        if (t.stem.empty()) return std::all_of(t.words.begin(), t.words.end(), exists);
+                        if (!exists(prefix + t.stem)) return false;
+                        return own_stems.count(t.stem) == 0 || in_language(prefix + t.stem, into);
+                    };
+                    for (const TranslationTarget* t : index.translator->choose(*targets, in_archive)) {
                         // An expression written alike in both languages: the query has its words already. A
                         // word written alike ("national") is left out by its stem below when it is one.
-                        if ((t.same_word || t.words == typed) && t.stem.empty()) continue;
-                        if (!t.stem.empty()) {
-                            if (own_stems.count(t.stem) > 0 || !exists(prefix + t.stem)) continue;
-                            queries.emplace_back(prefix + t.stem);
-                            translated_terms.insert(prefix + t.stem);
+                        if ((t->same_word || t->words == typed) && t->stem.empty()) continue;
+                        if (!t->stem.empty()) {
+                            if (own_stems.count(t->stem) > 0) continue;
+                            queries.emplace_back(prefix + t->stem);
+                            translated_terms.insert(prefix + t->stem);
                         } else {
-                            if (!std::all_of(t.words.begin(), t.words.end(), exists)) continue;
-                            queries.emplace_back(Xapian::Query::OP_PHRASE, t.words.begin(), t.words.end(), t.window);
+                            queries.emplace_back(Xapian::Query::OP_PHRASE, t->words.begin(), t->words.end(), t->window);
                         }
-                        shown.targets.push_back(t.label);
+                        shown.targets.push_back(t->label);
                     }
                     if (!queries.empty()) {
                         // Only in articles of the other language: a translation spelt like a word of the query's
                         // language ("sort", of "what sort of", is a French stem too) must not match there.
-                        const Lang into = from == Lang::en ? Lang::fr : Lang::en;
                         const Xapian::Query synonym = queries.size() == 1 ? queries.front()
                                                                            : Xapian::Query(Xapian::Query::OP_SYNONYM, queries.begin(), queries.end());
                         const Xapian::Query group = scaled(Xapian::Query(Xapian::Query::OP_FILTER, synonym,

@@ -104,8 +104,8 @@ struct Candidate {
 }  // namespace
 
 std::string TranslatorOptions::description() const {
-    return std::to_string(max_targets) + ' ' + std::to_string(min_share) + ' ' + std::to_string(freedict_weight) + ' ' +
-           std::to_string(reverse_weight);
+    return std::to_string(max_targets) + ' ' + std::to_string(min_share) + ' ' + std::to_string(max_candidates) + ' ' +
+           std::to_string(freedict_weight) + ' ' + std::to_string(reverse_weight);
 }
 
 std::string Translator::key_of(const common::Analyzer& analyzer, const std::vector<std::string>& folded, Lang lang) {
@@ -138,6 +138,7 @@ std::shared_ptr<const Translator> Translator::load(const std::filesystem::path& 
     std::array<std::unordered_map<std::string, std::vector<std::string>>, 2> lemmas_of;
     std::shared_ptr<Translator> out(new Translator());
     out->m_path = path;
+    out->m_options = options;
     // Per language: a one-word source → its key (its stem).
     std::array<std::unordered_map<std::string, std::string>, 2> keys;
     auto add = [&](Lang from, const Analysed& source, const Analysed& target, std::string_view label, double score) {
@@ -223,10 +224,8 @@ std::shared_ptr<const Translator> Translator::load(const std::filesystem::path& 
             std::vector<TranslationTarget> best;
             for (auto& [key, c] : pooled) best.push_back(std::move(c.target));
             std::stable_sort(best.begin(), best.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
-            const double floor = best.front().score * options.min_share;
-            std::size_t keep = 0;
-            while (keep < best.size() && keep < options.max_targets && best[keep].score >= floor) ++keep;
-            best.resize(keep);
+            // The share of the best is applied by choose(), among the candidates the archive has.
+            best.resize(std::min(best.size(), std::max(options.max_candidates, options.max_targets)));
             best.shrink_to_fit();
             return best;
         };
@@ -308,6 +307,23 @@ const std::vector<TranslationTarget>* Translator::lookup_words(Lang from, const 
         if (const auto it = words.find(folded.front()); it != words.end()) return &m_word_lists[it->second];
     }
     return lookup(from, key_of(analyzer, folded, from));
+}
+
+std::vector<const TranslationTarget*> Translator::choose(const std::vector<TranslationTarget>& candidates,
+                                                         const std::function<bool(const TranslationTarget&)>& usable) const {
+    std::vector<const TranslationTarget*> out;
+    double floor = 0.0;
+    for (const auto& t : candidates) {  // best first
+        if (out.size() >= m_options.max_targets) break;
+        if (usable && !usable(t)) continue;
+        if (out.empty()) {
+            floor = t.score * m_options.min_share;
+        } else if (t.score < floor) {
+            break;
+        }
+        out.push_back(&t);
+    }
+    return out;
 }
 
 std::size_t Translator::size(Lang from) const noexcept { return table(from).size(); }

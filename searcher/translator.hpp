@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,10 +36,14 @@ struct TranslationTarget {
 
 /// Tuning of the table's reading.
 struct TranslatorOptions {
-    /// Most translations kept per word or expression.
+    /// Most translations chosen per word or expression (choose()).
     std::size_t max_targets = 3;
-    /// A translation is kept when its evidence is at least this share of the best one's.
+    /// A translation is chosen when its evidence is at least this share of the best usable one's.
     double min_share = 0.5;
+    /// Candidates kept per word or expression, best first, for choose() to pick from: a translation the
+    /// archive lacks must not keep out the one it uses (`séisme`: seism, three Apertium pivots, then
+    /// earthquake, freedict).
+    std::size_t max_candidates = 8;
     /// Evidence of a freedict row against an Apertium one (1): freedict lists a word's senses in no
     /// order of use ("election" → "choix" first), Apertium's lexicons are made for translation.
     double freedict_weight = 0.8;
@@ -62,15 +67,20 @@ class Translator {
     /// ("" for function words only, or a word with a digit). `folded`: words as the analyzer folds them.
     static std::string key_of(const common::Analyzer& analyzer, const std::vector<std::string>& folded, common::Lang lang);
 
-    /// The translations of the word or expression whose key is `key`, from `from` into the other
-    /// language, best first; nullptr when the table has none. Every word of the key's stem counts ("vent",
+    /// The candidate translations of the word or expression whose key is `key`, from `from` into the other
+    /// language, best first (choose() picks among them); nullptr when the table has none. Every word of the key's stem counts ("vent",
     /// wind, and "vente", sale, share one).
     const std::vector<TranslationTarget>* lookup(common::Lang from, std::string_view key) const;
-    /// The translations of the words `folded` (as the analyzer folds them): one word the morphological
+    /// The candidate translations of the words `folded` (as the analyzer folds them): one word the morphological
     /// analysers know is looked up as the union of its lemmas ("ventes": vente, not vent), anything else
     /// by its key.
     const std::vector<TranslationTarget>* lookup_words(common::Lang from, const common::Analyzer& analyzer,
                                                        const std::vector<std::string>& folded) const;
+    /// The translations to search among `candidates` (from lookup()): the best `max_targets` of those
+    /// `usable` accepts (all when it is empty) whose evidence is at least `min_share` of the first one's.
+    /// The searcher's `usable` is "the archive has it".
+    std::vector<const TranslationTarget*> choose(const std::vector<TranslationTarget>& candidates,
+                                                 const std::function<bool(const TranslationTarget&)>& usable = {}) const;
 
     /// Longest expression of the table, in content words.
     std::size_t max_key_words() const noexcept { return m_max_key_words; }
@@ -93,6 +103,7 @@ class Translator {
     std::unordered_map<std::string, std::uint32_t> m_fr_words;
     std::vector<std::vector<TranslationTarget>> m_word_lists;
     std::size_t m_max_key_words = 1;
+    TranslatorOptions m_options;
     std::filesystem::path m_path;
     std::string m_description;
 };

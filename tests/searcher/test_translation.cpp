@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <optional>
 
 using namespace dateline;
 using common::Lang;
@@ -25,9 +26,14 @@ std::vector<std::string> labels(const std::vector<searcher::TranslationTarget>* 
     return out;
 }
 
+/// The translations chosen for `words`, every candidate being usable.
 std::vector<std::string> lookup(const searcher::Translator& t, const common::Analyzer& analyzer, Lang from,
                                 std::vector<std::string> words) {
-    return labels(t.lookup_words(from, analyzer, words));
+    std::vector<std::string> out;
+    if (const auto* candidates = t.lookup_words(from, analyzer, words)) {
+        for (const auto* target : t.choose(*candidates)) out.push_back(target->label);
+    }
+    return out;
 }
 
 /// The word table of `rows` (the file's lines), written to a temporary file and read.
@@ -41,6 +47,27 @@ std::size_t rank_of(const searcher::SearchResponse& r, const std::string& id) {
     const auto it = std::find(ids.begin(), ids.end(), id);
     return it == ids.end() ? 0 : static_cast<std::size_t>(it - ids.begin()) + 1;
 }
+
+/// A searcher over `articles` and six English filler articles, translating with the word table `rows`.
+class TableIndex {
+  public:
+    TableIndex(std::string_view name, std::vector<common::Article> articles, const std::string& rows) : m_dir(name) {
+        test::add_filler_articles(articles, 6, "2024-05-02");
+        test::index_articles(m_dir / "db", articles);
+        searcher::IndexOpenOptions options;
+        options.translations = m_dir.write("words.tsv", rows);
+        m_searcher.emplace(searcher::open_index({m_dir / "db"}, options));
+    }
+    searcher::SearchResponse search(const std::string& query) {
+        searcher::SearchRequest request;
+        request.query = query;
+        return m_searcher->search(request);
+    }
+
+  private:
+    test::TempDir m_dir;
+    std::optional<searcher::Searcher> m_searcher;
+};
 
 searcher::SearchResponse search(const std::string& query, bool translate = true) {
     searcher::SearchRequest request;
@@ -80,11 +107,19 @@ TEST_CASE("word table: looked up by stem, inflected forms, both directions, the 
     // An irregular form finds its lemma's translations.
     CHECK(lookup(*t, analyzer, Lang::en, {"children"}) == std::vector<std::string>{"enfant"});
     // A word written alike in both languages keeps its place (it outranks a rarer translation), flagged.
-    const auto* national = t->lookup(Lang::en, "nation");
-    REQUIRE(national != nullptr);
-    CHECK(national->front().label == "national");
-    CHECK(national->front().same_word);
-    CHECK(national->size() == 1);  // "nationalisme" has less than half its evidence
+    const auto* national_candidates = t->lookup(Lang::en, "nation");
+    REQUIRE(national_candidates != nullptr);
+    const auto national = t->choose(*national_candidates);
+    REQUIRE_FALSE(national.empty());
+    CHECK(national.front()->label == "national");
+    CHECK(national.front()->same_word);
+    CHECK(national.size() == 1);  // "nationalisme" is the same French stem
+    // A candidate that is not usable (not in the archive) leaves the choice to the next.
+    const auto* quake_candidates = t->lookup(Lang::en, searcher::Translator::key_of(analyzer, {"earthquake"}, Lang::en));
+    REQUIRE(quake_candidates != nullptr);
+    const auto phrase_only = t->choose(*quake_candidates, [](const searcher::TranslationTarget& c) { return c.stem.empty(); });
+    REQUIRE(phrase_only.size() == 1);
+    CHECK(phrase_only.front()->label == "tremblement de terre");
     // Rows that are not expressions of words are skipped.
     CHECK(lookup(*t, analyzer, Lang::en, {"ago"}).empty());
 }
@@ -251,20 +286,11 @@ TEST_CASE("no translation into a language the index has no article in", "[transl
 TEST_CASE("a word spelt alike in the other language counts there as a translation, in the head too", "[translation]") {
     // "président" is Zpresident in French and Zpresid in English, the English stem of its translation
     // "president" too. The English article with both words of "le président et la guerre" has every word.
-    test::TempDir dir("dateline-translation-alike");
-    const std::string db = dir / "db";
-    std::vector<common::Article> articles = {
-        test::make_article("en-war", "The president and the war", "The president spoke about the war on Sunday.", "2024-05-01", Lang::en),
-        test::make_article("fr-port", "Le président visite le port", "Le président a visité le port dimanche.", "2024-05-01", Lang::fr),
-    };
-    test::add_filler_articles(articles, 6, "2024-05-02");
-    test::index_articles(db, articles);
-    searcher::IndexOpenOptions options;
-    options.translations = dir.write("words.tsv", "fr-en\tguerre\tn\twar\tapertium\nfr-en\tprésident\tn\tpresident\tapertium\n");
-    searcher::Searcher s(searcher::open_index({db}, options));
-    searcher::SearchRequest request;
-    request.query = "le président et la guerre";
-    const auto r = s.search(request);
+    TableIndex index("dateline-translation-alike",
+                     {test::make_article("en-war", "The president and the war", "The president spoke about the war on Sunday.", "2024-05-01", Lang::en),
+                      test::make_article("fr-port", "Le président visite le port", "Le président a visité le port dimanche.", "2024-05-01", Lang::fr)},
+                     "fr-en\tguerre\tn\twar\tapertium\nfr-en\tprésident\tn\tpresident\tapertium\n");
+    const auto r = index.search("le président et la guerre");
     REQUIRE_FALSE(r.hits.empty());
     CHECK(r.hits.front().article.id == "en-war");
     CHECK_FALSE(r.hits.front().partial);
@@ -332,4 +358,23 @@ TEST_CASE("a place name typed in lower case names the place when the archive use
     CHECK(places_of(antiques, "china").empty());
     // Typed with a capital, it is the place in both.
     CHECK(places_of(antiques, "China") == std::vector<std::string>{"CN"});
+}
+
+TEST_CASE("a translation the archive lacks does not keep out one it has", "[translation]") {
+    // Three Apertium pivots give `séisme` → "seism", freedict gives "earthquake": the English articles say
+    // "earthquake", and "seism" (in no English article; its term Zseism is the French articles' "séisme")
+    // must not push it below the share of the best.
+    TableIndex index("dateline-translation-archive",
+                     {test::make_article("en-quake", "Earthquake shakes the coast", "A strong earthquake shook the coast on Sunday.", "2024-05-01", Lang::en),
+                      test::make_article("fr-seisme", "Séisme au large du port", "Un séisme a secoué le port dimanche.", "2024-05-01", Lang::fr)},
+                     "fr-en\tséisme\tn\tseism\tapertium\n"
+                     "fr-en\tséisme\tn\tseism\tapertium\n"
+                     "fr-en\tséisme\tn\tseism\tapertium\n"
+                     "fr-en\tséisme\tn\tearthquake\tfreedict\n");
+    const auto r = index.search("séisme");
+    REQUIRE(r.translations.size() == 1);
+    CHECK(r.translations[0].targets == std::vector<std::string>{"earthquake"});
+    // The query's own language first.
+    CHECK(rank_of(r, "fr-seisme") == 1);
+    CHECK(rank_of(r, "en-quake") == 2);
 }
